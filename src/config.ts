@@ -1,0 +1,55 @@
+// Every default of the operator, the emulator and the local control plane lives here, in one place.
+// Environment variables override some of them at run time (readOperatorConfig).
+
+export const OPERATOR_DEFAULTS = {
+  /** Finalizer the CLB reconciler adds before any cloud write (upstream CCM's name). */
+  serviceFinalizer: "service.k8s.alibaba/resources",
+  /** Cluster id written into tags and listener/vgroup names. */
+  clusterId: "alicloud-operator-local",
+  regionId: "cn-hangzhou",
+  /** Work queue: concurrent reconciles. */
+  workers: 3,
+  /** Per-key exponential backoff: first retry and cap. */
+  backoffBaseMs: 5_000,
+  backoffCapMs: 300_000,
+  /** Global token bucket over all keys (reconciles started per second / burst). */
+  globalRatePerSecond: 10,
+  globalBurst: 100,
+  /** Periodic resync of every known key, to repair drift. */
+  resyncIntervalMs: 10 * 60_000,
+  /** Requeue when endpoints may become ready soon (upstream: 10 s). */
+  potentialReadyRequeueMs: 10_000,
+} as const;
+
+export const CLOUD_DEFAULTS = {
+  endpoint: undefined as string | undefined,
+  connectTimeoutMs: 5_000,
+  readTimeoutMs: 10_000,
+  /** Client-side rate limit per API family (requests per second). */
+  rateLimitPerSecond: { slb: 20, alb: 20, eci: 10 },
+  maxRetries: 5,
+  retryBaseMs: 200,
+  retryCapMs: 10_000,
+} as const;
+
+export const EMULATOR_DEFAULTS = {
+  host: "127.0.0.1",
+  accessKeyId: "testAk",
+  accessKeySecret: "testSecret",
+  accountId: "1234567890123456",
+  regionId: "cn-hangzhou",
+  /** Allowed clock skew and nonce memory (Alibaba: 15 minutes). */
+  maxClockSkewMs: 15 * 60_000,
+  quotas: { slbPerAccount: 60, listenersPerSlb: 50, backendsPerSlb: 200, albPerAccount: 50, imageCachesPerAccount: 50 },
+  /** Journal records between snapshot compactions. */
+  snapshotEvery: 1_000,
+} as const;
+
+export const CONTROL_PLANE_DEFAULTS = {
+  kubernetesVersion: "v1.33.13",
+  etcdVersion: "v3.5.21",
+  helmVersion: "v3.18.6",
+  /** Loopback service CIDR: a Service-based webhook can never make the apiserver dial off this machine. */
+  serviceClusterIpRange: "127.100.0.0/16",
+  startTimeoutMs: 60_000,
+} as const;
