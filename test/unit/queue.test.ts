@@ -1,0 +1,102 @@
+import test from "node:test";
+import assert from "node:assert/strict";
+import { WorkQueue, WorkQueueOptions } from "../../src/lib/queue";
+
+const fast: WorkQueueOptions = { workers: 3, backoffBaseMs: 5, backoffCapMs: 40, ratePerSecond: 10_000, burst: 10_000 };
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+test("coalesces a key added many times while it waits", async () => {
+  const seen: string[] = [];
+  const q = new WorkQueue(async key => void seen.push(key), { ...fast, workers: 1 });
+  q.add("a");
+  q.add("b");
+  q.add("b");
+  q.add("b");
+  await q.idle();
+  assert.deepEqual(seen, ["a", "b"]);
+  q.stop();
+});
+
+test("a key added while processing runs once more afterwards, never concurrently", async () => {
+  let running = 0;
+  let maxRunning = 0;
+  let runs = 0;
+  const q = new WorkQueue(
+    async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      runs++;
+      await sleep(20);
+      running--;
+    },
+    fast,
+  );
+  q.add("k");
+  await sleep(5);
+  q.add("k");
+  q.add("k");
+  await sleep(80);
+  await q.idle();
+  assert.equal(runs, 2);
+  assert.equal(maxRunning, 1);
+  q.stop();
+});
+
+test("bounds concurrency to the number of workers", async () => {
+  let running = 0;
+  let maxRunning = 0;
+  const q = new WorkQueue(
+    async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await sleep(10);
+      running--;
+    },
+    { ...fast, workers: 2 },
+  );
+  for (let i = 0; i < 10; i++) q.add(`k${i}`);
+  await q.idle();
+  assert.equal(maxRunning, 2);
+  q.stop();
+});
+
+test("retries a failing key with exponential backoff and resets on success", async () => {
+  const times: number[] = [];
+  const errors: number[] = [];
+  const q = new WorkQueue(
+    async () => {
+      times.push(Date.now());
+      if (times.length < 4) throw new Error("boom");
+    },
+    { ...fast, onError: (_k, _e, retryInMs) => errors.push(retryInMs) },
+  );
+  q.add("k");
+  await sleep(200);
+  assert.equal(times.length, 4);
+  assert.deepEqual(errors, [5, 10, 20]);
+  assert.equal(q.failures("k"), 0);
+  assert.equal(q.backoffMs(10), 40, "capped");
+  q.stop();
+});
+
+test("honours requeueAfterMs from a successful reconcile", async () => {
+  let runs = 0;
+  const q = new WorkQueue(async () => (++runs === 1 ? { requeueAfterMs: 15 } : undefined), fast);
+  q.add("k");
+  await sleep(60);
+  assert.equal(runs, 2);
+  q.stop();
+});
+
+test("the global rate limit spaces out reconcile starts", async () => {
+  let clock = 0;
+  const starts: number[] = [];
+  const q = new WorkQueue(async () => void starts.push(clock), { ...fast, ratePerSecond: 100, burst: 2, now: () => clock });
+  for (let i = 0; i < 4; i++) q.add(`k${i}`);
+  await sleep(5);
+  assert.equal(starts.length, 2, "burst of 2, then no tokens while the clock stands still");
+  clock += 20; // 2 tokens refilled
+  await sleep(30);
+  assert.equal(starts.length, 4);
+  q.stop();
+});
