@@ -1,0 +1,69 @@
+# alicloud-operator: `make dev` runs the whole stack locally; `make test` sets up and runs every tier.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+BIN_DIR := $(CURDIR)/.cache/bin/k8s-v1.33.13
+export PATH := $(BIN_DIR):$(PATH)
+export K8S_BIN_DIR := $(BIN_DIR)
+export NPM_CONFIG_UPDATE_NOTIFIER := false
+
+.PHONY: help deps bins build lint typecheck docs docs-check test test-unit test-integration test-e2e dev dev-down bench clean
+
+help:
+	@echo "make dev        local control plane + cloud emulator + operator, in the foreground (Ctrl-C stops all)"
+	@echo "make test       all set-up, lint, typecheck, unit, integration and e2e tests"
+	@echo "make bench      benchmarks; results in bench/results/"
+	@echo "make dev-down   stop a stack that 'make dev' left behind"
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+bins:
+	@scripts/build-k8s-bins.sh >/dev/null
+
+build: deps
+	npx --offline pepr build
+
+lint: deps
+	npx eslint --max-warnings 0 .
+
+typecheck: deps
+	npx tsc -p tsconfig.json --noEmit
+
+docs: deps
+	npx tsx scripts/gen-annotation-docs.ts
+
+docs-check: deps
+	npx tsx scripts/gen-annotation-docs.ts --check
+
+test-unit: deps
+	scripts/run-tests.sh unit
+
+test-integration: deps bins build
+	scripts/run-tests.sh integration
+
+test-e2e: deps bins build
+	scripts/run-tests.sh e2e
+
+test: deps bins
+	@rm -rf .cache/test-results
+	$(MAKE) --no-print-directory lint typecheck docs-check
+	$(MAKE) --no-print-directory build
+	scripts/run-tests.sh unit; u=$$?; \
+	scripts/run-tests.sh integration; i=$$?; \
+	scripts/run-tests.sh e2e; e=$$?; \
+	scripts/test-summary.sh && [ $$u -eq 0 ] && [ $$i -eq 0 ] && [ $$e -eq 0 ]
+
+dev: deps bins build
+	npx tsx scripts/dev.ts
+
+dev-down:
+	npx tsx scripts/dev.ts --down
+
+bench: deps bins build
+	npx tsx bench/run-all.ts
+
+clean:
+	rm -rf dist .dev .cache/test-results
