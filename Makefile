@@ -25,6 +25,7 @@ bins:
 
 build: deps
 	npx --offline pepr build
+	npx tsx scripts/package-chart.ts
 
 lint: deps
 	npx eslint --max-warnings 0 .

@@ -1,0 +1,68 @@
+// e2e: the Helm chart that `npx pepr build` generated (plus our CRDs) installs into a real
+// kube-apiserver with real helm. Without a kubelet no pod runs, so we check objects, not pods.
+import test, { after, before } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { defaultBinDir } from "../../src/controlplane/controlplane";
+import { ROOT, Stack, startStack } from "../helpers/stack";
+
+const chartDir = join(ROOT, "dist", "alicloud-operator-chart");
+let stack: Stack;
+
+function helm(args: string[]): { code: number; out: string } {
+  const r = spawnSync(join(defaultBinDir(), "helm"), [...args, "--kubeconfig", stack.cp.kubeconfigPath], { encoding: "utf8" });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+before(async () => {
+  if (!existsSync(join(chartDir, "crds"))) {
+    spawnSync("npx", ["--offline", "pepr", "build"], { cwd: ROOT, stdio: "inherit" });
+    spawnSync("npx", ["tsx", "scripts/package-chart.ts"], { cwd: ROOT, stdio: "inherit" });
+  }
+  stack = await startStack({ crds: false, operator: false });
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+test("helm install of the generated chart creates CRDs, webhooks, RBAC and Deployments", () => {
+  const install = helm(["install", "alicloud-operator", chartDir, "--namespace", "pepr-system", "--timeout", "60s"]);
+  assert.equal(install.code, 0, install.out);
+
+  const crds = stack.kubectlOk(["get", "crd", "-o", "name"]);
+  assert.match(crds, /albconfigs\.alibabacloud\.com/);
+  assert.match(crds, /imagecaches\.eci\.alibabacloud\.com/);
+
+  for (const kind of ["validatingwebhookconfiguration", "mutatingwebhookconfiguration"]) {
+    const webhook = JSON.parse(stack.kubectlOk(["get", kind, "pepr-alicloud-operator", "-o", "json"])) as {
+      webhooks: Array<{ clientConfig: { service?: { name: string; namespace: string } }; rules: Array<{ resources: string[] }> }>;
+    };
+    assert.equal(webhook.webhooks[0].clientConfig.service?.name, "pepr-alicloud-operator");
+    assert.equal(webhook.webhooks[0].clientConfig.service?.namespace, "pepr-system");
+    assert.ok(webhook.webhooks[0].rules.some(r => r.resources.includes("services")), `${kind} covers services`);
+  }
+
+  const role = JSON.parse(stack.kubectlOk(["get", "clusterrole", "pepr-alicloud-operator", "-o", "json"])) as { rules: unknown[] };
+  assert.ok(role.rules.length > 0);
+  stack.kubectlOk(["get", "clusterrolebinding", "pepr-alicloud-operator"]);
+  stack.kubectlOk(["-n", "pepr-system", "get", "serviceaccount", "pepr-alicloud-operator"]);
+  const deployments = stack.kubectlOk(["-n", "pepr-system", "get", "deployments", "-o", "name"]);
+  assert.match(deployments, /pepr-alicloud-operator$/m);
+  assert.match(deployments, /pepr-alicloud-operator-watcher$/m);
+
+  // The webhook Service got a loopback ClusterIP: the apiserver can never dial off this machine.
+  const svc = JSON.parse(stack.kubectlOk(["-n", "pepr-system", "get", "service", "pepr-alicloud-operator", "-o", "json"])) as {
+    spec: { clusterIP: string };
+  };
+  assert.match(svc.spec.clusterIP, /^127\./);
+});
+
+test("helm uninstall removes the webhook configurations", () => {
+  const r = helm(["uninstall", "alicloud-operator", "--namespace", "pepr-system", "--timeout", "60s"]);
+  assert.equal(r.code, 0, r.out);
+  const left = stack.kubectl(["get", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "-o", "name"]);
+  assert.doesNotMatch(left.stdout, /pepr-alicloud-operator/);
+});
