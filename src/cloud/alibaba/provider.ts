@@ -1,0 +1,97 @@
+// Wires the Alibaba implementation of `CloudProvider`: one credential, one redactor, per-family rate
+// limiters, a generic openapi-core client per RPC product (SLB, ECI) and the typed ALB client.
+
+import AlbClient from "@alicloud/alb20200616";
+import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
+import type Credential from "@alicloud/credentials";
+import type { ApiFamily, CloudConfig } from "../config";
+import { realClock, TokenBucket, type Clock } from "../rate-limiter";
+import { Redactor } from "../redact";
+import { realRetryDeps, type RetryDeps } from "../retry";
+import type { CloudProvider } from "../types";
+import { AlibabaAlbProvider } from "./alb";
+import { buildCredential } from "./credentials";
+import { AlibabaEciProvider } from "./eci";
+import { AlibabaSlbProvider } from "./slb";
+import { Transport, type CloudEvent } from "./transport";
+
+// SLB's endpoint map sends these regions to the central endpoint (alibabacloud-go/slb-20140515 client.go).
+const SLB_CENTRAL_REGIONS = new Set([
+  "cn-hangzhou",
+  "cn-beijing",
+  "cn-shanghai",
+  "cn-shenzhen",
+  "cn-qingdao",
+  "cn-hongkong",
+  "ap-southeast-1",
+  "us-east-1",
+  "us-west-1",
+]);
+
+export function defaultEndpoint(family: ApiFamily, regionId: string): string {
+  switch (family) {
+    case "slb":
+      return SLB_CENTRAL_REGIONS.has(regionId) ? "slb.aliyuncs.com" : `slb.${regionId}.aliyuncs.com`;
+    case "alb":
+      return `alb.${regionId}.aliyuncs.com`;
+    case "eci":
+      // The ECI SDK has no endpoint rule: the central endpoint, region taken from RegionId.
+      return "eci.aliyuncs.com";
+  }
+}
+
+export interface ProviderOptions {
+  /** Test hooks: fake time for backoff and rate limiting. */
+  retryDeps?: RetryDeps;
+  clock?: Clock;
+  /** Observability hook: retries, rate-limit waits. Never receives credentials. */
+  onEvent?: (e: CloudEvent) => void;
+}
+
+const USER_AGENT = "alicloud-operator/0.1.0";
+
+function sdkConfig(config: CloudConfig, family: ApiFamily, credential: Credential): $OpenApiUtil.Config {
+  return new $OpenApiUtil.Config({
+    credential,
+    regionId: config.regionId,
+    endpoint: config.endpoint?.host ?? defaultEndpoint(family, config.regionId),
+    protocol: config.endpoint?.protocol ?? "https",
+    // Both, always: httpx uses connectTimeout as the socket idle timeout (spec §1.4).
+    connectTimeout: config.connectTimeoutMs,
+    readTimeout: config.readTimeoutMs,
+    userAgent: USER_AGENT,
+  });
+}
+
+export class AlibabaCloudProvider implements CloudProvider {
+  readonly regionId: string;
+  readonly slb: AlibabaSlbProvider;
+  readonly alb: AlibabaAlbProvider;
+  readonly eci: AlibabaEciProvider;
+
+  constructor(config: CloudConfig, opts: ProviderOptions = {}) {
+    this.regionId = config.regionId;
+    const redactor = new Redactor();
+    const credential = buildCredential(config.credentials, redactor);
+    const clock = opts.clock ?? realClock;
+    const bucket = (family: ApiFamily) => {
+      const rate = config.rateLimitPerSecond[family];
+      return new TokenBucket(rate, config.rateLimitBurst?.[family] ?? Math.max(1, rate), clock);
+    };
+    const transport = new Transport({
+      regionId: config.regionId,
+      redactor,
+      buckets: { slb: bucket("slb"), alb: bucket("alb"), eci: bucket("eci") },
+      retryPolicy: { maxRetries: config.maxRetries, baseMs: config.retryBaseMs, capMs: config.retryCapMs },
+      retryDeps: opts.retryDeps ?? realRetryDeps,
+      rpcClients: {
+        slb: new OpenApi(sdkConfig(config, "slb", credential)),
+        eci: new OpenApi(sdkConfig(config, "eci", credential)),
+      },
+      onEvent: opts.onEvent,
+    });
+    this.slb = new AlibabaSlbProvider(transport);
+    this.eci = new AlibabaEciProvider(transport);
+    this.alb = new AlibabaAlbProvider(transport, new AlbClient(sdkConfig(config, "alb", credential)));
+  }
+}

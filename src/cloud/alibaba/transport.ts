@@ -1,0 +1,113 @@
+// Every cloud call goes through `Transport.invoke`: client-side rate limit per API family, retries
+// with backoff on retryable kinds, and one error normalisation. SLB and ECI use `rpc` (the generic
+// openapi-core `callApi`); ALB passes a closure over the typed client.
+
+import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
+import { RuntimeOptions } from "@darabonba/typescript";
+import type { ApiFamily } from "../config";
+import { CloudError, type CloudErrorKind } from "../errors";
+import type { TokenBucket } from "../rate-limiter";
+import type { Redactor } from "../redact";
+import { withRetry, type RetryDeps, type RetryPolicy } from "../retry";
+import { toCloudError } from "./error-map";
+import { flattenParams, isObject, type WireObject, type WireParams } from "./wire";
+
+export type CloudEvent =
+  | { type: "retry"; action: string; attempt: number; delayMs: number; kind: CloudErrorKind; code: string }
+  | { type: "rateLimited"; family: ApiFamily; waitMs: number }
+  | { type: "alreadyDone"; action: string; kind: CloudErrorKind; code: string };
+
+export interface CallOptions<T> {
+  /**
+   * After an ambiguous failure (timeout or 5xx: the request may have been applied), a later attempt
+   * failing with one of these kinds means the earlier attempt did the work: return `result()`.
+   * E.g. a retried delete that gets NotFound, a retried listener create that gets Conflict.
+   */
+  alreadyDone?: { kinds: readonly CloudErrorKind[]; result: () => T };
+  /** Request values to scrub from error messages on top of the credentials (registry passwords). */
+  extraSecrets?: readonly string[];
+}
+
+export interface TransportDeps {
+  regionId: string;
+  redactor: Redactor;
+  buckets: Record<ApiFamily, TokenBucket>;
+  retryPolicy: RetryPolicy;
+  retryDeps: RetryDeps;
+  rpcClients: { slb: OpenApi; eci: OpenApi };
+  onEvent?: (e: CloudEvent) => void;
+}
+
+const API_VERSIONS = { slb: "2014-05-15", eci: "2018-08-08", alb: "2020-06-16" } as const;
+
+// Kinds after which we cannot tell whether the server applied the request.
+const AMBIGUOUS_KINDS: ReadonlySet<CloudErrorKind> = new Set(["Timeout", "Unavailable"]);
+
+export class Transport {
+  constructor(private readonly deps: TransportDeps) {}
+
+  get regionId(): string {
+    return this.deps.regionId;
+  }
+
+  async invoke<T>(family: ApiFamily, action: string, fn: () => Promise<T>, opts: CallOptions<T> = {}): Promise<T> {
+    const label = `${family}:${action}`;
+    let sawAmbiguous = false;
+    return withRetry<T, CloudError>(
+      async () => {
+        const waitMs = await this.deps.buckets[family].acquire();
+        if (waitMs > 0) this.deps.onEvent?.({ type: "rateLimited", family, waitMs });
+        try {
+          return await fn();
+        } catch (raw) {
+          const err = toCloudError(raw, label, this.deps.redactor, opts.extraSecrets);
+          if (sawAmbiguous && opts.alreadyDone?.kinds.includes(err.kind)) {
+            this.deps.onEvent?.({ type: "alreadyDone", action: label, kind: err.kind, code: err.code });
+            return opts.alreadyDone.result();
+          }
+          if (AMBIGUOUS_KINDS.has(err.kind)) sawAmbiguous = true;
+          throw err;
+        }
+      },
+      {
+        policy: this.deps.retryPolicy,
+        deps: this.deps.retryDeps,
+        normalise: (e) => (e instanceof CloudError ? e : toCloudError(e, label, this.deps.redactor, opts.extraSecrets)),
+        isRetryable: (e) => e.retryable,
+        retryAfterMs: (e) => e.retryAfterMs,
+        onRetry: (e, attempt, delayMs) =>
+          this.deps.onEvent?.({ type: "retry", action: label, attempt, delayMs, kind: e.kind, code: e.code }),
+      },
+    );
+  }
+
+  /** One RPC-style call (POST, V3 signature, business params in the query) returning the raw JSON body. */
+  async rpc(family: "slb" | "eci", action: string, params: WireParams, opts: CallOptions<WireObject> = {}): Promise<WireObject> {
+    const client = this.deps.rpcClients[family];
+    const query = flattenParams({ RegionId: this.deps.regionId, ...params });
+    return this.invoke<WireObject>(
+      family,
+      action,
+      async () => {
+        const res = await client.callApi(
+          new $OpenApiUtil.Params({
+            action,
+            version: API_VERSIONS[family],
+            protocol: "HTTPS", // overridden by Config.protocol when an endpoint override is set
+            pathname: "/",
+            method: "POST",
+            authType: "AK",
+            style: "RPC",
+            reqBodyType: "formData",
+            bodyType: "json",
+          }),
+          new $OpenApiUtil.OpenApiRequest({ query }),
+          new RuntimeOptions({}),
+        );
+        // Mapping to typed results happens outside `invoke`: a mapping bug must not look retryable.
+        return isObject(res.body) ? res.body : {};
+      },
+      opts,
+    );
+  }
+}
