@@ -1,0 +1,106 @@
+import test from "node:test";
+import assert from "node:assert/strict";
+import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
+import { Transport, type CloudEvent } from "../../../src/cloud/alibaba/transport";
+import { CloudError } from "../../../src/cloud/errors";
+import { TokenBucket, type Clock } from "../../../src/cloud/rate-limiter";
+import { Redactor } from "../../../src/cloud/redact";
+
+const instantClock: Clock = { nowMs: () => 0, sleep: async () => undefined };
+
+function makeTransport(events: CloudEvent[] = []): { t: Transport; sleeps: number[] } {
+  const sleeps: number[] = [];
+  // The RPC clients are never called here: these tests drive `invoke` with closures.
+  const unused = new OpenApi(new $OpenApiUtil.Config({ endpoint: "127.0.0.1:1", protocol: "http", regionId: "cn-hangzhou" }));
+  const t = new Transport({
+    regionId: "cn-hangzhou",
+    redactor: new Redactor(),
+    buckets: {
+      slb: new TokenBucket(1000, 1000, instantClock),
+      alb: new TokenBucket(1000, 1000, instantClock),
+      eci: new TokenBucket(1000, 1000, instantClock),
+    },
+    retryPolicy: { maxRetries: 3, baseMs: 10, capMs: 100 },
+    retryDeps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 },
+    rpcClients: { slb: unused, eci: unused },
+    onEvent: (e) => events.push(e),
+  });
+  return { t, sleeps };
+}
+
+const sdkError = (code: string, statusCode: number) =>
+  Object.assign(new Error(code), { code, statusCode, data: { Code: code, Message: code } });
+
+test("retryable kinds are retried and reported; the call then succeeds", async () => {
+  const events: CloudEvent[] = [];
+  const { t } = makeTransport(events);
+  let calls = 0;
+  const out = await t.invoke("slb", "CreateLoadBalancer", async () => {
+    if (++calls < 3) throw sdkError("Throttling.User", 400);
+    return "done";
+  });
+  assert.equal(out, "done");
+  assert.equal(calls, 3);
+  assert.deepEqual(
+    events.filter((e) => e.type === "retry").map((e) => (e.type === "retry" ? e.kind : "")),
+    ["Throttled", "Throttled"],
+  );
+});
+
+test("non-retryable kinds fail at once as CloudError", async () => {
+  const { t } = makeTransport();
+  let calls = 0;
+  await assert.rejects(
+    t.invoke("slb", "DescribeLoadBalancerAttribute", async () => {
+      calls++;
+      throw sdkError("InvalidLoadBalancerId.NotFound", 404);
+    }),
+    (e: unknown) => e instanceof CloudError && e.kind === "NotFound" && e.action === "slb:DescribeLoadBalancerAttribute",
+  );
+  assert.equal(calls, 1);
+});
+
+test("after an ambiguous failure, NotFound on a retried delete means the first attempt worked", async () => {
+  const { t } = makeTransport();
+  let calls = 0;
+  await t.invoke(
+    "slb",
+    "DeleteLoadBalancer",
+    async () => {
+      calls++;
+      if (calls === 1) throw sdkError("ServiceUnavailable", 503);
+      throw sdkError("InvalidLoadBalancerId.NotFound", 404);
+    },
+    { alreadyDone: { kinds: ["NotFound"], result: () => undefined } },
+  );
+  assert.equal(calls, 2);
+});
+
+test("without an earlier ambiguous failure, NotFound on delete is reported", async () => {
+  const { t } = makeTransport();
+  await assert.rejects(
+    t.invoke(
+      "slb",
+      "DeleteLoadBalancer",
+      async () => {
+        throw sdkError("InvalidLoadBalancerId.NotFound", 404);
+      },
+      { alreadyDone: { kinds: ["NotFound"], result: () => undefined } },
+    ),
+    (e: unknown) => e instanceof CloudError && e.kind === "NotFound",
+  );
+});
+
+test("retries stop after maxRetries", async () => {
+  const { t, sleeps } = makeTransport();
+  let calls = 0;
+  await assert.rejects(
+    t.invoke("alb", "CreateListener", async () => {
+      calls++;
+      throw sdkError("IncorrectStatus.LoadBalancer", 400);
+    }),
+    (e: unknown) => e instanceof CloudError && e.kind === "Busy",
+  );
+  assert.equal(calls, 4);
+  assert.equal(sleeps.length, 3);
+});
