@@ -27,6 +27,8 @@ export interface CloudConfig {
   rateLimitPerSecond: Record<ApiFamily, number>;
   /** Token-bucket burst per family; defaults to one second's worth of requests. */
   rateLimitBurst?: Partial<Record<ApiFamily, number>>;
+  /** Page size for list calls (API maximum 100). Smaller values only make tests exercise paging. */
+  pageSize?: number;
 }
 
 /** Parses `http://127.0.0.1:4566` (or a bare `host:port`, meaning https) into the SDK's endpoint + protocol. */

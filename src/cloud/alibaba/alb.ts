@@ -18,7 +18,6 @@ import type {
 import type { Transport } from "./transport";
 import { chunk, oneOf } from "./wire";
 
-const PAGE_SIZE = 100;
 const MAX_PAGES = 1_000;
 /** Conservative batch for Add/RemoveServers: each call is one async job on the server group. */
 const MAX_SERVERS_PER_CALL = 20;
@@ -205,7 +204,7 @@ export class AlibabaAlbProvider implements AlbProvider {
             loadBalancerIds: query.loadBalancerIds?.length ? query.loadBalancerIds : undefined,
             loadBalancerNames: query.loadBalancerNames?.length ? query.loadBalancerNames : undefined,
             tag: toTagReq(alb.ListLoadBalancersRequestTag, query.tags),
-            maxResults: PAGE_SIZE,
+            maxResults: this.t.pageSize,
             nextToken,
           }),
         ),
@@ -311,7 +310,7 @@ export class AlibabaAlbProvider implements AlbProvider {
     const listed = await allPages(async (nextToken) => {
       const res = await this.t.invoke("alb", "ListListeners", () =>
         this.client.listListeners(
-          new alb.ListListenersRequest({ loadBalancerIds: [loadBalancerId], maxResults: PAGE_SIZE, nextToken }),
+          new alb.ListListenersRequest({ loadBalancerIds: [loadBalancerId], maxResults: this.t.pageSize, nextToken }),
         ),
       );
       return { items: res.body?.listeners ?? [], nextToken: res.body?.nextToken };
@@ -403,7 +402,7 @@ export class AlibabaAlbProvider implements AlbProvider {
             serverGroupIds: query.serverGroupIds?.length ? query.serverGroupIds : undefined,
             tag: toTagReq(alb.ListServerGroupsRequestTag, query.tags),
             vpcId: query.vpcId,
-            maxResults: PAGE_SIZE,
+            maxResults: this.t.pageSize,
             nextToken,
           }),
         ),
@@ -426,7 +425,7 @@ export class AlibabaAlbProvider implements AlbProvider {
     const servers = await allPages(async (nextToken) => {
       const res = await this.t.invoke("alb", "ListServerGroupServers", () =>
         this.client.listServerGroupServers(
-          new alb.ListServerGroupServersRequest({ serverGroupId, maxResults: PAGE_SIZE, nextToken }),
+          new alb.ListServerGroupServersRequest({ serverGroupId, maxResults: this.t.pageSize, nextToken }),
         ),
       );
       return { items: res.body?.servers ?? [], nextToken: res.body?.nextToken };
@@ -509,7 +508,7 @@ export class AlibabaAlbProvider implements AlbProvider {
   async listRules(listenerId: string): Promise<AlbRule[]> {
     const rules = await allPages(async (nextToken) => {
       const res = await this.t.invoke("alb", "ListRules", () =>
-        this.client.listRules(new alb.ListRulesRequest({ listenerIds: [listenerId], maxResults: PAGE_SIZE, nextToken })),
+        this.client.listRules(new alb.ListRulesRequest({ listenerIds: [listenerId], maxResults: this.t.pageSize, nextToken })),
       );
       return { items: res.body?.rules ?? [], nextToken: res.body?.nextToken };
     });

@@ -12,7 +12,6 @@ import { tagsFromWire } from "./slb";
 import type { Transport } from "./transport";
 import { list, num, oneOf, reqStr, str, strList, type WireObject, type WireParams } from "./wire";
 
-const PAGE_SIZE = 100;
 const MAX_PAGES = 1_000;
 
 type ImageCacheFields = Partial<Omit<EciCreateImageCacheRequest, "clientToken" | "imageCacheName">>;
@@ -92,7 +91,7 @@ export class AlibabaEciProvider implements EciProvider {
         ImageCacheId: query.imageCacheId,
         ImageCacheName: query.imageCacheName,
         Tag: query.tags?.map((t) => ({ Key: t.key, Value: t.value })),
-        Limit: PAGE_SIZE,
+        Limit: this.t.pageSize,
         NextToken: nextToken,
       });
       out.push(...list(body, "ImageCaches").map(imageCacheFromWire));

@@ -67,7 +67,8 @@ export const ERROR_RULES: readonly Rule[] = [
   {
     kind: "Conflict",
     codes: ["ListenerAlreadyExists", "RspoolVipExist", "IdempotenceParamNotMatch", "AclNameExist", "DomainExist"],
-    patterns: [/AlreadyExist/, /^Duplicate/, /\.Duplicated$/, /^ResourceInUse/],
+    // Delete/modification protection: the resource's own state forbids the change until it is lifted.
+    patterns: [/AlreadyExist/, /^Duplicate/, /\.Duplicated$/, /^ResourceInUse/, /Protection/],
     statuses: (s) => s === 409,
   },
   {
@@ -86,13 +87,21 @@ export const ERROR_RULES: readonly Rule[] = [
   },
   {
     kind: "Forbidden",
-    codes: ["NoPermission", "InvalidAction", "UnsupportedHTTPMethod", "OrderFailed"],
-    patterns: [/^Forbidden/, /^NoPermission/, /^OperationDenied/, /DeleteProtection/, /^UserDisabled/],
+    codes: ["NoPermission", "UnsupportedHTTPMethod", "OrderFailed"],
+    patterns: [/^Forbidden/, /^NoPermission/, /^OperationDenied/, /^UserDisabled/],
     statuses: (s) => s === 403,
   },
   {
     kind: "InvalidParameter",
-    codes: ["InvalidClientToken.ValueNotSupported", "DryRunOperation"],
+    // An unknown action or version is our bug, never a missing resource, despite the ".NotFound".
+    codes: [
+      "InvalidClientToken.ValueNotSupported",
+      "DryRunOperation",
+      "InvalidAction",
+      "InvalidAction.NotFound",
+      "InvalidApi.NotFound",
+      "InvalidVersion",
+    ],
     patterns: [/^Missing/, /^InvalidParameter/, /^InvalidParam/, /^Invalid[A-Z]/, /^IllegalParam/, /^MalformedParam/],
   },
   {
@@ -104,7 +113,7 @@ export const ERROR_RULES: readonly Rule[] = [
   { kind: "Auth", statuses: (s) => s === 401 },
 ];
 
-/** Codes that say too little on their own: the message decides (e.g. a vserver group that "does not exist"). */
+/** Codes that say too little on their own: the message or a 404 decides (e.g. a vserver group that "does not exist"). */
 const VAGUE_CODES = new Set(["", "InvalidParameter", "InvalidParameters", "IllegalParameter"]);
 
 export function classify(facts: RawErrorFacts): CloudErrorKind {
@@ -116,10 +125,12 @@ export function classify(facts: RawErrorFacts): CloudErrorKind {
   for (const rule of ERROR_RULES) {
     if (code && rule.codes?.includes(code)) return rule.kind;
   }
-  if (VAGUE_CODES.has(code)) {
+  // A vague or generic-parameter code says less than "does not exist" or a 404 does.
+  if (VAGUE_CODES.has(code) || /^InvalidParameter/.test(code)) {
     for (const rule of ERROR_RULES) {
       if (rule.messages?.some((p) => p.test(facts.message))) return rule.kind;
     }
+    if (facts.httpStatus === 404) return "NotFound";
   }
   for (const rule of ERROR_RULES) {
     if (code && rule.patterns?.some((p) => p.test(code))) return rule.kind;

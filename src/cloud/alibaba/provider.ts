@@ -89,6 +89,7 @@ export class AlibabaCloudProvider implements CloudProvider {
         eci: new OpenApi(sdkConfig(config, "eci", credential)),
       },
       onEvent: opts.onEvent,
+      pageSize: config.pageSize,
     });
     this.slb = new AlibabaSlbProvider(transport);
     this.eci = new AlibabaEciProvider(transport);

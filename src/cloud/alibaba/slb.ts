@@ -21,7 +21,6 @@ import type { Transport } from "./transport";
 import { chunk, list, num, obj, oneOf, reqStr, str, strList, type WireObject, type WireParams } from "./wire";
 
 /** Documented per-call limits. */
-const PAGE_SIZE = 100;
 const MAX_BACKENDS_PER_CALL = 20;
 const MAX_TAGS_PER_CALL = 20;
 const MAX_IDS_PER_DESCRIBE = 20;
@@ -155,12 +154,12 @@ export class AlibabaSlbProvider implements SlbProvider {
           LoadBalancerName: query.loadBalancerName,
           Tag: tagsToWire(query.tags),
           PageNumber: page,
-          PageSize: PAGE_SIZE,
+          PageSize: this.t.pageSize,
         });
         const items = list(body, "LoadBalancers", "LoadBalancer");
         out.push(...items.map(loadBalancerFromWire));
         const total = num(body, "TotalCount");
-        if (items.length < PAGE_SIZE || (total !== undefined && page * PAGE_SIZE >= total)) break;
+        if (items.length < this.t.pageSize || (total !== undefined && page * this.t.pageSize >= total)) break;
       }
     }
     return out;
@@ -273,7 +272,7 @@ export class AlibabaSlbProvider implements SlbProvider {
     for (let page = 0; page < MAX_PAGES; page++) {
       const body = await this.t.rpc("slb", "DescribeLoadBalancerListeners", {
         LoadBalancerId: [loadBalancerId],
-        MaxResults: PAGE_SIZE,
+        MaxResults: this.t.pageSize,
         NextToken: nextToken,
       });
       out.push(...list(body, "Listeners").map(listenerFromWire));

@@ -36,7 +36,11 @@ export interface TransportDeps {
   retryDeps: RetryDeps;
   rpcClients: { slb: OpenApi; eci: OpenApi };
   onEvent?: (e: CloudEvent) => void;
+  /** Page size for list calls; the API maximum (100) unless a test wants to see paging. */
+  pageSize?: number;
 }
+
+export const MAX_PAGE_SIZE = 100;
 
 const API_VERSIONS = { slb: "2014-05-15", eci: "2018-08-08", alb: "2020-06-16" } as const;
 
@@ -48,6 +52,10 @@ export class Transport {
 
   get regionId(): string {
     return this.deps.regionId;
+  }
+
+  get pageSize(): number {
+    return Math.min(MAX_PAGE_SIZE, Math.max(1, this.deps.pageSize ?? MAX_PAGE_SIZE));
   }
 
   async invoke<T>(family: ApiFamily, action: string, fn: () => Promise<T>, opts: CallOptions<T> = {}): Promise<T> {
