@@ -1,0 +1,136 @@
+// Golden tests for plan(): fixtures/plan/<case>/input.json holds {note, desired, remote, options};
+// expected.json holds the plan (actions, errors, warnings) plus the printed lines.
+// Regenerate with UPDATE_GOLDEN=1 and review the diff.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatAction, plan, type Action, type Plan, type PlanOptions, type RemoteModel } from "./plan";
+import { isOwnedBy, type DesiredModel } from "./model";
+
+const FIXTURES = join(__dirname, "fixtures", "plan");
+const UPDATE = process.env.UPDATE_GOLDEN === "1";
+
+interface Input {
+  note: string;
+  desired: DesiredModel;
+  remote: RemoteModel;
+  options?: PlanOptions;
+}
+
+function load(name: string): Input {
+  return JSON.parse(readFileSync(join(FIXTURES, name, "input.json"), "utf8")) as Input;
+}
+
+function golden(p: Plan): unknown {
+  return { lines: p.actions.map(formatAction), ...p };
+}
+
+const cases = readdirSync(FIXTURES).sort();
+
+for (const name of cases) {
+  test(`plan golden: ${name}`, () => {
+    const input = load(name);
+    const got = JSON.parse(JSON.stringify(golden(plan(input.desired, input.remote, input.options))));
+    const file = join(FIXTURES, name, "expected.json");
+    if (UPDATE || !existsSync(file)) {
+      writeFileSync(file, JSON.stringify(got, null, 2) + "\n");
+      if (!UPDATE) assert.fail(`wrote missing golden ${file}; review it and re-run`);
+      return;
+    }
+    assert.deepEqual(got, JSON.parse(readFileSync(file, "utf8")));
+  });
+}
+
+// ---------------------------------------------------------------- invariants over every fixture
+
+function run(name: string): { input: Input; out: Plan } {
+  const input = load(name);
+  return { input, out: plan(input.desired, input.remote, input.options) };
+}
+
+test("plan is deterministic and does not mutate its inputs", () => {
+  for (const name of cases) {
+    const input = load(name);
+    const before = JSON.stringify(input);
+    const a = plan(input.desired, input.remote, input.options);
+    const b = plan(input.desired, input.remote, input.options);
+    assert.deepEqual(a, b, name);
+    assert.equal(JSON.stringify(input), before, name);
+  }
+});
+
+test("every dependency names an earlier action, keys are unique", () => {
+  for (const name of cases) {
+    const seen = new Set<string>();
+    for (const a of run(name).out.actions) {
+      assert.ok(!seen.has(a.key), `${name}: duplicate ${a.key}`);
+      for (const d of a.dependsOn) assert.ok(seen.has(d), `${name}: ${a.key} depends on later/unknown ${d}`);
+      seen.add(a.key);
+    }
+  }
+});
+
+/** Remote resources a plan may never act on: listeners/groups/backends whose description is not ours. */
+function foreignTouches(input: Input, actions: Action[]): string[] {
+  const { service, clusterId } = input.desired;
+  const mine = (s: string | undefined) => isOwnedBy(s, service, clusterId);
+  const bad: string[] = [];
+  for (const a of actions) {
+    const p = a.params;
+    if (p.kind === "DeleteListener") {
+      const r = input.remote.listeners?.find(l => l.listenerPort === p.port && l.listenerProtocol === p.protocol);
+      if (r && !mine(r.description)) bad.push(a.key);
+    }
+    if (p.kind === "DeleteVServerGroup" && !mine(p.name)) bad.push(a.key);
+    if (p.kind === "RemoveBackendServers" || p.kind === "UpdateBackendServers") {
+      if (p.backends.some(b => !mine(b.description))) bad.push(a.key);
+    }
+    if (p.kind === "DeleteLoadBalancer" && input.desired.loadBalancer.mode === "reuse") bad.push(a.key);
+  }
+  return bad;
+}
+
+test("no fixture plans an action on a resource we do not own", () => {
+  for (const name of cases) {
+    const { input, out } = run(name);
+    assert.deepEqual(foreignTouches(input, out.actions), [], name);
+  }
+});
+
+test("no-op resync plans zero actions", () => {
+  assert.deepEqual(run("noop-resync").out, { actions: [], errors: [], warnings: [] });
+});
+
+test("node churn only touches backends", () => {
+  for (const name of ["node-added", "node-removed", "local-weights"]) {
+    const kinds = new Set(run(name).out.actions.map(a => a.kind));
+    for (const k of kinds) assert.match(k, /BackendServers$/, name);
+  }
+});
+
+test("reused SLB without force-override: no listener action at all", () => {
+  const { out } = run("reused-no-override");
+  assert.equal(out.actions.filter(a => a.kind.includes("Listener")).length, 0);
+});
+
+test("errors that must block: nothing planned", () => {
+  for (const name of ["lb-gone-with-ingress", "reused-forbidden", "reused-ip-mismatch", "reused-immutable-mismatch"]) {
+    const { out } = run(name);
+    assert.equal(out.actions.length, 0, name);
+    assert.ok(out.errors.length > 0, name);
+  }
+});
+
+test("protocol change deletes before it creates on the same port", () => {
+  const { out } = run("protocol-change");
+  const create = out.actions.find(a => a.key === "listener:http:80:create");
+  assert.ok(create?.dependsOn.includes("listener:tcp:80:delete"));
+});
+
+test("create token is deterministic from the Service UID", () => {
+  const { out } = run("fresh-create");
+  const create = out.actions[0];
+  assert.equal(create.params.kind, "CreateLoadBalancer");
+  if (create.params.kind === "CreateLoadBalancer") assert.match(create.params.request.clientToken, /^[0-9a-f]{64}$/);
+});

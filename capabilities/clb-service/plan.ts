@@ -1,0 +1,812 @@
+// plan(desired, remote): the pure diff between the local model (model.ts) and the cloud (remote.ts).
+// Output is an ordered, deterministic list of actions with explicit dependencies; apply.ts executes it.
+// Rule of thumb everywhere below: never an action on a listener, group or backend we do not own (§2.3-§3.5).
+import type {
+  OnOff,
+  SlbBackendServer,
+  SlbCreateLoadBalancerRequest,
+  SlbListener,
+  SlbListenerAttributes,
+  SlbListenerProtocol,
+  SlbListenerSpec,
+  SlbLoadBalancer,
+  SlbVServerGroup,
+  Tag,
+} from "../../src/cloud/types";
+import { clientTokenFor } from "../../src/cloud/client-token";
+import {
+  isOwnedBy,
+  parseOwnerKey,
+  TAG_CLUSTER,
+  TAG_DO_NOT_DELETE,
+  TAG_REUSED_BY_USER,
+  type DesiredListener,
+  type DesiredModel,
+  type DesiredVServerGroup,
+} from "./model";
+
+// ---------------------------------------------------------------- remote model
+
+export interface RemoteModel {
+  loadBalancer?: SlbLoadBalancer;
+  /** How the SLB was found (§2.1). */
+  foundBy?: "id" | "tag" | "name";
+  /** Undefined when listeners were not read (reused SLB without force-override, or backends-only scope). */
+  listeners?: SlbListener[];
+  vServerGroups: SlbVServerGroup[];
+  /** A lookup problem that must stop the reconcile, e.g. several SLBs carry our tag. */
+  lookupError?: string;
+}
+
+// ---------------------------------------------------------------- actions
+
+/** The id produced by an earlier action (by its key): a new SLB id or a new vserver group id. */
+export interface Ref {
+  ref: string;
+}
+export type IdOrRef = string | Ref;
+
+export type ActionParams =
+  | { kind: "CreateLoadBalancer"; request: SlbCreateLoadBalancerRequest }
+  | { kind: "SetLoadBalancerName"; loadBalancerId: IdOrRef; name: string }
+  | { kind: "SetDeleteProtection"; loadBalancerId: IdOrRef; value: OnOff }
+  | {
+      kind: "SetModificationProtection";
+      loadBalancerId: IdOrRef;
+      status: "ConsoleProtection" | "NonProtection";
+      reason?: string;
+    }
+  | {
+      kind: "ModifyInstanceChargeType";
+      loadBalancerId: IdOrRef;
+      chargeType: "PayBySpec" | "PayByCLCU";
+      spec?: string;
+    }
+  | { kind: "ModifyInstanceSpec"; loadBalancerId: IdOrRef; spec: string }
+  | {
+      kind: "ModifyInternetSpec";
+      loadBalancerId: IdOrRef;
+      internetChargeType?: "paybytraffic" | "paybybandwidth";
+      bandwidthMbps?: number;
+    }
+  | { kind: "TagLoadBalancer"; loadBalancerId: IdOrRef; tags: Tag[] }
+  | { kind: "UntagLoadBalancer"; loadBalancerId: IdOrRef; tagKeys: string[] }
+  | { kind: "DeleteLoadBalancer"; loadBalancerId: IdOrRef }
+  | { kind: "CreateVServerGroup"; loadBalancerId: IdOrRef; name: string }
+  | { kind: "DeleteVServerGroup"; vServerGroupId: string; name: string }
+  | { kind: "AddBackendServers"; vServerGroupId: IdOrRef; name: string; backends: SlbBackendServer[] }
+  | { kind: "RemoveBackendServers"; vServerGroupId: string; name: string; backends: SlbBackendServer[] }
+  | { kind: "UpdateBackendServers"; vServerGroupId: string; name: string; backends: SlbBackendServer[] }
+  | { kind: "CreateListener"; loadBalancerId: IdOrRef; vServerGroupId: IdOrRef; spec: SlbListenerSpec }
+  | {
+      kind: "UpdateListener";
+      loadBalancerId: IdOrRef;
+      port: number;
+      protocol: SlbListenerProtocol;
+      vServerGroupId?: IdOrRef;
+      attrs: SlbListenerAttributes;
+    }
+  | { kind: "StartListener"; loadBalancerId: IdOrRef; port: number; protocol: SlbListenerProtocol }
+  | { kind: "DeleteListener"; loadBalancerId: IdOrRef; port: number; protocol: SlbListenerProtocol };
+
+export type ActionKind = ActionParams["kind"];
+
+export interface Action {
+  kind: ActionKind;
+  /** Unique within a plan; other actions name it in dependsOn and in Refs. */
+  key: string;
+  dependsOn: string[];
+  params: ActionParams;
+}
+
+export interface PlanError {
+  /** Stable reason, e.g. "ReuseForbidden", "ImmutableChanged". */
+  reason: string;
+  message: string;
+}
+
+export interface Plan {
+  actions: Action[];
+  /** Problems found while planning. Actions still listed are safe to apply despite them. */
+  errors: PlanError[];
+  /** Notable but not failing, e.g. a group with zero backends (event UnAvailableLoadBalancer). */
+  warnings: string[];
+}
+
+export interface PlanOptions {
+  /** "backends": the Service hash is unchanged, so only vserver-group backends are reconciled (§4.4). */
+  scope?: "full" | "backends";
+}
+
+const LB_CREATE_KEY = "lb:create";
+
+// ---------------------------------------------------------------- entry point
+
+export function plan(desired: DesiredModel, remote: RemoteModel, opts: PlanOptions = {}): Plan {
+  const out = newPlan();
+  if (remote.lookupError) {
+    out.errors.push({ reason: "LoadBalancerLookupFailed", message: remote.lookupError });
+    return out;
+  }
+  if (desired.deleting) {
+    planCleanup(desired, remote, out);
+    return out;
+  }
+  planEnsure(desired, remote, opts.scope ?? "full", out);
+  return out;
+}
+
+function newPlan(): Plan {
+  return { actions: [], errors: [], warnings: [] };
+}
+
+function push(out: Plan, key: string, params: ActionParams, dependsOn: string[] = []): string {
+  out.actions.push({ kind: params.kind, key, dependsOn: [...new Set(dependsOn)].sort(), params });
+  return key;
+}
+
+// ---------------------------------------------------------------- ensure
+
+function planEnsure(desired: DesiredModel, remote: RemoteModel, scope: "full" | "backends", out: Plan): void {
+  const lb = remote.loadBalancer;
+  let lbId: IdOrRef;
+  if (lb) {
+    if (!checkReuse(desired, lb, out)) return;
+    lbId = lb.loadBalancerId;
+    if (scope === "full") planInstanceAttributes(desired, lb, out);
+  } else {
+    if (!mayCreate(desired, out)) return;
+    lbId = { ref: push(out, LB_CREATE_KEY, { kind: "CreateLoadBalancer", request: createRequest(desired) }) };
+  }
+  const groups = planVServerGroups(desired, remote, lbId, out);
+  // A new SLB has no listeners yet, whatever the hash says.
+  const full = scope === "full" || !lb;
+  const listenerKeys = full && listenersManaged(desired) ? planListeners(desired, remote, lbId, groups, out) : [];
+  planStaleGroups(desired, remote, listenerKeys, out);
+}
+
+/** §2.1: no SLB found. A Service that already shows an address lost its SLB: never silently make a new one. */
+function mayCreate(desired: DesiredModel, out: Plan): boolean {
+  const d = desired.loadBalancer;
+  if (d.mode === "reuse") {
+    out.errors.push({
+      reason: "LoadBalancerNotFound",
+      message: `alicloud: can not find loadbalancer by id ${d.reuseId ?? ""}`,
+    });
+    return false;
+  }
+  const ips = desired.statusIngress.map(i => i.ip).filter((ip): ip is string => !!ip);
+  if (ips.length > 0) {
+    out.errors.push({
+      reason: "LoadBalancerNotFound",
+      message: `alicloud: can not find loadbalancer, but it's defined in service [${ips.join(",")}] this may happen when you delete the loadbalancer`,
+    });
+    return false;
+  }
+  return true;
+}
+
+function createRequest(desired: DesiredModel): SlbCreateLoadBalancerRequest {
+  const d = desired.loadBalancer;
+  const isPayBySpec = d.instanceChargeType === "PayBySpec";
+  const req: SlbCreateLoadBalancerRequest = {
+    loadBalancerName: d.name ?? d.defaultName,
+    addressType: d.addressType,
+    addressIPVersion: d.addressIPVersion,
+    vSwitchId: d.vSwitchId,
+    address: d.address,
+    // §9 C1: no charge type means PayByCLCU; a spec only applies to PayBySpec.
+    instanceChargeType: d.instanceChargeType ?? "PayByCLCU",
+    loadBalancerSpec: isPayBySpec ? (d.loadBalancerSpec ?? "slb.s1.small") : undefined,
+    internetChargeType: d.internetChargeType,
+    bandwidth: d.internetChargeType === "paybybandwidth" ? d.bandwidthMbps : undefined,
+    masterZoneId: d.masterZoneId,
+    slaveZoneId: d.slaveZoneId,
+    resourceGroupId: d.resourceGroupId,
+    deleteProtection: d.deleteProtection ?? "on",
+    modificationProtectionStatus: d.modificationProtectionStatus ?? "ConsoleProtection",
+    modificationProtectionReason: d.modificationProtectionReason,
+    tags: [...d.defaultTags, ...d.additionalTags],
+    clientToken: clientTokenFor(desired.service.uid, `clb/slb/${desired.service.generation ?? 0}`),
+  };
+  return dropUndefined(req);
+}
+
+/** §2.4 / R5: may we touch this SLB at all? Returns false when nothing else may be planned. */
+function checkReuse(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): boolean {
+  const d = desired.loadBalancer;
+  if (d.mode !== "reuse") return true;
+  if (lb.tags.some(t => t.key === TAG_DO_NOT_DELETE || t.key === TAG_CLUSTER)) {
+    out.errors.push({
+      reason: "ReuseForbidden",
+      message: `alicloud: the loadbalancer ${lb.loadBalancerId} can not be reused, can not reuse loadbalancer created by kubernetes.`,
+    });
+    return false;
+  }
+  const oldIp = desired.statusIngress.find(i => i.ip)?.ip;
+  if (oldIp && oldIp !== lb.address && !d.externalIpIsEip) {
+    out.errors.push({
+      reason: "ReuseForbidden",
+      message: `service has been associated with ip [${oldIp}], cannot be bound to ip [${lb.address}]`,
+    });
+    return false;
+  }
+  // [D] R5 on a reused SLB blocks everything: the user named an SLB that is not the one they described.
+  return immutableMismatches(desired, lb, out) === 0;
+}
+
+/** Create-time attributes that differ from the SLB; each becomes an error (§1.1 "immutable-err", R5). */
+function immutableMismatches(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): number {
+  const d = desired.loadBalancer;
+  const checks: [string, string | undefined, string | undefined][] = [
+    ["AddressType", d.addressType, lb.addressType],
+    ["AddressIPVersion", d.addressIPVersion, lb.addressIPVersion],
+    ["ResourceGroupId", d.resourceGroupId, lb.resourceGroupId],
+    ["master zone id", d.masterZoneId, lb.masterZoneId],
+    ["slave zone id", d.slaveZoneId, lb.slaveZoneId],
+    ["network type", d.networkType, lb.networkType],
+    ["address", d.address, lb.address],
+  ];
+  let n = 0;
+  for (const [what, want, have] of checks) {
+    if (want === undefined || want === have) continue;
+    n++;
+    out.errors.push({
+      reason: "ImmutableChanged",
+      message: `alicloud: can not change LoadBalancer ${what} once created (want ${want}, have ${have ?? "unset"}). delete and retry`,
+    });
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- instance attributes
+
+function planInstanceAttributes(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): void {
+  const d = desired.loadBalancer;
+  const id = lb.loadBalancerId;
+  // Created SLB: immutable drift is reported but does not block listeners and groups (§4.5).
+  if (d.mode === "create") immutableMismatches(desired, lb, out);
+  if (d.name !== undefined && d.name !== lb.loadBalancerName) {
+    push(out, "lb:name", { kind: "SetLoadBalancerName", loadBalancerId: id, name: d.name });
+  }
+  if (d.deleteProtection !== undefined && d.deleteProtection !== lb.deleteProtection) {
+    push(out, "lb:delete-protection", { kind: "SetDeleteProtection", loadBalancerId: id, value: d.deleteProtection });
+  }
+  if (d.modificationProtectionStatus !== undefined && d.modificationProtectionStatus !== lb.modificationProtectionStatus) {
+    push(out, "lb:modification-protection", {
+      kind: "SetModificationProtection",
+      loadBalancerId: id,
+      status: d.modificationProtectionStatus,
+      reason: d.modificationProtectionStatus === "ConsoleProtection" ? d.modificationProtectionReason : undefined,
+    });
+  }
+  planBilling(desired, lb, out);
+  planInternetSpec(desired, lb, out);
+  planTags(desired, lb, out);
+}
+
+/** Upstream updateInstanceChargeTypeAndInstanceSpec: a charge-type change carries the spec; else a spec change alone. */
+function planBilling(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): void {
+  const d = desired.loadBalancer;
+  const id = lb.loadBalancerId;
+  if (d.instanceChargeType !== undefined && d.instanceChargeType !== lb.instanceChargeType) {
+    const spec = d.instanceChargeType === "PayBySpec" ? (d.loadBalancerSpec ?? "slb.s1.small") : undefined;
+    push(out, "lb:charge-type", dropUndefined({ kind: "ModifyInstanceChargeType", loadBalancerId: id, chargeType: d.instanceChargeType, spec }));
+    return;
+  }
+  const effectiveType = d.instanceChargeType ?? lb.instanceChargeType;
+  if (effectiveType === "PayBySpec" && d.loadBalancerSpec !== undefined && d.loadBalancerSpec !== lb.loadBalancerSpec) {
+    push(out, "lb:spec", { kind: "ModifyInstanceSpec", loadBalancerId: id, spec: d.loadBalancerSpec });
+  }
+}
+
+/** Internet billing and bandwidth apply to internet SLBs only; bandwidth only under paybybandwidth (§1.1 #10-11). */
+function planInternetSpec(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): void {
+  const d = desired.loadBalancer;
+  if (lb.addressType !== "internet") return;
+  const chargeType = d.internetChargeType ?? lb.internetChargeType;
+  const chargeChanged = d.internetChargeType !== undefined && d.internetChargeType !== lb.internetChargeType;
+  const bandwidthChanged =
+    chargeType === "paybybandwidth" && d.bandwidthMbps !== undefined && d.bandwidthMbps !== lb.bandwidth;
+  if (!chargeChanged && !bandwidthChanged) return;
+  push(
+    out,
+    "lb:internet-spec",
+    dropUndefined({
+      kind: "ModifyInternetSpec",
+      loadBalancerId: lb.loadBalancerId,
+      internetChargeType: chargeChanged ? d.internetChargeType : undefined,
+      bandwidthMbps: chargeType === "paybybandwidth" ? d.bandwidthMbps : undefined,
+    }),
+  );
+}
+
+/**
+ * Tags (§2.2, §9 C3): add missing or changed ones; untag only keys we applied before and that left the
+ * annotation. `acs:` keys and the ownership tags are never removed here.
+ */
+function planTags(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): void {
+  const d = desired.loadBalancer;
+  const have = new Map(lb.tags.map(t => [t.key, t.value]));
+  const want: Tag[] = [...d.defaultTags, ...d.additionalTags];
+  // Upstream marks a reused SLB, but only while it has room (MaxLBTagNum = 10).
+  if (d.mode === "reuse" && !have.has(TAG_REUSED_BY_USER) && lb.tags.length < 10) {
+    want.push({ key: TAG_REUSED_BY_USER, value: "true" });
+  }
+  const toAdd = want.filter(t => have.get(t.key) !== t.value);
+  const wantKeys = new Set(want.map(t => t.key));
+  const protectedKey = (k: string) =>
+    k.startsWith("acs:") || k === TAG_DO_NOT_DELETE || k === TAG_CLUSTER || k === TAG_REUSED_BY_USER;
+  const toRemove = [...new Set(d.appliedTagKeys)]
+    .filter(k => have.has(k) && !wantKeys.has(k) && !protectedKey(k))
+    .sort();
+  const id = lb.loadBalancerId;
+  if (toAdd.length > 0) push(out, "lb:tag", { kind: "TagLoadBalancer", loadBalancerId: id, tags: toAdd });
+  if (toRemove.length > 0) push(out, "lb:untag", { kind: "UntagLoadBalancer", loadBalancerId: id, tagKeys: toRemove });
+}
+
+// ---------------------------------------------------------------- vserver groups
+
+/** Where each desired group lives after apply: its id, or a Ref to the action that creates it. */
+type GroupIds = Map<string, { id: IdOrRef; createKey?: string }>;
+
+function groupKey(g: DesiredVServerGroup): string {
+  return `vgroup:${g.userGroupId ?? g.name}`;
+}
+
+function planVServerGroups(desired: DesiredModel, remote: RemoteModel, lbId: IdOrRef, out: Plan): GroupIds {
+  const ids: GroupIds = new Map();
+  for (const g of [...desired.vServerGroups].sort((a, b) => a.servicePort - b.servicePort)) {
+    if (g.backends.length === 0) out.warnings.push(`There are no available nodes for LoadBalancer (group ${g.name})`);
+    const found = findRemoteGroup(desired, remote, g, out);
+    if (found === "error") continue;
+    if (found) {
+      ids.set(g.name, { id: found.vServerGroupId });
+      planBackendDiff(desired, g, found, out);
+      continue;
+    }
+    const createKey = push(
+      out,
+      `${groupKey(g)}:create`,
+      { kind: "CreateVServerGroup", loadBalancerId: lbId, name: g.name },
+      depsOfRef(lbId),
+    );
+    ids.set(g.name, { id: { ref: createKey }, createKey });
+    if (g.backends.length > 0) {
+      push(
+        out,
+        `${groupKey(g)}:add`,
+        { kind: "AddBackendServers", vServerGroupId: { ref: createKey }, name: g.name, backends: sortBackends(g.backends) },
+        [createKey],
+      );
+    }
+  }
+  return ids;
+}
+
+/** By id for `vgroup-port` (must exist, must be a user group), otherwise by name (§3.5). */
+function findRemoteGroup(
+  desired: DesiredModel,
+  remote: RemoteModel,
+  g: DesiredVServerGroup,
+  out: Plan,
+): SlbVServerGroup | undefined | "error" {
+  if (!g.userGroupId) return remote.vServerGroups.find(r => r.vServerGroupName === g.name);
+  const lbId = remote.loadBalancer?.loadBalancerId ?? desired.loadBalancer.reuseId ?? "";
+  const found = remote.vServerGroups.find(r => r.vServerGroupId === g.userGroupId);
+  if (!found) {
+    out.errors.push({ reason: "VGroupNotFound", message: `can not find vgroupId ${g.userGroupId} in lb ${lbId}` });
+    return "error";
+  }
+  if (parseOwnerKey(found.vServerGroupName)) {
+    out.errors.push({ reason: "VGroupForbidden", message: `cannot reuse a ccm created vgroup ${g.userGroupId} for slb ${lbId}` });
+    return "error";
+  }
+  return found;
+}
+
+/** §3.5 key: (ServerId, Port) for ECS, (ServerId, ServerIp, Port) for ENI/ECI. */
+function backendKey(b: SlbBackendServer): string {
+  return b.type === "ecs" ? `${b.serverId}|${b.port}` : `${b.serverId}|${b.serverIp ?? ""}|${b.port}`;
+}
+
+function sortBackends(bs: SlbBackendServer[]): SlbBackendServer[] {
+  return [...bs].sort((a, b) => (backendKey(a) < backendKey(b) ? -1 : backendKey(a) > backendKey(b) ? 1 : 0));
+}
+
+/** Add, then remove, then update (§3.5). Remote backends not described as ours are user-managed: never touched. */
+function planBackendDiff(desired: DesiredModel, g: DesiredVServerGroup, remote: SlbVServerGroup, out: Plan): void {
+  const mine = (b: SlbBackendServer) => isOwnedBy(b.description, desired.service, desired.clusterId);
+  const remoteByKey = new Map(remote.backendServers.map(b => [backendKey(b), b]));
+  const localKeys = new Set(g.backends.map(backendKey));
+  const toAdd = g.backends.filter(b => !remoteByKey.has(backendKey(b)));
+  const toRemove = remote.backendServers.filter(b => mine(b) && !localKeys.has(backendKey(b)));
+  const toUpdate = g.backends.filter(b => {
+    const r = remoteByKey.get(backendKey(b));
+    if (!r || !mine(r)) return false;
+    return (!g.ignoreWeightUpdate && r.weight !== b.weight) || r.description !== b.description;
+  });
+  const id = remote.vServerGroupId;
+  const base = groupKey(g);
+  const deps: string[] = [];
+  if (toAdd.length > 0) {
+    deps.push(push(out, `${base}:add`, { kind: "AddBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toAdd) }));
+  }
+  if (toRemove.length > 0) {
+    deps.push(
+      push(out, `${base}:remove`, { kind: "RemoveBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toRemove) }, [...deps]),
+    );
+  }
+  if (toUpdate.length > 0) {
+    push(out, `${base}:update`, { kind: "UpdateBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toUpdate) }, [...deps]);
+  }
+}
+
+/**
+ * Remote groups named as this Service's but no longer desired (§3.5 cleanup): deleted after the listener
+ * actions, since a listener may still point at them. A group holding user backends only loses ours.
+ */
+function planStaleGroups(desired: DesiredModel, remote: RemoteModel, listenerKeys: string[], out: Plan): void {
+  const wanted = new Set(desired.vServerGroups.flatMap(g => [g.name, g.userGroupId ?? ""]));
+  const unwanted = remote.vServerGroups.filter(r => !wanted.has(r.vServerGroupName) && !wanted.has(r.vServerGroupId));
+  for (const r of sortGroups(unwanted)) {
+    if (isOwnedBy(r.vServerGroupName, desired.service, desired.clusterId)) {
+      removeGroupOrOurBackends(desired, r, listenerKeys, out);
+    } else if (!parseOwnerKey(r.vServerGroupName)) {
+      // A user group we no longer bind (vgroup-port removed or changed): take our backends out.
+      removeOurBackends(desired, r, listenerKeys, out);
+    }
+  }
+}
+
+function sortGroups(gs: SlbVServerGroup[]): SlbVServerGroup[] {
+  return [...gs].sort((a, b) => (a.vServerGroupName < b.vServerGroupName ? -1 : a.vServerGroupName > b.vServerGroupName ? 1 : 0));
+}
+
+function removeGroupOrOurBackends(desired: DesiredModel, r: SlbVServerGroup, dependsOn: string[], out: Plan): void {
+  const mine = (b: SlbBackendServer) => isOwnedBy(b.description, desired.service, desired.clusterId);
+  if (!r.backendServers.every(mine)) {
+    removeOurBackends(desired, r, dependsOn, out);
+    return;
+  }
+  push(
+    out,
+    `vgroup:${r.vServerGroupName}:delete`,
+    { kind: "DeleteVServerGroup", vServerGroupId: r.vServerGroupId, name: r.vServerGroupName },
+    dependsOn,
+  );
+}
+
+function removeOurBackends(desired: DesiredModel, r: SlbVServerGroup, dependsOn: string[], out: Plan): void {
+  const ours = r.backendServers.filter(b => isOwnedBy(b.description, desired.service, desired.clusterId));
+  if (ours.length === 0) return;
+  push(
+    out,
+    `vgroup:${r.vServerGroupId}:remove`,
+    { kind: "RemoveBackendServers", vServerGroupId: r.vServerGroupId, name: r.vServerGroupName, backends: sortBackends(ours) },
+    dependsOn,
+  );
+}
+
+// ---------------------------------------------------------------- listeners
+
+/** §2.3: listeners are managed on created SLBs, and on reused ones only with force-override-listeners. */
+function listenersManaged(desired: DesiredModel): boolean {
+  return desired.loadBalancer.mode === "create" || desired.loadBalancer.forceOverrideListeners;
+}
+
+function listenerKey(protocol: string, port: number): string {
+  return `listener:${protocol}:${port}`;
+}
+
+/** TCP and UDP listeners on one port coexist; http/https/tcp share the TCP transport. */
+function transport(p: SlbListenerProtocol): "tcp" | "udp" {
+  return p === "udp" ? "udp" : "tcp";
+}
+
+interface ListenerDiff {
+  creates: DesiredListener[];
+  updates: { local: DesiredListener; remote: SlbListener }[];
+  deletes: SlbListener[];
+}
+
+function diffListeners(desired: DesiredModel, remote: SlbListener[], out: Plan): ListenerDiff {
+  const diff: ListenerDiff = { creates: [], updates: [], deletes: [] };
+  const same = (l: DesiredListener, r: SlbListener) => l.port === r.listenerPort && l.protocol === r.listenerProtocol;
+  const ours = (r: SlbListener) => isOwnedBy(r.description, desired.service, desired.clusterId);
+  for (const r of remote) {
+    const local = desired.listeners.find(l => same(l, r));
+    if (!local) {
+      if (ours(r)) diff.deletes.push(r);
+    } else if (forwardingChanged(local, r)) {
+      // forward-port change on an HTTP listener: delete and recreate (§2.3).
+      diff.deletes.push(r);
+      diff.creates.push(local);
+    } else {
+      diff.updates.push({ local, remote: r });
+    }
+  }
+  for (const l of desired.listeners) {
+    if (remote.some(r => same(l, r))) continue;
+    // A listener we may not delete still holds this port's transport: creating would fail in the cloud.
+    const blocker = remote.find(
+      r => r.listenerPort === l.port && transport(r.listenerProtocol) === transport(l.protocol) && !ours(r),
+    );
+    if (blocker) {
+      out.errors.push({
+        reason: "ListenerPortInUse",
+        message: `port ${l.port} is used by ${blocker.listenerProtocol} listener "${blocker.description ?? ""}" not owned by this service`,
+      });
+      continue;
+    }
+    diff.creates.push(l);
+  }
+  return diff;
+}
+
+function forwardingChanged(local: DesiredListener, r: SlbListener): boolean {
+  if (local.protocol !== "http") return false;
+  const remotePort = r.listenerForward === "on" ? r.forwardPort : undefined;
+  return remotePort !== local.forwardPort;
+}
+
+function planListeners(desired: DesiredModel, remote: RemoteModel, lbId: IdOrRef, groups: GroupIds, out: Plan): string[] {
+  const diff = diffListeners(desired, remote.listeners ?? [], out);
+  const keys: string[] = [];
+  const deleteKeys = planListenerDeletes(diff.deletes, lbId, out);
+  keys.push(...deleteKeys.values());
+  const createKeys = new Map<number, string>();
+  // Targets before forwarders: https (no forward) first, then by port.
+  const creates = [...diff.creates].sort((a, b) => Number(!!a.forwardPort) - Number(!!b.forwardPort) || a.port - b.port);
+  for (const l of creates) {
+    const group = groups.get(l.vServerGroupName);
+    if (!group) {
+      out.errors.push({ reason: "VGroupMissing", message: `listener ${l.protocol}:${l.port} has no vserver group ${l.vServerGroupName}` });
+      continue;
+    }
+    const deps = [...depsOfRef(lbId), ...(group.createKey ? [group.createKey] : [])];
+    const sameProtoPortDelete = [...deleteKeys.entries()].filter(([r]) => r.listenerPort === l.port).map(([, k]) => k);
+    deps.push(...sameProtoPortDelete);
+    if (l.forwardPort !== undefined && createKeys.has(l.forwardPort)) deps.push(createKeys.get(l.forwardPort) as string);
+    const key = push(
+      out,
+      `${listenerKey(l.protocol, l.port)}:create`,
+      { kind: "CreateListener", loadBalancerId: lbId, vServerGroupId: group.id, spec: listenerSpec(l) },
+      deps,
+    );
+    createKeys.set(l.port, key);
+    keys.push(key, push(out, `${listenerKey(l.protocol, l.port)}:start`, { kind: "StartListener", loadBalancerId: lbId, port: l.port, protocol: l.protocol }, [key]));
+  }
+  for (const u of [...diff.updates].sort((a, b) => a.local.port - b.local.port || (a.local.protocol < b.local.protocol ? -1 : 1))) {
+    keys.push(...planListenerUpdate(u.local, u.remote, lbId, groups, out));
+  }
+  return keys;
+}
+
+/** Deletes; an HTTP forwarder goes before the HTTPS listener it points at (§2.3). */
+function planListenerDeletes(deletes: SlbListener[], lbId: IdOrRef, out: Plan): Map<SlbListener, string> {
+  const keys = new Map<SlbListener, string>();
+  const sorted = [...deletes].sort(
+    (a, b) => Number(b.listenerForward === "on") - Number(a.listenerForward === "on") || a.listenerPort - b.listenerPort,
+  );
+  for (const r of sorted) {
+    const forwarders = [...keys.entries()]
+      .filter(([f]) => f.listenerForward === "on" && f.forwardPort === r.listenerPort)
+      .map(([, k]) => k);
+    const key = push(
+      out,
+      `${listenerKey(r.listenerProtocol, r.listenerPort)}:delete`,
+      { kind: "DeleteListener", loadBalancerId: lbId, port: r.listenerPort, protocol: r.listenerProtocol },
+      forwarders,
+    );
+    keys.set(r, key);
+  }
+  return keys;
+}
+
+function listenerSpec(l: DesiredListener): SlbListenerSpec {
+  const creationDefaults: SlbListenerAttributes = { scheduler: "rr" };
+  if (l.protocol === "http" || l.protocol === "https") {
+    creationDefaults.stickySession = "off";
+    creationDefaults.healthCheck = "off";
+  }
+  const forward: SlbListenerAttributes =
+    l.forwardPort !== undefined ? { listenerForward: "on", forwardPort: l.forwardPort } : {};
+  return sortKeys({
+    listenerPort: l.port,
+    listenerProtocol: l.protocol,
+    ...creationDefaults,
+    ...l.attributes,
+    ...forward,
+    description: l.description,
+  });
+}
+
+function planListenerUpdate(
+  l: DesiredListener,
+  r: SlbListener,
+  lbId: IdOrRef,
+  groups: GroupIds,
+  out: Plan,
+): string[] {
+  const keys: string[] = [];
+  const base = listenerKey(l.protocol, l.port);
+  // A forwarding HTTP listener has no backends of its own and is never updated upstream (§2.3).
+  const forwarding = l.forwardPort !== undefined;
+  const group = groups.get(l.vServerGroupName);
+  const attrs = forwarding ? {} : changedAttributes(l, r);
+  const groupChanged = !forwarding && group !== undefined && group.id !== r.vServerGroupId;
+  let updateKey: string | undefined;
+  if (Object.keys(attrs).length > 0 || groupChanged) {
+    updateKey = push(
+      out,
+      `${base}:update`,
+      dropUndefined({
+        kind: "UpdateListener",
+        loadBalancerId: lbId,
+        port: l.port,
+        protocol: l.protocol,
+        vServerGroupId: groupChanged ? group.id : undefined,
+        attrs,
+      }),
+      group?.createKey && groupChanged ? [group.createKey] : [],
+    );
+    keys.push(updateKey);
+  }
+  if (r.status === "stopped") {
+    keys.push(push(out, `${base}:start`, { kind: "StartListener", loadBalancerId: lbId, port: l.port, protocol: l.protocol }, updateKey ? [updateKey] : []));
+  }
+  return keys;
+}
+
+/** Annotation-driven attributes that differ from the remote listener, plus the ownership description. */
+function changedAttributes(l: DesiredListener, r: SlbListener): SlbListenerAttributes {
+  const want: Record<string, unknown> = { ...l.attributes, description: l.description };
+  const have = r as unknown as Record<string, unknown>;
+  const changed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(want)) {
+    if (v === undefined) continue;
+    const equal = k === "aclId" && typeof v === "string" ? sameIdSet(v, have[k] as string | undefined) : have[k] === v;
+    if (!equal) changed[k] = v;
+  }
+  return sortKeys(changed) as SlbListenerAttributes;
+}
+
+/** ACL ids compare as a set (upstream IsListenerACLIDsEqual). */
+function sameIdSet(a: string, b: string | undefined): boolean {
+  const norm = (s: string) => s.split(",").map(x => x.trim()).filter(Boolean).sort().join(",");
+  return norm(a) === norm(b ?? "");
+}
+
+// ---------------------------------------------------------------- cleanup (§2.4 deletion table)
+
+function planCleanup(desired: DesiredModel, remote: RemoteModel, out: Plan): void {
+  const lb = remote.loadBalancer;
+  if (!lb) return; // nothing left in the cloud: cleanup is done
+  const d = desired.loadBalancer;
+  if (d.mode === "create" && !d.preserveOnDelete) {
+    const deps: string[] = [];
+    if (lb.deleteProtection === "on") {
+      deps.push(push(out, "lb:delete-protection", { kind: "SetDeleteProtection", loadBalancerId: lb.loadBalancerId, value: "off" }));
+    }
+    push(out, "lb:delete", { kind: "DeleteLoadBalancer", loadBalancerId: lb.loadBalancerId }, deps);
+    return;
+  }
+  if (d.mode === "reuse" && lb.tags.some(t => t.key === TAG_DO_NOT_DELETE || t.key === TAG_CLUSTER)) {
+    return; // we never got to manage a forbidden SLB, so there is nothing of ours on it
+  }
+  if (d.mode === "create") planPreserve(lb, out);
+  const listenerKeys = cleanupListeners(desired, remote, lb, out);
+  for (const r of sortGroups(remote.vServerGroups)) {
+    if (isOwnedBy(r.vServerGroupName, desired.service, desired.clusterId)) {
+      removeGroupOrOurBackends(desired, r, listenerKeys, out);
+    } else if (!parseOwnerKey(r.vServerGroupName)) {
+      removeOurBackends(desired, r, listenerKeys, out); // a user group (vgroup-port): only our backends leave
+    }
+  }
+  if (d.mode === "create") untagOwnership(lb, out);
+}
+
+/** preserve-lb-on-delete: hand the SLB back unprotected, so another Service can reuse it. */
+function planPreserve(lb: SlbLoadBalancer, out: Plan): void {
+  const id = lb.loadBalancerId;
+  if (lb.deleteProtection === "on") push(out, "lb:delete-protection", { kind: "SetDeleteProtection", loadBalancerId: id, value: "off" });
+  if (lb.modificationProtectionStatus !== "NonProtection") {
+    push(out, "lb:modification-protection", { kind: "SetModificationProtection", loadBalancerId: id, status: "NonProtection" });
+  }
+}
+
+function untagOwnership(lb: SlbLoadBalancer, out: Plan): void {
+  const keys = lb.tags.map(t => t.key).filter(k => k === TAG_DO_NOT_DELETE || k === TAG_CLUSTER).sort();
+  if (keys.length > 0) push(out, "lb:untag", { kind: "UntagLoadBalancer", loadBalancerId: lb.loadBalancerId, tagKeys: keys });
+}
+
+/** Our listeners only: always on a preserved created SLB, on a reused SLB only with force-override. */
+function cleanupListeners(desired: DesiredModel, remote: RemoteModel, lb: SlbLoadBalancer, out: Plan): string[] {
+  if (desired.loadBalancer.mode === "reuse" && !desired.loadBalancer.forceOverrideListeners) return [];
+  const ours = (remote.listeners ?? []).filter(r => isOwnedBy(r.description, desired.service, desired.clusterId));
+  return [...planListenerDeletes(ours, lb.loadBalancerId, out).values()];
+}
+
+// ---------------------------------------------------------------- helpers
+
+function depsOfRef(id: IdOrRef): string[] {
+  return typeof id === "string" ? [] : [id.ref];
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function sortKeys<T extends object>(o: T): T {
+  return Object.fromEntries(
+    Object.entries(o)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  ) as T;
+}
+
+// ---------------------------------------------------------------- printing
+
+function idText(id: IdOrRef | undefined): string {
+  if (id === undefined) return "-";
+  return typeof id === "string" ? id : `<${id.ref}>`;
+}
+
+function backendsText(bs: SlbBackendServer[]): string {
+  return bs.map(b => `${b.serverId}${b.serverIp && b.serverIp !== b.serverId ? `(${b.serverIp})` : ""}:${b.port}@${b.weight}`).join(",");
+}
+
+function attrsText(a: SlbListenerAttributes): string {
+  return Object.entries(a)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(" ");
+}
+
+/** One human line per action, for `npm run plan` and logs. */
+export function formatAction(a: Action): string {
+  const p = a.params;
+  const after = a.dependsOn.length > 0 ? `  (after ${a.dependsOn.join(", ")})` : "";
+  return `${a.key}: ${actionText(p)}${after}`;
+}
+
+function actionText(p: ActionParams): string {
+  switch (p.kind) {
+    case "CreateLoadBalancer":
+      return `CreateLoadBalancer name=${p.request.loadBalancerName} addressType=${p.request.addressType ?? "-"} tags=${p.request.tags.map(t => `${t.key}=${t.value}`).join(",")}`;
+    case "SetLoadBalancerName":
+      return `SetLoadBalancerName ${idText(p.loadBalancerId)} name=${p.name}`;
+    case "SetDeleteProtection":
+      return `SetDeleteProtection ${idText(p.loadBalancerId)} ${p.value}`;
+    case "SetModificationProtection":
+      return `SetModificationProtection ${idText(p.loadBalancerId)} ${p.status}${p.reason ? ` reason=${p.reason}` : ""}`;
+    case "ModifyInstanceChargeType":
+      return `ModifyInstanceChargeType ${idText(p.loadBalancerId)} ${p.chargeType}${p.spec ? ` spec=${p.spec}` : ""}`;
+    case "ModifyInstanceSpec":
+      return `ModifyInstanceSpec ${idText(p.loadBalancerId)} spec=${p.spec}`;
+    case "ModifyInternetSpec":
+      return `ModifyInternetSpec ${idText(p.loadBalancerId)} chargeType=${p.internetChargeType ?? "-"} bandwidthMbps=${p.bandwidthMbps ?? "-"}`;
+    case "TagLoadBalancer":
+      return `TagLoadBalancer ${idText(p.loadBalancerId)} ${p.tags.map(t => `${t.key}=${t.value}`).join(",")}`;
+    case "UntagLoadBalancer":
+      return `UntagLoadBalancer ${idText(p.loadBalancerId)} ${p.tagKeys.join(",")}`;
+    case "DeleteLoadBalancer":
+      return `DeleteLoadBalancer ${idText(p.loadBalancerId)}`;
+    case "CreateVServerGroup":
+      return `CreateVServerGroup ${idText(p.loadBalancerId)} name=${p.name}`;
+    case "DeleteVServerGroup":
+      return `DeleteVServerGroup ${p.vServerGroupId} name=${p.name}`;
+    case "AddBackendServers":
+    case "RemoveBackendServers":
+    case "UpdateBackendServers":
+      return `${p.kind} ${idText(p.vServerGroupId)} [${backendsText(p.backends)}]`;
+    case "CreateListener":
+      return `CreateListener ${idText(p.loadBalancerId)} ${p.spec.listenerProtocol}:${p.spec.listenerPort} vgroup=${idText(p.vServerGroupId)}`;
+    case "UpdateListener":
+      return `UpdateListener ${idText(p.loadBalancerId)} ${p.protocol}:${p.port}${p.vServerGroupId ? ` vgroup=${idText(p.vServerGroupId)}` : ""} ${attrsText(p.attrs)}`.trimEnd();
+    case "StartListener":
+      return `StartListener ${idText(p.loadBalancerId)} ${p.protocol}:${p.port}`;
+    case "DeleteListener":
+      return `DeleteListener ${idText(p.loadBalancerId)} ${p.protocol}:${p.port}`;
+  }
+}
