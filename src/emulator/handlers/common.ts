@@ -1,0 +1,86 @@
+// Helpers shared by the product handlers: document views, case-insensitive JSON keys, tags.
+import { Errors } from "../errors";
+import type { Doc, Tx } from "../store";
+
+/** The response view of a stored document: internal fields start with `_` and never leave. */
+export function view(doc: Doc): Doc {
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(doc)) if (!k.startsWith("_")) out[k] = v;
+  return out;
+}
+
+/** Case-insensitive key lookup: the Go CCM sends lower-case JSON keys, other clients PascalCase. */
+export function ciGet(obj: Record<string, unknown>, key: string): unknown {
+  const lk = key.toLowerCase();
+  for (const [k, v] of Object.entries(obj)) if (k.toLowerCase() === lk) return v;
+  return undefined;
+}
+
+/** A JSON value that may be a number or a numeric string (Go's fuzzy decoders accept both). */
+export function ciInt(obj: Record<string, unknown>, key: string, param: string): number | undefined {
+  const v = ciGet(obj, key);
+  if (v === undefined || v === null || v === "") return undefined;
+  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw Errors.invalidParam(param, `${key} must be an integer.`);
+  return n;
+}
+
+export function ciStr(obj: Record<string, unknown>, key: string): string | undefined {
+  const v = ciGet(obj, key);
+  if (v === undefined || v === null || v === "") return undefined;
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+// ---- tags, one collection per product: id = `${resourceType}|${resourceId}|${key}`
+export interface TagDoc extends Doc {
+  ResourceType: string;
+  ResourceId: string;
+  TagKey: string;
+  TagValue: string;
+}
+
+export function tagsOf(tx: Tx, coll: string, resourceId: string): TagDoc[] {
+  return tx.all<TagDoc>(coll).filter((t) => t.ResourceId === resourceId);
+}
+
+export function setTags(
+  tx: Tx,
+  coll: string,
+  resourceType: string,
+  resourceId: string,
+  tags: Array<{ Key: string; Value: string }>,
+  maxPerResource = 20,
+): void {
+  for (const t of tags) {
+    tx.put(coll, `${resourceType}|${resourceId}|${t.Key}`, {
+      ResourceType: resourceType,
+      ResourceId: resourceId,
+      TagKey: t.Key,
+      TagValue: t.Value,
+    });
+  }
+  if (tagsOf(tx, coll, resourceId).length > maxPerResource) throw Errors.slbTooManyTags();
+}
+
+export function removeTags(tx: Tx, coll: string, resourceId: string, keys?: string[]): void {
+  for (const t of tagsOf(tx, coll, resourceId)) {
+    if (!keys || keys.includes(t.TagKey)) tx.del(coll, `${t.ResourceType}|${t.ResourceId}|${t.TagKey}`);
+  }
+}
+
+/** True when the resource carries every tag in `want` (AND). An empty value matches any value. */
+export function hasAllTags(have: TagDoc[], want: Array<{ Key: string; Value: string }>): boolean {
+  return want.every((w) => have.some((h) => h.TagKey === w.Key && (w.Value === "" || h.TagValue === w.Value)));
+}
+
+export function checkId(param: string, value: string, re: RegExp): string {
+  if (!re.test(value)) throw Errors.invalidParam(param, `Malformed id "${value}".`);
+  return value;
+}
+
+export const VPC_ID = /^vpc-[a-z0-9]{6,40}$/;
+export const VSW_ID = /^vsw-[a-z0-9]{6,40}$/;
