@@ -1,0 +1,176 @@
+// apply(): ordering, reference resolution, bounded parallelism, batching and error aggregation,
+// against an in-memory fake SlbProvider that records calls (unit level; the emulator covers the wire).
+import test from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CloudError } from "../../src/cloud/errors";
+import type { SlbBackendServer, SlbProvider } from "../../src/cloud/types";
+import { apply, loadBalancerAfterApply } from "./apply";
+import { plan, type Action, type RemoteModel } from "./plan";
+import type { DesiredModel } from "./model";
+
+interface Call {
+  method: string;
+  args: unknown[];
+}
+
+/** Records every call; `fail` makes a method throw; `delayMs` keeps calls in flight to observe parallelism. */
+function fakeSlb(opts: { fail?: Record<string, CloudError>; delayMs?: number } = {}) {
+  const calls: Call[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let nextGroup = 1;
+  const record =
+    (method: string, result?: (args: unknown[]) => unknown) =>
+    async (...args: unknown[]) => {
+      calls.push({ method, args });
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await new Promise(r => setTimeout(r, opts.delayMs ?? 0));
+        const err = opts.fail?.[method];
+        if (err) throw err;
+        return result?.(args);
+      } finally {
+        inFlight--;
+      }
+    };
+  const slb = {
+    createLoadBalancer: record("createLoadBalancer", () => ({ loadBalancerId: "lb-new", address: "47.0.0.2" })),
+    createVServerGroup: record("createVServerGroup", () => ({ vServerGroupId: `rsp-new-${nextGroup++}` })),
+    addBackendServers: record("addBackendServers"),
+    removeBackendServers: record("removeBackendServers"),
+    updateBackendServers: record("updateBackendServers"),
+    deleteVServerGroup: record("deleteVServerGroup"),
+    createListener: record("createListener"),
+    updateListener: record("updateListener"),
+    startListener: record("startListener"),
+    deleteListener: record("deleteListener"),
+    setLoadBalancerName: record("setLoadBalancerName"),
+    setDeleteProtection: record("setDeleteProtection"),
+    setModificationProtection: record("setModificationProtection"),
+    modifyInstanceChargeType: record("modifyInstanceChargeType"),
+    modifyInstanceSpec: record("modifyInstanceSpec"),
+    modifyInternetSpec: record("modifyInternetSpec"),
+    tagLoadBalancer: record("tagLoadBalancer"),
+    untagLoadBalancer: record("untagLoadBalancer"),
+    deleteLoadBalancer: record("deleteLoadBalancer"),
+  } as unknown as SlbProvider;
+  return { slb, calls, maxInFlight: () => maxInFlight };
+}
+
+function fixture(name: string): Action[] {
+  const input = JSON.parse(readFileSync(join(__dirname, "fixtures", "plan", name, "input.json"), "utf8")) as {
+    desired: DesiredModel;
+    remote: RemoteModel;
+  };
+  return plan(input.desired, input.remote).actions;
+}
+
+const cloudError = (kind: CloudError["kind"], code: string) => new CloudError({ kind, code, message: code });
+
+test("fresh create: the new SLB id and group ids flow into later calls, in dependency order", async () => {
+  const fake = fakeSlb();
+  const res = await apply(fake.slb, fixture("fresh-create"));
+  assert.deepEqual(res.errors, []);
+  const order = fake.calls.map(c => c.method);
+  assert.equal(order[0], "createLoadBalancer");
+  for (const c of fake.calls.slice(1)) {
+    if (c.method === "createVServerGroup" || c.method.endsWith("Listener")) assert.equal(c.args[0], "lb-new");
+  }
+  const listenerCreates = fake.calls.filter(c => c.method === "createListener");
+  assert.deepEqual(
+    listenerCreates.map(c => (c.args[1] as { vServerGroupId: string }).vServerGroupId).sort(),
+    ["rsp-new-1", "rsp-new-2"],
+  );
+  // each start comes after its create
+  for (const port of [80, 8080]) {
+    const created = order.findIndex((m, i) => m === "createListener" && (fake.calls[i].args[1] as { listenerPort: number }).listenerPort === port);
+    const started = order.findIndex((m, i) => m === "startListener" && fake.calls[i].args[1] === port);
+    assert.ok(created >= 0 && started > created);
+  }
+  assert.deepEqual(loadBalancerAfterApply(undefined, res), { loadBalancerId: "lb-new", address: "47.0.0.2" });
+});
+
+test("a failure skips only its dependants; independent branches continue; errors aggregated", async () => {
+  const fake = fakeSlb({ fail: { createVServerGroup: cloudError("QuotaExceeded", "VServerGroupQuotaExceeded") } });
+  const res = await apply(fake.slb, fixture("fresh-create"));
+  const byKey = new Map(res.results.map(r => [r.key, r]));
+  assert.equal(byKey.get("lb:create")?.status, "ok");
+  assert.equal(byKey.get("vgroup:k8s/30080/web/default/c1:create")?.status, "failed");
+  assert.equal(byKey.get("vgroup:k8s/30080/web/default/c1:add")?.status, "skipped");
+  assert.equal(byKey.get("listener:tcp:80:create")?.status, "skipped");
+  assert.equal(byKey.get("listener:tcp:80:start")?.status, "skipped");
+  assert.equal(res.errors.length, 2);
+  assert.ok(res.errors.every(e => e.error instanceof CloudError && e.error.kind === "QuotaExceeded"));
+});
+
+test("independent branch survives: a failed tag does not stop backends", async () => {
+  const fake = fakeSlb({ fail: { tagLoadBalancer: cloudError("Forbidden", "Forbidden.RAM") } });
+  const res = await apply(fake.slb, fixture("reused-no-override"));
+  assert.equal(res.errors.length, 1);
+  assert.equal(res.errors[0].key, "lb:tag");
+  assert.ok(res.results.filter(r => r.key !== "lb:tag").every(r => r.status === "ok"));
+  assert.ok(fake.calls.some(c => c.method === "addBackendServers"));
+});
+
+test("deletes treat NotFound as already done", async () => {
+  const fake = fakeSlb({ fail: { deleteLoadBalancer: cloudError("NotFound", "InvalidLoadBalancerId.NotFound") } });
+  const res = await apply(fake.slb, fixture("delete-created"));
+  assert.deepEqual(res.errors, []);
+  assert.equal(res.results.find(r => r.key === "lb:delete")?.output?.alreadyGone, true);
+});
+
+test("backends go in batches of at most 20", async () => {
+  const backends: SlbBackendServer[] = Array.from({ length: 45 }, (_, i) => ({
+    serverId: `i-${i}`,
+    port: 30080,
+    weight: 100,
+    type: "ecs",
+    description: "k8s/30080/web/default/c1",
+  }));
+  const fake = fakeSlb();
+  const res = await apply(fake.slb, [
+    { kind: "AddBackendServers", key: "add", dependsOn: [], params: { kind: "AddBackendServers", vServerGroupId: "rsp-1", name: "g", backends } },
+  ]);
+  assert.deepEqual(res.errors, []);
+  assert.deepEqual(
+    fake.calls.map(c => (c.args[1] as unknown[]).length),
+    [20, 20, 5],
+  );
+});
+
+test("parallelism is bounded (default 4)", async () => {
+  const actions: Action[] = Array.from({ length: 10 }, (_, i) => ({
+    kind: "DeleteVServerGroup",
+    key: `d${i}`,
+    dependsOn: [],
+    params: { kind: "DeleteVServerGroup", vServerGroupId: `rsp-${i}`, name: `g${i}` },
+  }));
+  const fake = fakeSlb({ delayMs: 5 });
+  const res = await apply(fake.slb, actions);
+  assert.equal(res.results.length, 10);
+  assert.equal(fake.maxInFlight(), 4);
+  const fake2 = fakeSlb({ delayMs: 5 });
+  await apply(fake2.slb, actions, { concurrency: 2 });
+  assert.equal(fake2.maxInFlight(), 2);
+});
+
+test("never throws: unknown dependencies and duplicate keys become errors", async () => {
+  const fake = fakeSlb();
+  const a: Action = { kind: "DeleteVServerGroup", key: "x", dependsOn: ["nope"], params: { kind: "DeleteVServerGroup", vServerGroupId: "rsp-1", name: "g" } };
+  const b: Action = { ...a, key: "y", dependsOn: [] };
+  const res = await apply(fake.slb, [a, b, b]);
+  assert.deepEqual(res.errors.map(e => e.key).sort(), ["x", "y"]);
+  assert.equal(res.results.find(r => r.key === "y")?.status, "ok");
+  assert.equal(fake.calls.length, 1);
+});
+
+test("an unexpected (non-cloud) exception is captured, not thrown", async () => {
+  const slb = { deleteVServerGroup: () => Promise.reject(new TypeError("boom")) } as unknown as SlbProvider;
+  const res = await apply(slb, [
+    { kind: "DeleteVServerGroup", key: "d", dependsOn: [], params: { kind: "DeleteVServerGroup", vServerGroupId: "rsp-1", name: "g" } },
+  ]);
+  assert.equal(res.errors[0].message, "boom");
+});
