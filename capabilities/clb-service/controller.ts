@@ -1,0 +1,327 @@
+// The CLB Service controller: watch events only feed caches and enqueue keys; workers re-read the
+// Service and run the pure pipeline (model -> remote -> plan) and then apply. The finalizer goes on
+// before any cloud write and comes off last, after a successful cleanup.
+import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
+import { OPERATOR_DEFAULTS } from "../../src/config";
+import { CloudError } from "../../src/cloud/errors";
+import type { SlbProvider } from "../../src/cloud/types";
+import { ClusterClient, describeK8sError, isConflict } from "../../src/k8s/client";
+import { ReconcileOutcome, WorkQueue } from "../../src/lib/queue";
+import { isClbManagedService } from "./annotations";
+import { apply, loadBalancerAfterApply } from "./apply";
+import { APPLIED_TAG_KEYS_ANNOTATION } from "./model";
+import { planFor } from "./remote";
+
+export const LB_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
+export const HASH_LABEL = "service.beta.kubernetes.io/hash";
+export const SYNCED_CONDITION = "alicloud-operator/LoadBalancerSynced";
+const HOSTNAME_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-hostname";
+
+export interface ClbControllerDeps {
+  client: ClusterClient;
+  slb: SlbProvider;
+  clusterId: string;
+  finalizer: string;
+}
+
+type WatchPhase = "ADDED" | "MODIFIED" | "DELETED" | string;
+
+export function serviceKey(svc: { metadata?: { namespace?: string; name?: string } }): string {
+  return `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name ?? ""}`;
+}
+
+/** Formats any failure for an Event; CloudError carries no credentials by construction. */
+function describeError(e: unknown): string {
+  if (e instanceof CloudError) return e.toShortString();
+  return describeK8sError(e);
+}
+
+interface Condition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export class ClbController {
+  readonly queue: WorkQueue;
+  readonly #deps: ClbControllerDeps;
+  readonly #nodes = new Map<string, V1Node>();
+  /** EndpointSlices by "<ns>/<service>", then by slice name. */
+  readonly #slices = new Map<string, Map<string, V1EndpointSlice>>();
+  /** Services we have seen that are CLB-managed or carry our finalizer (for node fan-out and resync). */
+  readonly #known = new Set<string>();
+  /**
+   * What each Service looked like at its last successful ensure. A watch event whose fingerprint is
+   * unchanged (our own finalizer, label and status writes) needs no reconcile; node and endpoint
+   * events and the periodic resync still reconcile it, so drift is repaired.
+   */
+  readonly #lastSynced = new Map<string, string>();
+  readonly #ready: Promise<void>;
+  #resyncTimer?: NodeJS.Timeout;
+
+  constructor(deps: ClbControllerDeps, queueOpts: Partial<ConstructorParameters<typeof WorkQueue>[1]> = {}) {
+    this.#deps = deps;
+    this.queue = new WorkQueue(key => this.#reconcileWhenReady(key), {
+      workers: OPERATOR_DEFAULTS.workers,
+      backoffBaseMs: OPERATOR_DEFAULTS.backoffBaseMs,
+      backoffCapMs: OPERATOR_DEFAULTS.backoffCapMs,
+      ratePerSecond: OPERATOR_DEFAULTS.globalRatePerSecond,
+      burst: OPERATOR_DEFAULTS.globalBurst,
+      onError: (key, error, retryInMs) =>
+        console.warn(`clb-service: reconcile ${key} failed, retry in ${retryInMs} ms: ${describeError(error)}`),
+      ...queueOpts,
+    });
+    // Seed node and endpoint caches from a list before the first reconcile, so the first pass over
+    // existing Services already sees every backend (no create-then-fix churn on start-up).
+    this.#ready = this.#seedCaches();
+  }
+
+  startResync(intervalMs: number = OPERATOR_DEFAULTS.resyncIntervalMs): void {
+    this.#resyncTimer = setInterval(() => {
+      for (const key of this.#known) this.queue.add(key);
+    }, intervalMs);
+    this.#resyncTimer.unref();
+  }
+
+  stop(): void {
+    if (this.#resyncTimer) clearInterval(this.#resyncTimer);
+    this.queue.stop();
+  }
+
+  // ---------------------------------------------------------------- watch callbacks (enqueue only)
+
+  onService(svc: V1Service): void {
+    const key = serviceKey(svc);
+    if (isClbManagedService(svc) || svc.metadata?.finalizers?.includes(this.#deps.finalizer)) {
+      this.#known.add(key);
+      if (this.#lastSynced.get(key) !== serviceFingerprint(svc)) this.queue.add(key);
+    } else if (this.#known.delete(key)) {
+      this.queue.add(key); // it stopped being ours: clean up
+    }
+  }
+
+  onNode(node: V1Node, phase: WatchPhase): void {
+    const name = node.metadata?.name ?? "";
+    const before = this.#nodes.get(name);
+    if (phase === "DELETED") this.#nodes.delete(name);
+    else this.#nodes.set(name, node);
+    if (phase !== "DELETED" && before && !nodeChangeMatters(before, node)) return;
+    for (const key of this.#known) this.queue.add(key);
+  }
+
+  onEndpointSlice(slice: V1EndpointSlice, phase: WatchPhase): void {
+    const svcName = slice.metadata?.labels?.["kubernetes.io/service-name"];
+    if (!svcName) return;
+    const key = `${slice.metadata?.namespace ?? "default"}/${svcName}`;
+    let byName = this.#slices.get(key);
+    if (!byName) this.#slices.set(key, (byName = new Map()));
+    if (phase === "DELETED") byName.delete(slice.metadata?.name ?? "");
+    else byName.set(slice.metadata?.name ?? "", slice);
+    if (this.#known.has(key)) this.queue.add(key);
+  }
+
+  // ---------------------------------------------------------------- reconcile
+
+  async #seedCaches(): Promise<void> {
+    const [nodes, slices] = await Promise.all([
+      this.#deps.client.listNodes(),
+      this.#deps.client.discovery.listEndpointSliceForAllNamespaces(),
+    ]);
+    for (const n of nodes) if (!this.#nodes.has(n.metadata?.name ?? "")) this.#nodes.set(n.metadata?.name ?? "", n);
+    for (const s of slices.items) this.onEndpointSlice(s, "ADDED");
+  }
+
+  async #reconcileWhenReady(key: string): Promise<ReconcileOutcome> {
+    await this.#ready;
+    return this.reconcile(key);
+  }
+
+  async reconcile(key: string): Promise<ReconcileOutcome> {
+    const [namespace, name] = key.split("/", 2);
+    const { client, finalizer } = this.#deps;
+    let svc = await client.getService(namespace, name);
+    if (!svc) {
+      this.#known.delete(key);
+      this.#lastSynced.delete(key);
+      return;
+    }
+    this.#lastSynced.delete(key);
+    const hasFinalizer = svc.metadata?.finalizers?.includes(finalizer) ?? false;
+    const deleting = !!svc.metadata?.deletionTimestamp || !isClbManagedService(svc);
+    if (deleting && !hasFinalizer) return; // nothing of ours exists for it
+    if (!deleting && !hasFinalizer) svc = await this.#addFinalizer(svc);
+
+    const nodes = [...this.#nodes.values()];
+    const endpointSlices = [...(this.#slices.get(key)?.values() ?? [])];
+    const result = await planFor({
+      svc,
+      nodes,
+      endpointSlices,
+      clusterId: this.#deps.clusterId,
+      slb: this.#deps.slb,
+      deleting,
+    });
+    if (result.modelErrors.length > 0 && !deleting) {
+      // A bad manifest (admitted before the webhook existed): report it and wait for the user's fix.
+      const message = result.modelErrors.map(e => `${e.field}: ${e.message}`).join("; ");
+      await this.#report(svc, "Warning", "SyncLoadBalancerFailed", `Error syncing load balancer []: ${message}`, false);
+      return;
+    }
+    const applied = await apply(this.#deps.slb, result.plan.actions);
+    const failures = [
+      ...result.plan.errors.map(e => e.message),
+      ...applied.errors.map(e => `${e.kind}: ${describeError(e.error)}`),
+    ];
+    const lb = loadBalancerAfterApply(result.remote, applied);
+    const lbId = lb?.loadBalancerId ?? "";
+
+    if (deleting) {
+      if (failures.length > 0) {
+        const message = `Error deleting load balancer [${lbId}]: ${failures.join("; ")}`;
+        await this.#report(svc, "Warning", "CleanLoadBalancerFailed", message, false);
+        throw new Error(message);
+      }
+      await this.#finishCleanup(svc);
+      await this.#event(svc, "Normal", "CleanLoadBalancer", "Clean load balancer");
+      return;
+    }
+
+    for (const w of result.plan.warnings) await this.#event(svc, "Normal", "UnAvailableLoadBalancer", w);
+    if (lb) await this.#publish(svc, lb, result.desired?.loadBalancer.additionalTags.map(t => t.key) ?? [], failures.length === 0);
+    if (failures.length > 0) {
+      const message = `Error syncing load balancer [${lbId}]: ${failures.join("; ")}`;
+      await this.#report(svc, "Warning", "SyncLoadBalancerFailed", message, false);
+      throw new Error(message);
+    }
+    if (result.plan.actions.length > 0 || !hasCondition(svc, "True")) {
+      await this.#report(svc, "Normal", "EnsuredLoadBalancer", `Ensured load balancer [${lbId}]`, true);
+    }
+    this.#lastSynced.set(key, serviceFingerprint(svc));
+  }
+
+  async #addFinalizer(svc: V1Service): Promise<V1Service> {
+    const finalizers = [...(svc.metadata?.finalizers ?? []), this.#deps.finalizer];
+    return this.#deps.client.mergePatchService(svc.metadata!.namespace!, svc.metadata!.name!, {
+      metadata: { finalizers, resourceVersion: svc.metadata?.resourceVersion },
+    });
+  }
+
+  /** Labels, applied-tag bookkeeping and status.loadBalancer, each written only when it changed. */
+  async #publish(svc: V1Service, lb: { loadBalancerId: string; address: string }, tagKeys: string[], tagsApplied: boolean) {
+    const { client } = this.#deps;
+    const ns = svc.metadata!.namespace!;
+    const name = svc.metadata!.name!;
+    const metadata: { labels?: Record<string, string>; annotations?: Record<string, string | null> } = {};
+    if (svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId) metadata.labels = { [LB_ID_LABEL]: lb.loadBalancerId };
+    const appliedKeys = tagKeys.sort().join(",");
+    const currentKeys = svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION] ?? "";
+    if (tagsApplied && appliedKeys !== currentKeys) {
+      metadata.annotations = { [APPLIED_TAG_KEYS_ANNOTATION]: appliedKeys === "" ? null : appliedKeys };
+    }
+    if (metadata.labels || metadata.annotations) await client.mergePatchService(ns, name, { metadata });
+
+    const hostname = svc.metadata?.annotations?.[HOSTNAME_ANNOTATION];
+    const ingress = hostname ? [{ hostname }] : lb.address ? [{ ip: lb.address }] : [];
+    const current = svc.status?.loadBalancer?.ingress ?? [];
+    if (JSON.stringify(current.map(i => ({ ...(i.hostname ? { hostname: i.hostname } : { ip: i.ip }) }))) !== JSON.stringify(ingress)) {
+      await client.mergePatchServiceStatus(ns, name, { status: { loadBalancer: { ingress } } });
+    }
+  }
+
+  async #finishCleanup(svc: V1Service): Promise<void> {
+    const { client, finalizer } = this.#deps;
+    const ns = svc.metadata!.namespace!;
+    const name = svc.metadata!.name!;
+    await client.mergePatchServiceStatus(ns, name, {
+      status: { loadBalancer: {}, conditions: (svc.status?.conditions ?? []).filter(c => c.type !== SYNCED_CONDITION) },
+    });
+    // Removed last: once the finalizer is gone the object may vanish.
+    await client.mergePatchService(ns, name, {
+      metadata: {
+        resourceVersion: svc.metadata?.resourceVersion,
+        labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
+        annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null },
+        finalizers: (svc.metadata?.finalizers ?? []).filter(f => f !== finalizer),
+      },
+    }).catch(async e => {
+      // The status write above bumped resourceVersion: retry once on the latest object.
+      if (!isConflict(e)) throw e;
+      const latest = await client.getService(ns, name);
+      if (!latest) return;
+      await client.mergePatchService(ns, name, {
+        metadata: {
+          resourceVersion: latest.metadata?.resourceVersion,
+          labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
+          annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null },
+          finalizers: (latest.metadata?.finalizers ?? []).filter(f => f !== finalizer),
+        },
+      });
+    });
+  }
+
+  /** An Event plus the Synced condition, so a failure is visible on the object itself. */
+  async #report(svc: V1Service, type: "Normal" | "Warning", reason: string, message: string, synced: boolean) {
+    await this.#event(svc, type, reason, message);
+    const condition: Condition = {
+      type: SYNCED_CONDITION,
+      status: synced ? "True" : "False",
+      reason,
+      message: message.slice(0, 32_000),
+      lastTransitionTime: new Date().toISOString(),
+      observedGeneration: svc.metadata?.generation,
+    };
+    const others = (svc.status?.conditions ?? []).filter(c => c.type !== SYNCED_CONDITION);
+    try {
+      await this.#deps.client.mergePatchServiceStatus(svc.metadata!.namespace!, svc.metadata!.name!, {
+        status: { conditions: [...others, condition] },
+      });
+    } catch (e) {
+      console.warn(`clb-service: could not write condition on ${serviceKey(svc)}: ${describeK8sError(e)}`);
+    }
+  }
+
+  async #event(svc: V1Service, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
+    try {
+      await this.#deps.client.recordEvent(
+        { apiVersion: "v1", kind: "Service", name: svc.metadata!.name!, namespace: svc.metadata?.namespace, uid: svc.metadata?.uid },
+        type,
+        reason,
+        message,
+      );
+    } catch (e) {
+      console.warn(`clb-service: could not record event on ${serviceKey(svc)}: ${describeK8sError(e)}`);
+    }
+  }
+}
+
+const OWN_ANNOTATIONS = new Set([APPLIED_TAG_KEYS_ANNOTATION]);
+
+/** The inputs of a Service's desired model, without what the controller itself writes. */
+export function serviceFingerprint(svc: V1Service): string {
+  const annotations = Object.entries(svc.metadata?.annotations ?? {})
+    .filter(([k]) => !OWN_ANNOTATIONS.has(k) && !k.includes(".pepr.dev/"))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([svc.metadata?.uid, svc.spec, annotations, svc.metadata?.deletionTimestamp ?? null]);
+}
+
+function hasCondition(svc: V1Service, status: "True" | "False"): boolean {
+  return (svc.status?.conditions ?? []).some(c => c.type === SYNCED_CONDITION && c.status === status);
+}
+
+function readyStatus(n: V1Node): string | undefined {
+  return n.status?.conditions?.find(c => c.type === "Ready")?.status;
+}
+
+/** Only label, schedulability, readiness, taint and providerID changes can change backends. */
+export function nodeChangeMatters(before: V1Node, after: V1Node): boolean {
+  return (
+    JSON.stringify(before.metadata?.labels ?? {}) !== JSON.stringify(after.metadata?.labels ?? {}) ||
+    !!before.spec?.unschedulable !== !!after.spec?.unschedulable ||
+    readyStatus(before) !== readyStatus(after) ||
+    JSON.stringify(before.spec?.taints ?? []) !== JSON.stringify(after.spec?.taints ?? []) ||
+    before.spec?.providerID !== after.spec?.providerID
+  );
+}

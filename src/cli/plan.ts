@@ -1,0 +1,96 @@
+// `npm run plan -- -f service.yaml [-f more.yaml]`: what the operator would do for these manifests,
+// without doing it. Admission (defaults + validation) runs as the webhook would; then the desired
+// model is diffed against the configured cloud (read-only) and the actions are printed.
+import { readFileSync } from "node:fs";
+import yaml from "js-yaml";
+import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
+import { isClbManagedService } from "../../capabilities/clb-service/annotations";
+import { mutateService, validateService } from "../../capabilities/clb-service/admission-rules";
+import { formatAction } from "../../capabilities/clb-service/plan";
+import { planFor } from "../../capabilities/clb-service/remote";
+import { createCloudProvider, loadCloudConfig } from "../cloud";
+import { OPERATOR_DEFAULTS } from "../config";
+import { ClusterClient } from "../k8s/client";
+
+interface ClusterView {
+  services: V1Service[];
+  nodes: V1Node[];
+  slices(ns: string, name: string): Promise<V1EndpointSlice[]>;
+}
+
+async function clusterView(): Promise<ClusterView | undefined> {
+  if (!process.env.KUBECONFIG) return undefined;
+  try {
+    const client = new ClusterClient();
+    const [services, nodes] = await Promise.all([client.listServices(), client.listNodes()]);
+    return { services, nodes, slices: (ns, name) => client.listEndpointSlices(ns, name) };
+  } catch (e) {
+    console.error(`(cluster not reachable, planning without nodes and endpoints: ${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  const files: string[] = [];
+  for (let i = 2; i < process.argv.length; i++) {
+    if (process.argv[i] === "-f" && process.argv[i + 1]) files.push(process.argv[++i]);
+  }
+  if (files.length === 0) {
+    console.error("usage: npm run plan -- -f service.yaml [-f more.yaml]");
+    return 2;
+  }
+  const services = files
+    .flatMap(f => yaml.loadAll(readFileSync(f, "utf8")) as V1Service[])
+    .filter(d => d && d.kind === "Service");
+  const cluster = await clusterView();
+  const cloud = createCloudProvider(loadCloudConfig(process.env));
+  let failed = 0;
+  for (const input of services) {
+    const svc: V1Service = structuredClone(input);
+    svc.metadata ??= {};
+    svc.metadata.namespace ??= "default";
+    const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    const existing = cluster?.services.find(s => s.metadata?.namespace === svc.metadata?.namespace && s.metadata?.name === svc.metadata?.name);
+    if (!isClbManagedService(svc)) {
+      console.log(`${key}: not a CLB-managed Service; the operator leaves it alone`);
+      continue;
+    }
+    const defaults = mutateService(svc).annotationsToAdd;
+    svc.metadata.annotations = { ...defaults, ...svc.metadata.annotations };
+    const others = (cluster?.services ?? []).filter(s => s !== existing);
+    const decision = validateService({ svc, oldSvc: existing, operation: existing ? "UPDATE" : "CREATE", otherServices: others });
+    if (!decision.allowed) {
+      failed++;
+      console.log(`${key}: admission would deny it:`);
+      for (const e of decision.errors) console.log(`  - ${e}`);
+      continue;
+    }
+    // A Service not created yet has no UID: plan with a stand-in so names are stable in the preview.
+    svc.metadata.uid = existing?.metadata?.uid ?? "00000000-0000-0000-0000-000000000000";
+    svc.status = existing?.status;
+    const result = await planFor({
+      svc,
+      nodes: cluster?.nodes ?? [],
+      endpointSlices: cluster ? await cluster.slices(svc.metadata.namespace, svc.metadata.name ?? "") : [],
+      clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
+      slb: cloud.slb,
+      deleting: false,
+    });
+    console.log(`${key}:${Object.keys(defaults).length ? ` (defaults added: ${Object.entries(defaults).map(([k, v]) => `${k.split("/").pop()}=${v}`).join(", ")})` : ""}`);
+    for (const w of decision.warnings) console.log(`  warning: ${w}`);
+    for (const e of result.modelErrors) console.log(`  error: ${e.field}: ${e.message}`);
+    for (const e of result.plan.errors) console.log(`  error: ${e.message}`);
+    if (result.plan.actions.length === 0 && result.modelErrors.length === 0) console.log("  no changes");
+    for (const a of result.plan.actions) console.log(`  ${formatAction(a)}`);
+    if (result.modelErrors.length || result.plan.errors.length) failed++;
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  code => process.exit(code),
+  e => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);
