@@ -13,6 +13,8 @@ export interface ListenerField {
   wire: string;
   /** Field name when read back (top level or inside the protocol config); defaults to `wire`. */
   readWire?: string;
+  /** Other names tolerated on read, after `readWire` (some servers echo the write name). */
+  readAliases?: readonly string[];
   /** Read from the listener's top level rather than from `<PROTO>ListenerConfig`. */
   topLevel?: boolean;
   type: FieldType;
@@ -41,7 +43,14 @@ export const LISTENER_FIELDS: readonly ListenerField[] = [
   { key: "connectionDrainTimeout", wire: "ConnectionDrainTimeout", type: "number", protocols: L4 },
   { key: "proxyProtocolV2Enabled", wire: "ProxyProtocolV2Enabled", type: "boolean", protocols: L4 },
   // L4 writes HealthCheckSwitch but reads it back as HealthCheck inside TCP/UDPListenerConfig.
-  { key: "healthCheckSwitch", wire: "HealthCheckSwitch", readWire: "HealthCheck", type: "string", protocols: L4 },
+  {
+    key: "healthCheckSwitch",
+    wire: "HealthCheckSwitch",
+    readWire: "HealthCheck",
+    readAliases: ["HealthCheckSwitch"],
+    type: "string",
+    protocols: L4,
+  },
   { key: "healthCheckType", wire: "HealthCheckType", type: "string", protocols: TCP },
   { key: "healthCheckConnectTimeout", wire: "HealthCheckConnectTimeout", type: "number", protocols: L4 },
   { key: "healthCheck", wire: "HealthCheck", type: "string", protocols: L7 },

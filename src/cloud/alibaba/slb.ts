@@ -81,13 +81,16 @@ export function listenerFromWire(l: WireObject): SlbListener {
   const attrs: Record<string, unknown> = {};
   for (const f of LISTENER_FIELDS) {
     if (!f.protocols.includes(protocol)) continue;
-    const from = f.topLevel ? l : config;
-    const wire = f.readWire ?? f.wire;
-    // Some servers flatten the protocol config into the listener: fall back to the top level.
-    const source = !f.topLevel && from[wire] === undefined ? l : from;
-    const value =
-      f.type === "number" ? num(source, wire) : f.type === "boolean" ? boolish(str(source, wire)) : str(source, wire);
-    if (value !== undefined) attrs[f.key] = value;
+    // Protocol-specific fields live in <PROTO>ListenerConfig; tolerate servers that flatten them.
+    const sources = f.topLevel ? [l] : [config, l];
+    const names = [f.readWire ?? f.wire, ...(f.readAliases ?? [])];
+    for (const source of sources) {
+      const wire = names.find((n) => source[n] !== undefined && source[n] !== "");
+      if (wire === undefined) continue;
+      attrs[f.key] =
+        f.type === "number" ? num(source, wire) : f.type === "boolean" ? boolish(str(source, wire)) : str(source, wire);
+      break;
+    }
   }
   const aclIds = strList(l, "AclIds", "AclId");
   if (aclIds.length > 0) attrs.aclId = aclIds.join(",");
