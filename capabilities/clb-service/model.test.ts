@@ -1,0 +1,184 @@
+// Desired-model tests: the node filter (§3.2), endpoints (§3.3), weights (§3.4 incl. C10) and the
+// full buildDesiredModel over a Service.
+import test from "node:test";
+import assert from "node:assert/strict";
+import type { V1EndpointSlice, V1Node } from "@kubernetes/client-node";
+import {
+  buildPortBackends,
+  candidateNodes,
+  defaultLoadBalancerName,
+  endpointsForPort,
+  instanceIdFromProviderId,
+  isOwnedBy,
+  parseOwnerKey,
+  type BackendOptions,
+} from "./model";
+
+function node(name: string, opts: { labels?: Record<string, string>; ready?: boolean; providerID?: string; unschedulable?: boolean; taint?: string } = {}): V1Node {
+  return {
+    metadata: { name, labels: opts.labels ?? {} },
+    spec: {
+      providerID: opts.providerID ?? `cn-hangzhou.i-${name}`,
+      unschedulable: opts.unschedulable,
+      taints: opts.taint ? [{ key: opts.taint, effect: "NoSchedule" }] : undefined,
+    },
+    status: { conditions: [{ type: "Ready", status: opts.ready === false ? "False" : "True" }] },
+  };
+}
+
+function slice(
+  name: string,
+  port: { name?: string; port: number },
+  eps: { ip: string; node?: string; ready?: boolean; terminating?: boolean }[],
+): V1EndpointSlice {
+  return {
+    metadata: { name },
+    addressType: "IPv4",
+    ports: [{ name: port.name, port: port.port, protocol: "TCP" }],
+    endpoints: eps.map(e => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: e.ready ?? true, terminating: e.terminating } })),
+  };
+}
+
+const opts = (o: Partial<BackendOptions> = {}): BackendOptions => ({
+  backendType: "ecs",
+  removeUnscheduledBackend: false,
+  defaultWeight: 100,
+  ignoreWeightUpdate: false,
+  userGroupByPort: new Map(),
+  ...o,
+});
+
+const DESC = "k8s/30080/web/default/c1";
+
+test("default name: 'a' + uid without dashes, 32 chars (UT:TestGetDefaultLoadBalancerName)", () => {
+  assert.equal(defaultLoadBalancerName("5e4dbfc9-c2ae-4642-b033-5607860aef6a"), "a5e4dbfc9c2ae4642b0335607860aef6");
+});
+
+test("owner keys parse and match only this service/namespace/cluster", () => {
+  assert.deepEqual(parseOwnerKey("k8s/80/web/default/c1"), { port: "80", service: "web", namespace: "default", clusterId: "c1" });
+  assert.equal(parseOwnerKey("user listener"), undefined);
+  assert.equal(parseOwnerKey("k8s/80/web/default"), undefined);
+  const svc = { name: "web", namespace: "default", uid: "u" };
+  assert.ok(isOwnedBy("k8s/tcp/web/default/c1", svc, "c1"));
+  assert.ok(!isOwnedBy("k8s/80/web/other/c1", svc, "c1"));
+  assert.ok(!isOwnedBy("k8s/80/web/default/c2", svc, "c1"));
+});
+
+test("providerID: region.instance and alicloud:// parse, others do not", () => {
+  assert.equal(instanceIdFromProviderId("cn-hangzhou.i-abc"), "i-abc");
+  assert.equal(instanceIdFromProviderId("alicloud://cn-hangzhou.i-abc"), "i-abc");
+  assert.equal(instanceIdFromProviderId("i-abc"), undefined);
+  assert.equal(instanceIdFromProviderId("aws:///us-east-1a/i-abc"), undefined);
+  assert.equal(instanceIdFromProviderId(undefined), undefined);
+});
+
+test("node filter: backend-label, master and control-plane, autoscaler taint, not-Ready, cordon only when asked (§3.2, C6)", () => {
+  const nodes = [
+    node("a", { labels: { pool: "x" } }),
+    node("b", { labels: { pool: "y" } }),
+    node("m", { labels: { pool: "x", "node-role.kubernetes.io/master": "" } }),
+    node("cp", { labels: { pool: "x", "node-role.kubernetes.io/control-plane": "" } }),
+    node("t", { labels: { pool: "x" }, taint: "ToBeDeletedByClusterAutoscaler" }),
+    node("nr", { labels: { pool: "x" }, ready: false }),
+    node("c", { labels: { pool: "x" }, unschedulable: true }),
+    node("vk", { labels: { pool: "x", type: "virtual-kubelet" }, ready: false }),
+  ];
+  const names = (ns: V1Node[]) => ns.map(n => n.metadata?.name);
+  assert.deepEqual(names(candidateNodes(nodes, { removeUnscheduledBackend: false })), ["a", "b", "c", "vk"]);
+  assert.deepEqual(names(candidateNodes(nodes, { removeUnscheduledBackend: true, backendLabels: { pool: "x" } })), ["a", "vk"]);
+});
+
+test("Cluster mode: every candidate node at default-weight; exclusion labels and ack-hybrid dropped", () => {
+  const nodes = [
+    node("a"),
+    node("b"),
+    node("x", { labels: { "node.kubernetes.io/exclude-from-external-load-balancers": "true" } }),
+    node("y", { labels: { "service.beta.kubernetes.io/exclude-node": "" } }),
+    node("h", { providerID: "ack-hybrid://cn-hangzhou.i-h" }),
+  ];
+  const r = buildPortBackends({ local: false, nodePort: 30080, description: DESC, nodes, slices: [], opts: opts({ defaultWeight: 80 }) });
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(
+    r.backends.map(b => [b.serverId, b.port, b.weight, b.type, b.description]),
+    [
+      ["i-a", 30080, 80, "ecs", DESC],
+      ["i-b", 30080, 80, "ecs", DESC],
+    ],
+  );
+});
+
+test("unparseable providerID is an error", () => {
+  const r = buildPortBackends({ local: false, nodePort: 30080, description: DESC, nodes: [node("a", { providerID: "bogus" })], slices: [], opts: opts() });
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0].message, /expected: \$\{regionid\}\.\$\{nodeid\}/);
+});
+
+const podsOn112 = [slice("s1", { port: 8080 }, [
+  { ip: "10.0.0.1", node: "n1" },
+  { ip: "10.0.0.2", node: "n1" },
+  { ip: "10.0.0.3", node: "n2" },
+])];
+
+test("Local mode: weight = pods on the node; nodes without pods left out (UT:TestPodNumberAlgorithm_LocalMode)", () => {
+  const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes: [node("n1"), node("n2"), node("n3")], slices: podsOn112, opts: opts() });
+  assert.deepEqual(r.backends.map(b => [b.serverId, b.weight]), [
+    ["i-n1", 2],
+    ["i-n2", 1],
+  ]);
+});
+
+test("C10: Local + weight=100 with 3 pods on 2 nodes gives 66 and 33", () => {
+  const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes: [node("n1"), node("n2")], slices: podsOn112, opts: opts({ totalWeight: 100 }) });
+  assert.deepEqual(r.backends.map(b => [b.serverId, b.weight]), [
+    ["i-n1", 66],
+    ["i-n2", 33],
+  ]);
+});
+
+test("podPercent in Cluster mode: max(1, floor(W/#backends)); W=0 gives 0", () => {
+  const nodes = [node("n1"), node("n2"), node("n3")];
+  const w = (total: number) =>
+    buildPortBackends({ local: false, nodePort: 30080, description: DESC, nodes, slices: [], opts: opts({ totalWeight: total }) }).backends.map(b => b.weight);
+  assert.deepEqual(w(100), [33, 33, 33]);
+  assert.deepEqual(w(2), [1, 1, 1]);
+  assert.deepEqual(w(0), [0, 0, 0]);
+});
+
+test("ENI mode: pod IPs at the endpoint port, type eni, default-weight", () => {
+  const r = buildPortBackends({ local: false, nodePort: 30080, description: "k8s/8080/web/default/c1", nodes: [], slices: podsOn112, opts: opts({ backendType: "eni", defaultWeight: 50 }) });
+  assert.deepEqual(r.backends.map(b => [b.serverId, b.serverIp, b.port, b.type, b.weight]), [
+    ["10.0.0.1", "10.0.0.1", 8080, "eni", 50],
+    ["10.0.0.2", "10.0.0.2", 8080, "eni", 50],
+    ["10.0.0.3", "10.0.0.3", 8080, "eni", 50],
+  ]);
+});
+
+test("virtual-kubelet pods become ENI backends (Local: weight 1)", () => {
+  const nodes = [node("n1"), node("vk", { labels: { type: "virtual-kubelet" } })];
+  const slices = [slice("s", { port: 8080 }, [{ ip: "10.0.0.1", node: "n1" }, { ip: "10.0.0.9", node: "vk" }])];
+  const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes, slices, opts: opts() });
+  assert.deepEqual(r.backends.map(b => [b.serverId, b.type, b.port, b.weight]), [
+    ["10.0.0.9", "eni", 8080, 1],
+    ["i-n1", "ecs", 30080, 1],
+  ]);
+});
+
+test("endpoints: not-ready and terminating skipped, dedup across slices, named port per slice", () => {
+  const slices = [
+    slice("s1", { name: "web", port: 8080 }, [
+      { ip: "10.0.0.1", node: "n1" },
+      { ip: "10.0.0.2", node: "n1", ready: false },
+      { ip: "10.0.0.3", node: "n1", terminating: true },
+    ]),
+    slice("s2", { name: "web", port: 8080 }, [{ ip: "10.0.0.1", node: "n1" }]),
+    slice("s3", { name: "web", port: 9090 }, [{ ip: "10.0.0.4", node: "n2" }]),
+    slice("s4", { name: "metrics", port: 9100 }, [{ ip: "10.0.0.5", node: "n2" }]),
+  ];
+  assert.deepEqual(endpointsForPort(slices, "web").map(e => `${e.ip}:${e.port}`), ["10.0.0.1:8080", "10.0.0.4:9090"]);
+});
+
+test("an endpoint without nodeName is an error in node modes", () => {
+  const slices = [slice("s", { port: 8080 }, [{ ip: "10.0.0.1" }])];
+  const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes: [node("n1")], slices, opts: opts() });
+  assert.match(r.errors[0].message, /NodeName is nil for ip 10.0.0.1/);
+});
