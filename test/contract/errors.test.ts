@@ -67,6 +67,18 @@ test("a duplicate listener and a vserver group still in use are Conflict", async
   );
 });
 
+test("deleting a delete-protected load balancer is Conflict until protection is lifted", async () => {
+  const { loadBalancerId } = await h.cloud.slb.createLoadBalancer({
+    loadBalancerName: "lb-protected",
+    deleteProtection: "on",
+    tags: [],
+    clientToken: clientTokenFor("uid-protected", "clb:create"),
+  });
+  await assert.rejects(h.cloud.slb.deleteLoadBalancer(loadBalancerId), expectCloudError("Conflict"));
+  await h.cloud.slb.setDeleteProtection(loadBalancerId, "off");
+  await h.cloud.slb.deleteLoadBalancer(loadBalancerId);
+});
+
 test("reusing a client token with different parameters is Conflict (IdempotenceParamNotMatch)", async () => {
   const clientToken = clientTokenFor("uid-idem-mismatch", "clb:create");
   await h.cloud.slb.createLoadBalancer({ loadBalancerName: "first", tags: [], clientToken });
