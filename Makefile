@@ -64,7 +64,7 @@ dev-down:
 	npx tsx scripts/dev.ts --down
 
 bench: deps bins build
-	npx tsx bench/run-all.ts
+	ONLY=$(ONLY) npx tsx bench/run-all.ts
 
 clean:
 	rm -rf dist .dev .cache/test-results
