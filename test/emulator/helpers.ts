@@ -3,7 +3,7 @@
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import Alb, * as $alb from "@alicloud/alb20200616";
 import { RuntimeOptions } from "@darabonba/typescript";
-import { createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { pct } from "../../src/emulator/auth";
 import type { RunningEmulator } from "../../src/emulator";
@@ -116,7 +116,16 @@ export function goSdkV2(
   emu: RunningEmulator,
   action: string,
   business: Record<string, string>,
-  opts: { secret?: string; timestamp?: string; nonce?: string; version?: string } = {},
+  opts: {
+    secret?: string;
+    timestamp?: string;
+    nonce?: string;
+    version?: string;
+    /** pop-core style: everything in a form body instead of the query. */
+    inBody?: boolean;
+    /** Params changed after signing (tampering). */
+    tamper?: Record<string, string>;
+  } = {},
 ): Promise<RawResponse> {
   const params: Record<string, string> = {
     Version: opts.version ?? SLB_VERSION,
@@ -138,8 +147,11 @@ export function goSdkV2(
   params.Signature = createHmac("sha1", (opts.secret ?? SECRET) + "&")
     .update(`POST&${pct("/")}&${pct(canon)}`)
     .digest("base64");
+  Object.assign(params, opts.tamper ?? {});
+  const encoded = goEncode(params);
   return rawRequest(emu, {
-    path: "/?" + goEncode(params),
+    path: opts.inBody ? "/" : "/?" + encoded,
+    body: opts.inBody ? encoded : "",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
       "x-acs-version": params.Version,
@@ -160,4 +172,35 @@ export async function admin(emu: RunningEmulator, method: string, path: string, 
   });
   if (res.status !== 200) throw new Error(`admin ${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/** A raw V3 (ACS3-HMAC-SHA256) request signed by our own code; `sendBody` may differ to simulate tampering. */
+export function rawV3(
+  emu: RunningEmulator,
+  action: string,
+  version: string,
+  query: Record<string, string>,
+  opts: { body?: string; sendBody?: string; date?: string; nonce?: string; secret?: string; ak?: string } = {},
+): Promise<RawResponse> {
+  const body = opts.body ?? "";
+  const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
+  const headers: Record<string, string> = {
+    host: endpointOf(emu),
+    "x-acs-action": action,
+    "x-acs-version": version,
+    "x-acs-date": opts.date ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    "x-acs-signature-nonce": opts.nonce ?? randomUUID(),
+    "x-acs-content-sha256": sha(body),
+  };
+  if (body) headers["content-type"] = "application/x-www-form-urlencoded";
+  const q = Object.keys(query)
+    .sort()
+    .map((k) => `${pct(k)}=${pct(query[k]!)}`)
+    .join("&");
+  const signed = Object.keys(headers).sort();
+  const canonHeaders = signed.map((h) => `${h}:${headers[h]!.trim()}\n`).join("");
+  const creq = ["POST", "/", q, canonHeaders, signed.join(";"), sha(body)].join("\n");
+  const sig = createHmac("sha256", opts.secret ?? SECRET).update(`ACS3-HMAC-SHA256\n${sha(creq)}`).digest("hex");
+  headers.authorization = `ACS3-HMAC-SHA256 Credential=${opts.ak ?? AK},SignedHeaders=${signed.join(";")},Signature=${sig}`;
+  return rawRequest(emu, { path: "/?" + q, headers, body: opts.sendBody ?? body });
 }
