@@ -114,6 +114,28 @@ test("ECI and ALB creates are idempotent after a lost response too", async () =>
   assert.deepEqual(groups.map((g) => g.serverGroupId), [serverGroupId]);
 });
 
+test("CreateVServerGroup has no ClientToken: after a lost answer the adapter adopts the group instead of making a twin", async () => {
+  const { loadBalancerId } = await h.cloud.slb.createLoadBalancer({
+    loadBalancerName: "lb-lost-vsg",
+    tags: [],
+    clientToken: clientTokenFor("uid-lost-vsg", "clb:create"),
+  });
+  await h.addFault({
+    match: { product: "slb", action: "CreateVServerGroup" },
+    failNext: 1,
+    phase: "post",
+    error: { httpStatus: 503, code: "ServiceUnavailable", message: "x" },
+  });
+  const since = await h.mark();
+  const backends = [{ serverId: "i-bp1lostvsg0000000001", port: 30080, weight: 100, type: "ecs" as const }];
+  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(loadBalancerId, "k8s/30080/lost/default/cid", backends);
+  const groups = await h.cloud.slb.listVServerGroups(loadBalancerId);
+  assert.deepEqual(groups.map((g) => g.vServerGroupId), [vServerGroupId], "exactly one group");
+  assert.equal(groups[0]?.backendServers.length, 1);
+  const creates = (await since()).filter((r) => r.action === "CreateVServerGroup");
+  assert.equal(creates.length, 1, "adopted, not re-created");
+});
+
 test("a lost delete answer followed by NotFound on retry counts as deleted", async () => {
   const { loadBalancerId } = await h.cloud.slb.createLoadBalancer({
     loadBalancerName: "lb-lost-delete",

@@ -334,16 +334,14 @@ export class AlibabaSlbProvider implements SlbProvider {
   }
 
   async listVServerGroups(loadBalancerId: string): Promise<SlbVServerGroup[]> {
-    const body = await this.t.rpc("slb", "DescribeVServerGroups", { LoadBalancerId: loadBalancerId });
-    const groups = list(body, "VServerGroups", "VServerGroup");
     const out: SlbVServerGroup[] = [];
-    for (const g of groups) {
-      const vServerGroupId = reqStr(g, "VServerGroupId");
+    for (const g of await this.describeGroups(loadBalancerId)) {
+      const vServerGroupId = g.id;
       // The list has no backends; the attribute call does (the CCM makes the same N+1 calls).
       const attr = await this.t.rpc("slb", "DescribeVServerGroupAttribute", { VServerGroupId: vServerGroupId });
       out.push({
         vServerGroupId,
-        vServerGroupName: str(attr, "VServerGroupName") ?? reqStr(g, "VServerGroupName"),
+        vServerGroupName: str(attr, "VServerGroupName") ?? g.name,
         loadBalancerId: str(attr, "LoadBalancerId") ?? loadBalancerId,
         backendServers: list(attr, "BackendServers", "BackendServer").map(backendFromWire),
       });
@@ -357,11 +355,24 @@ export class AlibabaSlbProvider implements SlbProvider {
     backends: SlbBackendServer[],
   ): Promise<{ vServerGroupId: string }> {
     const [first = [], ...rest] = chunk(backends, MAX_BACKENDS_PER_CALL);
-    const body = await this.t.rpc("slb", "CreateVServerGroup", {
-      LoadBalancerId: loadBalancerId,
-      VServerGroupName: name,
-      BackendServers: first.length > 0 ? backendsToWire(first) : undefined,
-    });
+    // CreateVServerGroup takes no ClientToken. If an attempt fails ambiguously, adopt a group of this
+    // name that appeared meanwhile instead of creating a twin (operator-made names are unique per LB).
+    const existingBefore = new Set((await this.describeGroups(loadBalancerId)).filter((g) => g.name === name).map((g) => g.id));
+    const body = await this.t.rpc(
+      "slb",
+      "CreateVServerGroup",
+      {
+        LoadBalancerId: loadBalancerId,
+        VServerGroupName: name,
+        BackendServers: first.length > 0 ? backendsToWire(first) : undefined,
+      },
+      {
+        recover: async () => {
+          const made = (await this.describeGroups(loadBalancerId)).find((g) => g.name === name && !existingBefore.has(g.id));
+          return made ? { VServerGroupId: made.id } : undefined;
+        },
+      },
+    );
     const vServerGroupId = reqStr(body, "VServerGroupId");
     for (const batch of rest) await this.addBatch(vServerGroupId, batch);
     return { vServerGroupId };
@@ -391,6 +402,14 @@ export class AlibabaSlbProvider implements SlbProvider {
 
   async deleteVServerGroup(vServerGroupId: string): Promise<void> {
     await this.t.rpc("slb", "DeleteVServerGroup", { VServerGroupId: vServerGroupId }, goneIsDone);
+  }
+
+  private async describeGroups(loadBalancerId: string): Promise<Array<{ id: string; name: string }>> {
+    const body = await this.t.rpc("slb", "DescribeVServerGroups", { LoadBalancerId: loadBalancerId });
+    return list(body, "VServerGroups", "VServerGroup").map((g) => ({
+      id: reqStr(g, "VServerGroupId"),
+      name: reqStr(g, "VServerGroupName"),
+    }));
   }
 
   private async addBatch(vServerGroupId: string, batch: SlbBackendServer[]): Promise<void> {

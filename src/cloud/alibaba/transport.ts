@@ -24,6 +24,11 @@ export interface CallOptions<T> {
    * E.g. a retried delete that gets NotFound, a retried listener create that gets Conflict.
    */
   alreadyDone?: { kinds: readonly CloudErrorKind[]; result: () => T };
+  /**
+   * For creates without a ClientToken: after an ambiguous failure, look for the resource the failed
+   * attempt may have made. A result ends the call; `undefined` means "not there, retry the create".
+   */
+  recover?: () => Promise<T | undefined>;
   /** Request values to scrub from error messages on top of the credentials (registry passwords). */
   extraSecrets?: readonly string[];
 }
@@ -73,7 +78,14 @@ export class Transport {
             this.deps.onEvent?.({ type: "alreadyDone", action: label, kind: err.kind, code: err.code });
             return opts.alreadyDone.result();
           }
-          if (AMBIGUOUS_KINDS.has(err.kind)) sawAmbiguous = true;
+          if (AMBIGUOUS_KINDS.has(err.kind)) {
+            sawAmbiguous = true;
+            const recovered = opts.recover ? await opts.recover() : undefined;
+            if (recovered !== undefined) {
+              this.deps.onEvent?.({ type: "alreadyDone", action: label, kind: err.kind, code: err.code });
+              return recovered;
+            }
+          }
           throw err;
         }
       },

@@ -104,3 +104,44 @@ test("retries stop after maxRetries", async () => {
   assert.equal(calls, 4);
   assert.equal(sleeps.length, 3);
 });
+
+test("recover() after an ambiguous failure adopts what the failed attempt made", async () => {
+  const { t } = makeTransport();
+  let creates = 0;
+  const out = await t.invoke(
+    "slb",
+    "CreateVServerGroup",
+    async () => {
+      creates++;
+      throw sdkError("ServiceUnavailable", 503);
+    },
+    { recover: async () => "rsp-adopted" },
+  );
+  assert.equal(out, "rsp-adopted");
+  assert.equal(creates, 1);
+});
+
+test("recover() finding nothing lets the retry go ahead; it is not consulted for definite failures", async () => {
+  const { t } = makeTransport();
+  let recovers = 0;
+  let calls = 0;
+  const out = await t.invoke(
+    "slb",
+    "CreateVServerGroup",
+    async () => {
+      calls++;
+      if (calls === 1) throw sdkError("Throttling.User", 400);
+      if (calls === 2) throw sdkError("ServiceUnavailable", 503);
+      return "rsp-new";
+    },
+    {
+      recover: async () => {
+        recovers++;
+        return undefined;
+      },
+    },
+  );
+  assert.equal(out, "rsp-new");
+  assert.equal(calls, 3);
+  assert.equal(recovers, 1, "only after the 503, not after the throttle");
+});
