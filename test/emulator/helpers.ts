@@ -195,10 +195,10 @@ export function rawV3(
   if (body) headers["content-type"] = "application/x-www-form-urlencoded";
   const q = Object.keys(query)
     .sort()
-    .map((k) => `${pct(k)}=${pct(query[k]!)}`)
+    .map((k) => `${pct(k)}=${pct(query[k])}`)
     .join("&");
   const signed = Object.keys(headers).sort();
-  const canonHeaders = signed.map((h) => `${h}:${headers[h]!.trim()}\n`).join("");
+  const canonHeaders = signed.map((h) => `${h}:${headers[h].trim()}\n`).join("");
   const creq = ["POST", "/", q, canonHeaders, signed.join(";"), sha(body)].join("\n");
   const sig = createHmac("sha256", opts.secret ?? SECRET).update(`ACS3-HMAC-SHA256\n${sha(creq)}`).digest("hex");
   headers.authorization = `ACS3-HMAC-SHA256 Credential=${opts.ak ?? AK},SignedHeaders=${signed.join(";")},Signature=${sig}`;
