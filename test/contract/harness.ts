@@ -80,7 +80,8 @@ export async function startHarness(): Promise<Harness> {
       return async () => {
         const all = await requests();
         const i = last === undefined ? -1 : all.findIndex((r) => r.requestId === last);
-        return all.slice(i + 1);
+        // Admin calls are logged too, without an action: only API calls count.
+        return all.slice(i + 1).filter((r) => r.action !== undefined);
       };
     },
     advanceClock: async (ms) => void (await admin(emu.url, "clock/advance", "POST", { ms })),

@@ -72,6 +72,19 @@ test("a mounted Secret directory works as the only credential source", async () 
   await assert.rejects(rotated.slb.findLoadBalancers({}), (e) => isCloudError(e, "Auth") && !/rotated-to-a-wrong-secret/.test(e.message));
 });
 
+test("a missing Secret directory is an Auth error naming the call, sent nowhere", async () => {
+  const config = loadCloudConfig({
+    ALIBABA_CLOUD_ENDPOINT: h.url,
+    ALIBABA_CLOUD_CREDENTIALS_DIR: join(tmpdir(), "no-such-credentials-dir"),
+  });
+  const since = await h.mark();
+  await assert.rejects(
+    createCloudProvider(config).slb.findLoadBalancers({}),
+    (e) => isCloudError(e, "Auth") && e.code === "CredentialsUnavailable" && e.action === "slb:DescribeLoadBalancers",
+  );
+  assert.deepEqual(await since(), [], "no unsigned request reached the server");
+});
+
 test("an unreachable endpoint is Unavailable after retries, not a hang", async () => {
   const config = {
     ...loadCloudConfig({ ...EMU_ENV, ALIBABA_CLOUD_ENDPOINT: "http://127.0.0.1:1" }),

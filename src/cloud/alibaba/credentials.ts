@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import Credential, { DefaultCredentialsProvider, type CredentialsProvider } from "@alicloud/credentials";
 import type { CredentialSource } from "../config";
+import { CloudError } from "../errors";
 import type { Redactor } from "../redact";
 
 type Credentials = Awaited<ReturnType<CredentialsProvider["getCredentials"]>>;
@@ -67,7 +68,18 @@ class RedactingProvider implements CredentialsProvider {
     return this.inner.getProviderName();
   }
   async getCredentials(): Promise<Credentials> {
-    const c = await this.inner.getCredentials();
+    let c: Credentials;
+    try {
+      c = await this.inner.getCredentials();
+    } catch (e) {
+      // No usable credentials (empty chain, unreadable Secret, metadata service down): an Auth
+      // problem for the operator's purposes, whatever the provider threw.
+      throw new CloudError({
+        kind: "Auth",
+        code: "CredentialsUnavailable",
+        message: this.redactor.redact(`no usable credentials from ${this.inner.getProviderName()}: ${(e as Error).message ?? String(e)}`),
+      });
+    }
     this.redactor.add(c.accessKeyId, c.accessKeySecret, c.securityToken);
     return c;
   }

@@ -209,7 +209,19 @@ export function toCloudError(
   redactor: Redactor,
   extraSecrets: ReadonlyArray<string> = [],
 ): CloudError {
-  if (e instanceof CloudError) return e;
+  if (e instanceof CloudError) {
+    if (e.action !== undefined) return e;
+    // Raised below the transport (e.g. by the credential provider): add which call it broke.
+    return new CloudError({
+      kind: e.kind,
+      code: e.code,
+      message: `${action}: ${e.message}`,
+      httpStatus: e.httpStatus,
+      requestId: e.requestId,
+      retryAfterMs: e.retryAfterMs,
+      action,
+    });
+  }
   const facts = factsOf(e);
   const kind = classify(facts);
   const code =

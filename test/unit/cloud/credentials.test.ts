@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCredential } from "../../../src/cloud/alibaba/credentials";
+import { isCloudError } from "../../../src/cloud/errors";
 import { Redactor } from "../../../src/cloud/redact";
 
 test("a mounted Secret directory supplies the keys, and they are registered for redaction", async () => {
@@ -22,7 +23,11 @@ test("a missing credential file fails without echoing any content", async () => 
   const dir = mkdtempSync(join(tmpdir(), "alicreds-"));
   writeFileSync(join(dir, "access-key-id"), "onlyTheId");
   const cred = buildCredential({ source: "dir", dir }, new Redactor());
-  await assert.rejects(cred.getCredential(), (e: Error) => /access-key-secret/.test(e.message) && !/onlyTheId/.test(e.message));
+  await assert.rejects(
+    cred.getCredential(),
+    (e: unknown) =>
+      isCloudError(e, "Auth") && e.code === "CredentialsUnavailable" && /access-key-secret/.test(e.message) && !/onlyTheId/.test(e.message),
+  );
 });
 
 test("static keys are registered for redaction before any request", async () => {

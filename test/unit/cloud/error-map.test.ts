@@ -140,7 +140,12 @@ test("credentials and request secrets are redacted from messages", () => {
   assert.doesNotMatch(e.toShortString(), /LTAI5tSECRETID|verySecretValue123|regpass99/);
 });
 
-test("an existing CloudError passes through unchanged", () => {
-  const original = new CloudError({ kind: "Conflict", code: "X", message: "m" });
-  assert.equal(toCloudError(original, "slb:X", new Redactor()), original);
+test("an existing CloudError passes through, gaining the action if it had none", () => {
+  const withAction = new CloudError({ kind: "Conflict", code: "X", message: "m", action: "slb:Y" });
+  assert.equal(toCloudError(withAction, "slb:X", new Redactor()), withAction);
+  const bare = new CloudError({ kind: "Auth", code: "CredentialsUnavailable", message: "m" });
+  const e = toCloudError(bare, "slb:X", new Redactor());
+  assert.equal(e.kind, "Auth");
+  assert.equal(e.code, "CredentialsUnavailable");
+  assert.equal(e.action, "slb:X");
 });
