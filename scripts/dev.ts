@@ -5,6 +5,7 @@ import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { clientTokenFor, createCloudProvider, loadCloudConfig } from "../src/cloud";
 import { EMULATOR_DEFAULTS } from "../src/config";
 import { startControlPlane } from "../src/controlplane/controlplane";
 import { ensureModuleBuilt, startLocalOperator } from "../src/operator/local";
@@ -29,6 +30,23 @@ function down(): void {
     }
   }
   console.log(killed ? "dev stack stopped" : "no dev stack running");
+}
+
+/**
+ * The SLB examples/clb-reuse.yaml reuses: made "by hand" (no ownership tags), once per emulator data
+ * dir, first thing after a fresh start, so the seeded emulator gives it the same id every time.
+ */
+async function ensureUserSlb(cloudEnv: Record<string, string>): Promise<string> {
+  const cloud = createCloudProvider(loadCloudConfig(cloudEnv));
+  const [existing] = await cloud.slb.findLoadBalancers({ loadBalancerName: "user-made-slb" });
+  if (existing) return existing.loadBalancerId;
+  const created = await cloud.slb.createLoadBalancer({
+    loadBalancerName: "user-made-slb",
+    addressType: "internet",
+    tags: [{ key: "owner", value: "platform-team" }],
+    clientToken: clientTokenFor("make-dev", "user-made-slb"),
+  });
+  return created.loadBalancerId;
 }
 
 function startEmulatorProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -78,6 +96,8 @@ async function main(): Promise<void> {
     { mode: 0o600 },
   );
   console.log(`emulator listening on ${emulator.url}`);
+  const reuseId = await ensureUserSlb(cloudEnv);
+  console.log(`a hand-made SLB for examples/clb-reuse.yaml: ${reuseId}`);
 
   const crds = readdirSync(join(ROOT, "crds")).filter(f => f.endsWith(".yaml"));
   for (const f of crds) {
