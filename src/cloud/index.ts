@@ -7,7 +7,14 @@ import type { CloudProvider } from "./types";
 export * from "./types";
 export * from "./errors";
 export { clientTokenFor } from "./client-token";
-export { loadCloudConfig, describeCloudConfig, parseEndpoint, type CloudConfig, type ApiFamily, type CredentialSource } from "./config";
+export {
+  loadCloudConfig,
+  describeCloudConfig,
+  parseEndpoint,
+  type CloudConfig,
+  type ApiFamily,
+  type CredentialSource,
+} from "./config";
 export type { CloudEvent } from "./alibaba/transport";
 export type { ProviderOptions } from "./alibaba/provider";
 

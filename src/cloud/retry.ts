@@ -50,7 +50,10 @@ export interface RetryOptions<E extends Error> {
 }
 
 /** Runs `op` (given the 0-based attempt number) until it succeeds, fails for good, or retries run out. */
-export async function withRetry<T, E extends Error>(op: (attempt: number) => Promise<T>, opts: RetryOptions<E>): Promise<T> {
+export async function withRetry<T, E extends Error>(
+  op: (attempt: number) => Promise<T>,
+  opts: RetryOptions<E>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await op(attempt);

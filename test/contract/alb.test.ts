@@ -60,9 +60,17 @@ test("load balancer: create, provisioning to active, get and list by id, name an
   );
   assert.deepEqual(lb.tags, TAGS);
 
-  for (const query of [{ loadBalancerIds: [loadBalancerId] }, { loadBalancerNames: ["alb-roundtrip"] }, { tags: TAGS }]) {
+  for (const query of [
+    { loadBalancerIds: [loadBalancerId] },
+    { loadBalancerNames: ["alb-roundtrip"] },
+    { tags: TAGS },
+  ]) {
     const found = await h.cloud.alb.listLoadBalancers(query);
-    assert.deepEqual(found.map((l) => l.loadBalancerId), [loadBalancerId], JSON.stringify(query));
+    assert.deepEqual(
+      found.map((l) => l.loadBalancerId),
+      [loadBalancerId],
+      JSON.stringify(query),
+    );
     assert.deepEqual(found[0], lb, "the list result carries the full attribute, zone mappings included");
   }
 
@@ -133,7 +141,10 @@ test("server groups, servers, listeners and rules round-trip", async () => {
     healthCheckEnabled: true,
     tags: sgTags,
   });
-  assert.deepEqual((await h.cloud.alb.listServerGroups({ serverGroupIds: [sg2] })).map((g) => g.serverGroupType), ["Ip"]);
+  assert.deepEqual(
+    (await h.cloud.alb.listServerGroups({ serverGroupIds: [sg2] })).map((g) => g.serverGroupType),
+    ["Ip"],
+  );
 
   // 25 servers: more than one AddServers batch.
   const servers = Array.from({ length: 25 }, (_, i) => ({
@@ -144,7 +155,9 @@ test("server groups, servers, listeners and rules round-trip", async () => {
     description: "ns/svc",
   }));
   await h.cloud.alb.addServers(sg1, servers);
-  await h.cloud.alb.addServers(sg2, [{ serverId: "10.0.0.9", serverIp: "10.0.0.9", serverType: "Ip", port: 8080, weight: 50 }]);
+  await h.cloud.alb.addServers(sg2, [
+    { serverId: "10.0.0.9", serverIp: "10.0.0.9", serverType: "Ip", port: 8080, weight: 50 },
+  ]);
   let listed = await h.cloud.alb.listServerGroupServers(sg1);
   assert.equal(listed.length, 25);
   assert.ok(listed.every((s) => s.status === "Adding" || s.status === "Available"));
@@ -159,7 +172,10 @@ test("server groups, servers, listeners and rules round-trip", async () => {
   assert.equal(ipServers[0]?.serverType, "Ip");
   await h.cloud.alb.removeServers(sg1, servers.slice(0, 24));
   await h.advanceClock(SETTLE_MS);
-  assert.deepEqual((await h.cloud.alb.listServerGroupServers(sg1)).map((s) => s.serverId), [servers[24].serverId]);
+  assert.deepEqual(
+    (await h.cloud.alb.listServerGroupServers(sg1)).map((s) => s.serverId),
+    [servers[24].serverId],
+  );
 
   const { listenerId } = await h.cloud.alb.createListener({
     loadBalancerId,
@@ -222,7 +238,11 @@ test("server groups, servers, listeners and rules round-trip", async () => {
     type: "Redirect",
     redirect: { protocol: "HTTPS", port: "443", httpCode: "301" },
   };
-  const fixed: AlbRuleAction = { order: 1, type: "FixedResponse", fixedResponse: { httpCode: "404", content: "nope", contentType: "text/plain" } };
+  const fixed: AlbRuleAction = {
+    order: 1,
+    type: "FixedResponse",
+    fixedResponse: { httpCode: "404", content: "nope", contentType: "text/plain" },
+  };
   const { ruleId: r2 } = await h.cloud.alb.createRule({
     listenerId,
     priority: 20,
@@ -240,11 +260,17 @@ test("server groups, servers, listeners and rules round-trip", async () => {
     clientToken: clientTokenFor("uid-full", "alb:rule:fixed"),
   });
   let rules = await h.cloud.alb.listRules(listenerId);
-  assert.deepEqual(rules.find((r) => r.ruleId === ruleId), { ruleId, listenerId, priority: 10, ruleName: "api", conditions, actions });
+  assert.deepEqual(
+    rules.find((r) => r.ruleId === ruleId),
+    { ruleId, listenerId, priority: 10, ruleName: "api", conditions, actions },
+  );
   assert.deepEqual(rules.find((r) => r.ruleId === r2)?.actions, [redirect]);
   assert.deepEqual(rules.find((r) => r.ruleId === r3)?.actions, [fixed]);
 
-  await h.cloud.alb.updateRule(ruleId, { priority: 5, conditions: [{ type: "Host", values: ["api.example.com"] }] });
+  await h.cloud.alb.updateRule(ruleId, {
+    priority: 5,
+    conditions: [{ type: "Host", values: ["api.example.com"] }],
+  });
   await h.advanceClock(SETTLE_MS);
   rules = await h.cloud.alb.listRules(listenerId);
   const changed = rules.find((r) => r.ruleId === ruleId);

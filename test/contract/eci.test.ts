@@ -22,7 +22,9 @@ test("image cache lifecycle round-trips every field", async () => {
     retentionDays: 7,
     securityGroupId: "sg-bp1imagecache0001",
     vSwitchId: "vsw-bp1imagecache0001",
-    imageRegistryCredentials: [{ server: "registry.example.com", userName: "puller", password: registryPassword }],
+    imageRegistryCredentials: [
+      { server: "registry.example.com", userName: "puller", password: registryPassword },
+    ],
     autoMatchImageCache: true,
     tags,
     clientToken: clientTokenFor("uid-web-cache", "eci:create"),
@@ -50,10 +52,16 @@ test("image cache lifecycle round-trips every field", async () => {
   assert.equal(last?.reason, "Succeeded");
   assert.ok(last?.message && last.count >= 1 && last.firstTimestamp && last.lastTimestamp);
 
-  assert.deepEqual((await h.cloud.eci.describeImageCaches({ tags })).map((x) => x.imageCacheId), [imageCacheId]);
+  assert.deepEqual(
+    (await h.cloud.eci.describeImageCaches({ tags })).map((x) => x.imageCacheId),
+    [imageCacheId],
+  );
   assert.deepEqual(await h.cloud.eci.describeImageCaches({ imageCacheName: "no-such-cache" }), []);
 
-  await h.cloud.eci.updateImageCache(imageCacheId, { images: ["registry.example.com/web:1.1"], imageCacheSize: 60 });
+  await h.cloud.eci.updateImageCache(imageCacheId, {
+    images: ["registry.example.com/web:1.1"],
+    imageCacheSize: 60,
+  });
   [c] = await h.cloud.eci.describeImageCaches({ imageCacheId });
   assert.equal(c?.status, "Updating");
   await assert.rejects(

@@ -44,7 +44,9 @@ test("a missing listener and a missing vserver group are NotFound", async () => 
   });
   await assert.rejects(h.cloud.slb.startListener(loadBalancerId, 9999, "tcp"), expectCloudError("NotFound"));
   await assert.rejects(
-    h.cloud.slb.addBackendServers("rsp-doesnotexist", [{ serverId: "i-x", port: 80, weight: 100, type: "ecs" }]),
+    h.cloud.slb.addBackendServers("rsp-doesnotexist", [
+      { serverId: "i-x", port: 80, weight: 100, type: "ecs" },
+    ]),
     expectCloudError("NotFound"),
   );
 });
@@ -56,7 +58,11 @@ test("a duplicate listener and a vserver group still in use are Conflict", async
     clientToken: clientTokenFor("uid-conflict", "clb:create"),
   });
   const { vServerGroupId } = await h.cloud.slb.createVServerGroup(loadBalancerId, "g", []);
-  await h.cloud.slb.createListener(loadBalancerId, { listenerPort: 80, listenerProtocol: "tcp", vServerGroupId });
+  await h.cloud.slb.createListener(loadBalancerId, {
+    listenerPort: 80,
+    listenerProtocol: "tcp",
+    vServerGroupId,
+  });
   await assert.rejects(
     h.cloud.slb.createListener(loadBalancerId, { listenerPort: 80, listenerProtocol: "tcp", vServerGroupId }),
     expectCloudError("Conflict", (e) => assert.equal(e.code, "ListenerAlreadyExists")),

@@ -19,7 +19,11 @@ test("SLB calls succeed under 20% injected throttling, by retrying with backoff"
   await h.addFault({
     match: { product: "slb" },
     probability: 0.2,
-    error: { httpStatus: 400, code: "Throttling.User", message: "Request was denied due to user flow control." },
+    error: {
+      httpStatus: 400,
+      code: "Throttling.User",
+      message: "Request was denied due to user flow control.",
+    },
   });
   const retriesBefore = h.events.filter((e) => e.type === "retry").length;
   const tag = { key: "throttle-test", value: "1" };
@@ -31,14 +35,26 @@ test("SLB calls succeed under 20% injected throttling, by retrying with backoff"
       clientToken: clientTokenFor("uid-throttle", `clb:create:${i}`),
     });
     ids.push(loadBalancerId);
-    const { vServerGroupId } = await h.cloud.slb.createVServerGroup(loadBalancerId, `k8s/80/web-${i}/default/cid`, []);
-    await h.cloud.slb.createListener(loadBalancerId, { listenerPort: 80, listenerProtocol: "tcp", vServerGroupId });
+    const { vServerGroupId } = await h.cloud.slb.createVServerGroup(
+      loadBalancerId,
+      `k8s/80/web-${i}/default/cid`,
+      [],
+    );
+    await h.cloud.slb.createListener(loadBalancerId, {
+      listenerPort: 80,
+      listenerProtocol: "tcp",
+      vServerGroupId,
+    });
     await h.cloud.slb.startListener(loadBalancerId, 80, "tcp");
     assert.equal((await h.cloud.slb.getLoadBalancer(loadBalancerId)).loadBalancerName, `lb-throttle-${i}`);
   }
   await h.clearFaults();
   const found = await h.cloud.slb.findLoadBalancers({ tags: [tag] });
-  assert.deepEqual(found.map((l) => l.loadBalancerId).sort(), [...ids].sort(), "exactly one LB per create, despite retries");
+  assert.deepEqual(
+    found.map((l) => l.loadBalancerId).sort(),
+    [...ids].sort(),
+    "exactly one LB per create, despite retries",
+  );
   const retries = h.events.filter((e) => e.type === "retry").slice(retriesBefore);
   assert.ok(retries.length > 0, "the fault fired and the adapter retried");
   assert.ok(retries.every((e) => e.type === "retry" && e.kind === "Throttled"));
@@ -51,27 +67,47 @@ test("idempotent create after a simulated crash: the LB is created, the answer l
     match: { product: "slb", action: "CreateLoadBalancer" },
     failNext: 1,
     phase: "post",
-    error: { httpStatus: 503, code: "ServiceUnavailable", message: "The request has failed due to a temporary failure of the server." },
+    error: {
+      httpStatus: 503,
+      code: "ServiceUnavailable",
+      message: "The request has failed due to a temporary failure of the server.",
+    },
   });
   const tag = { key: "kubernetes.do.not.delete", value: "acrashretry0000000000000000000001" };
   const clientToken = clientTokenFor("uid-crash", "clb:create");
   const since = await h.mark();
-  const { loadBalancerId } = await h.cloud.slb.createLoadBalancer({ loadBalancerName: "lb-crash", tags: [tag], clientToken });
+  const { loadBalancerId } = await h.cloud.slb.createLoadBalancer({
+    loadBalancerName: "lb-crash",
+    tags: [tag],
+    clientToken,
+  });
 
   const found = await h.cloud.slb.findLoadBalancers({ tags: [tag] });
-  assert.deepEqual(found.map((l) => l.loadBalancerId), [loadBalancerId], "exactly one LB exists");
+  assert.deepEqual(
+    found.map((l) => l.loadBalancerId),
+    [loadBalancerId],
+    "exactly one LB exists",
+  );
 
   const creates = (await since()).filter((r) => r.action === "CreateLoadBalancer");
   assert.equal(creates.length, 2, "first attempt (answer lost) + one retry");
   assert.equal(creates[0]?.status, 503);
   assert.ok(creates[0]?.fault?.length, "the first answer was the injected post-phase fault");
   assert.equal(creates[1]?.status, 200);
-  assert.equal(creates[1]?.replayed, true, "the retry carried the same ClientToken and was answered from the first result");
+  assert.equal(
+    creates[1]?.replayed,
+    true,
+    "the retry carried the same ClientToken and was answered from the first result",
+  );
 });
 
 test("a crash-and-restart of the operator re-sends the same token and gets the same LB", async () => {
   const tag = { key: "kubernetes.do.not.delete", value: "arestart00000000000000000000001" };
-  const req = { loadBalancerName: "lb-restart", tags: [tag], clientToken: clientTokenFor("uid-restart", "clb:create") };
+  const req = {
+    loadBalancerName: "lb-restart",
+    tags: [tag],
+    clientToken: clientTokenFor("uid-restart", "clb:create"),
+  };
   const first = await h.cloud.slb.createLoadBalancer(req);
   const restarted = h.provider();
   const second = await restarted.cloud.slb.createLoadBalancer(req);
@@ -93,7 +129,10 @@ test("ECI and ALB creates are idempotent after a lost response too", async () =>
     clientToken: clientTokenFor("uid-eci-crash", "eci:create"),
   });
   const caches = await h.cloud.eci.describeImageCaches({ imageCacheName: "crash-cache" });
-  assert.deepEqual(caches.map((c) => c.imageCacheId), [imageCacheId]);
+  assert.deepEqual(
+    caches.map((c) => c.imageCacheId),
+    [imageCacheId],
+  );
 
   await h.addFault({
     match: { product: "alb", action: "CreateServerGroup" },
@@ -111,7 +150,10 @@ test("ECI and ALB creates are idempotent after a lost response too", async () =>
     clientToken: clientTokenFor("uid-alb-crash", "alb:sg"),
   });
   const groups = await h.cloud.alb.listServerGroups({ tags: [tag] });
-  assert.deepEqual(groups.map((g) => g.serverGroupId), [serverGroupId]);
+  assert.deepEqual(
+    groups.map((g) => g.serverGroupId),
+    [serverGroupId],
+  );
 });
 
 test("CreateVServerGroup has no ClientToken: after a lost answer the adapter adopts the group instead of making a twin", async () => {
@@ -128,9 +170,17 @@ test("CreateVServerGroup has no ClientToken: after a lost answer the adapter ado
   });
   const since = await h.mark();
   const backends = [{ serverId: "i-bp1lostvsg0000000001", port: 30080, weight: 100, type: "ecs" as const }];
-  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(loadBalancerId, "k8s/30080/lost/default/cid", backends);
+  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(
+    loadBalancerId,
+    "k8s/30080/lost/default/cid",
+    backends,
+  );
   const groups = await h.cloud.slb.listVServerGroups(loadBalancerId);
-  assert.deepEqual(groups.map((g) => g.vServerGroupId), [vServerGroupId], "exactly one group");
+  assert.deepEqual(
+    groups.map((g) => g.vServerGroupId),
+    [vServerGroupId],
+    "exactly one group",
+  );
   assert.equal(groups[0]?.backendServers.length, 1);
   const creates = (await since()).filter((r) => r.action === "CreateVServerGroup");
   assert.equal(creates.length, 1, "adopted, not re-created");

@@ -2,7 +2,13 @@
 // against the in-process emulator. No HTTP mocks: the emulator is the only server.
 
 import { startEmulator } from "../../src/emulator";
-import { createCloudProvider, loadCloudConfig, type CloudConfig, type CloudEvent, type CloudProvider } from "../../src/cloud";
+import {
+  createCloudProvider,
+  loadCloudConfig,
+  type CloudConfig,
+  type CloudEvent,
+  type CloudProvider,
+} from "../../src/cloud";
 import { EMULATOR_DEFAULTS } from "../../src/config";
 
 /** The emulator's request log entry (GET /_emulator/requests). */
@@ -22,7 +28,10 @@ export interface Harness {
   cloud: CloudProvider;
   events: CloudEvent[];
   /** A second provider with other settings against the same emulator. */
-  provider(overrides?: Partial<CloudConfig>, env?: Record<string, string>): { cloud: CloudProvider; events: CloudEvent[] };
+  provider(
+    overrides?: Partial<CloudConfig>,
+    env?: Record<string, string>,
+  ): { cloud: CloudProvider; events: CloudEvent[] };
   addFault(rule: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
   requests(): Promise<RequestLogEntry[]>;
@@ -46,7 +55,12 @@ const FAST: Partial<CloudConfig> = {
   rateLimitPerSecond: { slb: 1000, alb: 1000, eci: 1000 },
 };
 
-async function admin(url: string, path: string, method: "GET" | "POST" | "DELETE", body?: unknown): Promise<unknown> {
+async function admin(
+  url: string,
+  path: string,
+  method: "GET" | "POST" | "DELETE",
+  body?: unknown,
+): Promise<unknown> {
   const res = await fetch(`${url}/_emulator/${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -61,7 +75,11 @@ export async function startHarness(): Promise<Harness> {
   const emu = await startEmulator({ port: 0 });
   const make = (overrides: Partial<CloudConfig> = {}, env: Record<string, string> = {}) => {
     const events: CloudEvent[] = [];
-    const config = { ...loadCloudConfig({ ...EMU_ENV, ALIBABA_CLOUD_ENDPOINT: emu.url, ...env }), ...FAST, ...overrides };
+    const config = {
+      ...loadCloudConfig({ ...EMU_ENV, ALIBABA_CLOUD_ENDPOINT: emu.url, ...env }),
+      ...FAST,
+      ...overrides,
+    };
     return { cloud: createCloudProvider(config, { onEvent: (e) => events.push(e) }), events };
   };
   const main = make();
@@ -95,7 +113,11 @@ export const OWNER_TAGS = [
 ];
 
 /** Polls `fn` until it returns true (virtual-clock transitions are lazy, so reads make progress). */
-export async function eventually(fn: () => Promise<boolean>, timeoutMs = 5_000, intervalMs = 50): Promise<void> {
+export async function eventually(
+  fn: () => Promise<boolean>,
+  timeoutMs = 5_000,
+  intervalMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await fn()) return;

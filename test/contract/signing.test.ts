@@ -69,7 +69,10 @@ test("a mounted Secret directory works as the only credential source", async () 
   writeFileSync(join(dir, "access-key-secret"), "rotated-to-a-wrong-secret");
   // The directory is re-read periodically; a fresh provider sees the new (wrong) secret at once.
   const rotated = createCloudProvider(config);
-  await assert.rejects(rotated.slb.findLoadBalancers({}), (e) => isCloudError(e, "Auth") && !/rotated-to-a-wrong-secret/.test(e.message));
+  await assert.rejects(
+    rotated.slb.findLoadBalancers({}),
+    (e) => isCloudError(e, "Auth") && !/rotated-to-a-wrong-secret/.test(e.message),
+  );
 });
 
 test("a missing Secret directory is an Auth error naming the call, sent nowhere", async () => {
@@ -80,7 +83,10 @@ test("a missing Secret directory is an Auth error naming the call, sent nowhere"
   const since = await h.mark();
   await assert.rejects(
     createCloudProvider(config).slb.findLoadBalancers({}),
-    (e) => isCloudError(e, "Auth") && e.code === "CredentialsUnavailable" && e.action === "slb:DescribeLoadBalancers",
+    (e) =>
+      isCloudError(e, "Auth") &&
+      e.code === "CredentialsUnavailable" &&
+      e.action === "slb:DescribeLoadBalancers",
   );
   assert.deepEqual(await since(), [], "no unsigned request reached the server");
 });
@@ -94,6 +100,9 @@ test("an unreachable endpoint is Unavailable after retries, not a hang", async (
   };
   const events: string[] = [];
   const cloud = createCloudProvider(config, { onEvent: (e) => events.push(e.type) });
-  await assert.rejects(cloud.slb.findLoadBalancers({}), (e) => isCloudError(e, "Unavailable") && e.code === "NetworkError");
+  await assert.rejects(
+    cloud.slb.findLoadBalancers({}),
+    (e) => isCloudError(e, "Unavailable") && e.code === "NetworkError",
+  );
   assert.equal(events.filter((t) => t === "retry").length, 2);
 });

@@ -55,13 +55,27 @@ test("create, get and find a load balancer by id, name and tags", async () => {
   );
 
   const byId = await h.cloud.slb.findLoadBalancers({ loadBalancerIds: [loadBalancerId] });
-  assert.deepEqual(byId.map((l) => l.loadBalancerId), [loadBalancerId]);
-  assert.equal(byId[0]?.internetChargeType, lb.internetChargeType, "list reads the readable alias, not the numeric code");
+  assert.deepEqual(
+    byId.map((l) => l.loadBalancerId),
+    [loadBalancerId],
+  );
+  assert.equal(
+    byId[0]?.internetChargeType,
+    lb.internetChargeType,
+    "list reads the readable alias, not the numeric code",
+  );
   const byName = await h.cloud.slb.findLoadBalancers({ loadBalancerName: "lb-roundtrip" });
-  assert.deepEqual(byName.map((l) => l.loadBalancerId), [loadBalancerId]);
-  const byTags = await h.cloud.slb.findLoadBalancers({ tags: [{ key: "kubernetes.do.not.delete", value: OWNER_TAGS[0].value }] });
+  assert.deepEqual(
+    byName.map((l) => l.loadBalancerId),
+    [loadBalancerId],
+  );
+  const byTags = await h.cloud.slb.findLoadBalancers({
+    tags: [{ key: "kubernetes.do.not.delete", value: OWNER_TAGS[0].value }],
+  });
   assert.ok(byTags.some((l) => l.loadBalancerId === loadBalancerId));
-  const none = await h.cloud.slb.findLoadBalancers({ tags: [{ key: "kubernetes.do.not.delete", value: "nobody" }] });
+  const none = await h.cloud.slb.findLoadBalancers({
+    tags: [{ key: "kubernetes.do.not.delete", value: "nobody" }],
+  });
   assert.deepEqual(none, []);
 });
 
@@ -71,7 +85,10 @@ test("load balancer setters are visible on the next read", async () => {
   await h.cloud.slb.setDeleteProtection(loadBalancerId, "off");
   await h.cloud.slb.setModificationProtection(loadBalancerId, "NonProtection");
   await h.cloud.slb.modifyInstanceSpec(loadBalancerId, "slb.s2.small");
-  await h.cloud.slb.modifyInternetSpec(loadBalancerId, { internetChargeType: "paybybandwidth", bandwidth: 50 });
+  await h.cloud.slb.modifyInternetSpec(loadBalancerId, {
+    internetChargeType: "paybybandwidth",
+    bandwidth: 50,
+  });
   await h.cloud.slb.tagLoadBalancer(loadBalancerId, [{ key: "team", value: "net" }]);
   await h.cloud.slb.untagLoadBalancer(loadBalancerId, ["ack.aliyun.com"]);
 
@@ -148,13 +165,19 @@ function pick<T extends object>(o: T, keys: ReadonlyArray<keyof T>): Partial<T> 
 
 test("listeners of every L4/L7 protocol round-trip their attributes; start, update, stop, delete", async () => {
   const { loadBalancerId } = await newLb("lb-listeners", { deleteProtection: "off" });
-  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(loadBalancerId, "k8s/30080/web/default/cid", []);
+  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(
+    loadBalancerId,
+    "k8s/30080/web/default/cid",
+    [],
+  );
   for (const spec of LISTENERS) await h.cloud.slb.createListener(loadBalancerId, { ...spec, vServerGroupId });
 
   const listed = await h.cloud.slb.listListeners(loadBalancerId);
   assert.equal(listed.length, LISTENERS.length);
   for (const spec of LISTENERS) {
-    const got = listed.find((l) => l.listenerPort === spec.listenerPort && l.listenerProtocol === spec.listenerProtocol);
+    const got = listed.find(
+      (l) => l.listenerPort === spec.listenerPort && l.listenerProtocol === spec.listenerProtocol,
+    );
     assert.ok(got, `listener ${spec.listenerProtocol}:${spec.listenerPort} listed`);
     assert.equal(got.status, "stopped", "a new listener starts stopped");
     assert.equal(got.loadBalancerId, loadBalancerId);
@@ -164,7 +187,11 @@ test("listeners of every L4/L7 protocol round-trip their attributes; start, upda
   }
 
   await h.cloud.slb.startListener(loadBalancerId, 80, "tcp");
-  await h.cloud.slb.updateListener(loadBalancerId, 80, "tcp", { scheduler: "rr", persistenceTimeout: 0, description: "changed" });
+  await h.cloud.slb.updateListener(loadBalancerId, 80, "tcp", {
+    scheduler: "rr",
+    persistenceTimeout: 0,
+    description: "changed",
+  });
   let tcp = (await h.cloud.slb.listListeners(loadBalancerId)).find((l) => l.listenerPort === 80);
   assert.equal(tcp?.status, "running");
   assert.equal(tcp?.scheduler, "rr");
@@ -178,13 +205,20 @@ test("listeners of every L4/L7 protocol round-trip their attributes; start, upda
 
   await h.cloud.slb.deleteListener(loadBalancerId, 53, "udp");
   const after = await h.cloud.slb.listListeners(loadBalancerId);
-  assert.deepEqual(after.map((l) => `${l.listenerProtocol}:${l.listenerPort}`).sort(), ["http:8080", "tcp:80"]);
+  assert.deepEqual(after.map((l) => `${l.listenerProtocol}:${l.listenerPort}`).sort(), [
+    "http:8080",
+    "tcp:80",
+  ]);
 });
 
 test("an HTTPS listener carries its certificate and TLS settings", async () => {
   const { loadBalancerId } = await newLb("lb-https", { deleteProtection: "off" });
   const cert = await uploadCertificate();
-  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(loadBalancerId, "k8s/443/web/default/cid", []);
+  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(
+    loadBalancerId,
+    "k8s/443/web/default/cid",
+    [],
+  );
   await h.cloud.slb.createListener(loadBalancerId, {
     vServerGroupId,
     listenerPort: 443,
@@ -254,7 +288,11 @@ test("vserver groups: create with more than one batch of backends, add, update w
     type: "ecs",
     description: "k8s/30080/web/default/cid",
   }));
-  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(loadBalancerId, "k8s/30080/web/default/cid", backends);
+  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(
+    loadBalancerId,
+    "k8s/30080/web/default/cid",
+    backends,
+  );
   let [group] = await h.cloud.slb.listVServerGroups(loadBalancerId);
   assert.equal(group?.vServerGroupId, vServerGroupId);
   assert.equal(group?.vServerGroupName, "k8s/30080/web/default/cid");
@@ -265,7 +303,13 @@ test("vserver groups: create with more than one batch of backends, add, update w
     { ...backends[0], serverIp: undefined },
   );
 
-  const eni: SlbBackendServer = { serverId: "eni-bp1pod000000000001", port: 8080, weight: 50, type: "eni", serverIp: "10.0.0.7" };
+  const eni: SlbBackendServer = {
+    serverId: "eni-bp1pod000000000001",
+    port: 8080,
+    weight: 50,
+    type: "eni",
+    serverIp: "10.0.0.7",
+  };
   await h.cloud.slb.addBackendServers(vServerGroupId, [eni]);
   await h.cloud.slb.updateBackendServers(vServerGroupId, [{ ...backends[1], weight: 10 }]);
   await h.cloud.slb.removeBackendServers(vServerGroupId, backends.slice(2, 24));
@@ -301,7 +345,11 @@ test("paging follows PageNumber and NextToken to the end", async () => {
   const lbId = ids[0];
   const { vServerGroupId } = await small.cloud.slb.createVServerGroup(lbId, "k8s/8x/web/default/cid", []);
   for (const port of [81, 82, 83, 84, 85]) {
-    await small.cloud.slb.createListener(lbId, { listenerPort: port, listenerProtocol: "tcp", vServerGroupId });
+    await small.cloud.slb.createListener(lbId, {
+      listenerPort: port,
+      listenerProtocol: "tcp",
+      vServerGroupId,
+    });
   }
   const sinceListeners = await h.mark();
   const listeners = await small.cloud.slb.listListeners(lbId);

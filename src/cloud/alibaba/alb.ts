@@ -22,12 +22,14 @@ const MAX_PAGES = 1_000;
 /** Conservative batch for Add/RemoveServers: each call is one async job on the server group. */
 const MAX_SERVERS_PER_CALL = 20;
 
-
 function tagsFrom(tags: Array<{ key?: string; value?: string }> | undefined): Tag[] {
   return (tags ?? []).filter((t) => t.key).map((t) => ({ key: t.key ?? "", value: t.value ?? "" }));
 }
 
-function toTagReq<T>(ctor: new (m: { key: string; value: string }) => T, tags: readonly Tag[] | undefined): T[] | undefined {
+function toTagReq<T>(
+  ctor: new (m: { key: string; value: string }) => T,
+  tags: readonly Tag[] | undefined,
+): T[] | undefined {
   return tags && tags.length > 0 ? tags.map((t) => new ctor({ key: t.key, value: t.value })) : undefined;
 }
 
@@ -53,7 +55,11 @@ export function albLoadBalancerFromWire(lb: LbWire): AlbLoadBalancer {
     addressType: oneOf(lb.addressType, ["Internet", "Intranet"] as const, "Internet"),
     addressAllocatedMode: oneOf(lb.addressAllocatedMode, ["Dynamic", "Fixed"] as const, "Dynamic"),
     addressIpVersion: oneOf(lb.addressIpVersion, ["IPv4", "DualStack"] as const, "IPv4"),
-    loadBalancerEdition: oneOf(lb.loadBalancerEdition, ["Basic", "Standard", "StandardWithWaf"] as const, "Basic"),
+    loadBalancerEdition: oneOf(
+      lb.loadBalancerEdition,
+      ["Basic", "Standard", "StandardWithWaf"] as const,
+      "Basic",
+    ),
     vpcId: lb.vpcId ?? "",
     zoneMappings: zoneMappings.map((z) => ({
       zoneId: z.zoneId ?? "",
@@ -166,7 +172,10 @@ export function actionFromWire(w: ActionWire): AlbRuleAction {
   if (ids && ids.length > 0) out.serverGroupIds = ids;
   if (w.redirectConfig) out.redirect = stripUndefined({ ...w.redirectConfig });
   if (w.fixedResponseConfig) {
-    out.fixedResponse = stripUndefined({ ...w.fixedResponseConfig, httpCode: w.fixedResponseConfig.httpCode ?? "" });
+    out.fixedResponse = stripUndefined({
+      ...w.fixedResponseConfig,
+      httpCode: w.fixedResponseConfig.httpCode ?? "",
+    });
   }
   return out;
 }
@@ -176,7 +185,9 @@ function stripUndefined<T extends object>(o: T): T {
 }
 
 /** Follows NextToken until the server stops returning one. */
-async function allPages<T>(fetch: (nextToken?: string) => Promise<{ items: T[]; nextToken?: string }>): Promise<T[]> {
+async function allPages<T>(
+  fetch: (nextToken?: string) => Promise<{ items: T[]; nextToken?: string }>,
+): Promise<T[]> {
   const out: T[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -196,7 +207,11 @@ export class AlibabaAlbProvider implements AlbProvider {
     private readonly client: AlbClient,
   ) {}
 
-  async listLoadBalancers(query: { loadBalancerIds?: string[]; loadBalancerNames?: string[]; tags?: Tag[] }): Promise<AlbLoadBalancer[]> {
+  async listLoadBalancers(query: {
+    loadBalancerIds?: string[];
+    loadBalancerNames?: string[];
+    tags?: Tag[];
+  }): Promise<AlbLoadBalancer[]> {
     const listed = await allPages(async (nextToken) => {
       const res = await this.t.invoke("alb", "ListLoadBalancers", () =>
         this.client.listLoadBalancers(
@@ -243,7 +258,9 @@ export class AlibabaAlbProvider implements AlbProvider {
           addressAllocatedMode: req.addressAllocatedMode,
           addressIpVersion: req.addressIpVersion,
           loadBalancerEdition: req.loadBalancerEdition,
-          loadBalancerBillingConfig: new alb.CreateLoadBalancerRequestLoadBalancerBillingConfig({ payType: req.payType }),
+          loadBalancerBillingConfig: new alb.CreateLoadBalancerRequestLoadBalancerBillingConfig({
+            payType: req.payType,
+          }),
           zoneMappings: req.zoneMappings.map(
             (z) =>
               new alb.CreateLoadBalancerRequestZoneMappings({
@@ -287,7 +304,9 @@ export class AlibabaAlbProvider implements AlbProvider {
           listenerPort: req.listenerPort,
           listenerProtocol: req.listenerProtocol,
           listenerDescription: req.listenerDescription,
-          certificates: req.certificateIds?.map((id) => new alb.CreateListenerRequestCertificates({ certificateId: id })),
+          certificates: req.certificateIds?.map(
+            (id) => new alb.CreateListenerRequestCertificates({ certificateId: id }),
+          ),
           defaultActions: [
             new alb.CreateListenerRequestDefaultActions({
               type: "ForwardGroup",
@@ -310,7 +329,11 @@ export class AlibabaAlbProvider implements AlbProvider {
     const listed = await allPages(async (nextToken) => {
       const res = await this.t.invoke("alb", "ListListeners", () =>
         this.client.listListeners(
-          new alb.ListListenersRequest({ loadBalancerIds: [loadBalancerId], maxResults: this.t.pageSize, nextToken }),
+          new alb.ListListenersRequest({
+            loadBalancerIds: [loadBalancerId],
+            maxResults: this.t.pageSize,
+            nextToken,
+          }),
         ),
       );
       return { items: res.body?.listeners ?? [], nextToken: res.body?.nextToken };
@@ -330,7 +353,10 @@ export class AlibabaAlbProvider implements AlbProvider {
     return out;
   }
 
-  async updateListener(listenerId: string, attrs: Partial<Omit<AlbListener, "listenerId" | "loadBalancerId">>): Promise<void> {
+  async updateListener(
+    listenerId: string,
+    attrs: Partial<Omit<AlbListener, "listenerId" | "loadBalancerId">>,
+  ): Promise<void> {
     // Port, protocol and status cannot be changed in place; they are ignored here.
     const req = new alb.UpdateListenerAttributeRequest({
       listenerId,
@@ -339,7 +365,9 @@ export class AlibabaAlbProvider implements AlbProvider {
       requestTimeout: attrs.requestTimeout,
       http2Enabled: attrs.http2Enabled,
       securityPolicyId: attrs.securityPolicyId,
-      certificates: attrs.certificateIds?.map((id) => new alb.UpdateListenerAttributeRequestCertificates({ certificateId: id })),
+      certificates: attrs.certificateIds?.map(
+        (id) => new alb.UpdateListenerAttributeRequestCertificates({ certificateId: id }),
+      ),
       defaultActions: attrs.defaultServerGroupId
         ? [
             new alb.UpdateListenerAttributeRequestDefaultActions({
@@ -386,7 +414,9 @@ export class AlibabaAlbProvider implements AlbProvider {
           vpcId: req.vpcId,
           protocol: req.protocol,
           scheduler: req.scheduler,
-          healthCheckConfig: new alb.CreateServerGroupRequestHealthCheckConfig({ healthCheckEnabled: req.healthCheckEnabled }),
+          healthCheckConfig: new alb.CreateServerGroupRequestHealthCheckConfig({
+            healthCheckEnabled: req.healthCheckEnabled,
+          }),
           tag: toTagReq(alb.CreateServerGroupRequestTag, req.tags),
         }),
       ),
@@ -394,7 +424,11 @@ export class AlibabaAlbProvider implements AlbProvider {
     return { serverGroupId: res.body?.serverGroupId ?? "" };
   }
 
-  async listServerGroups(query: { serverGroupIds?: string[]; tags?: Tag[]; vpcId?: string }): Promise<AlbServerGroup[]> {
+  async listServerGroups(query: {
+    serverGroupIds?: string[];
+    tags?: Tag[];
+    vpcId?: string;
+  }): Promise<AlbServerGroup[]> {
     const groups = await allPages(async (nextToken) => {
       const res = await this.t.invoke("alb", "ListServerGroups", () =>
         this.client.listServerGroups(
@@ -475,7 +509,9 @@ export class AlibabaAlbProvider implements AlbProvider {
             }),
         ),
       });
-      await this.t.invoke("alb", "RemoveServersFromServerGroup", () => this.client.removeServersFromServerGroup(req));
+      await this.t.invoke("alb", "RemoveServersFromServerGroup", () =>
+        this.client.removeServersFromServerGroup(req),
+      );
     }
   }
 
@@ -497,7 +533,9 @@ export class AlibabaAlbProvider implements AlbProvider {
           priority: req.priority,
           ruleName: req.ruleName,
           // The typed models' constructors copy nested plain objects; toMap() only needs the camelCase fields.
-          ruleConditions: req.conditions.map((c) => new alb.CreateRuleRequestRuleConditions(conditionToWire(c))),
+          ruleConditions: req.conditions.map(
+            (c) => new alb.CreateRuleRequestRuleConditions(conditionToWire(c)),
+          ),
           ruleActions: req.actions.map((a) => new alb.CreateRuleRequestRuleActions(actionToWire(a))),
         }),
       ),
@@ -508,7 +546,9 @@ export class AlibabaAlbProvider implements AlbProvider {
   async listRules(listenerId: string): Promise<AlbRule[]> {
     const rules = await allPages(async (nextToken) => {
       const res = await this.t.invoke("alb", "ListRules", () =>
-        this.client.listRules(new alb.ListRulesRequest({ listenerIds: [listenerId], maxResults: this.t.pageSize, nextToken })),
+        this.client.listRules(
+          new alb.ListRulesRequest({ listenerIds: [listenerId], maxResults: this.t.pageSize, nextToken }),
+        ),
       );
       return { items: res.body?.rules ?? [], nextToken: res.body?.nextToken };
     });
@@ -527,7 +567,9 @@ export class AlibabaAlbProvider implements AlbProvider {
       ruleId,
       priority: attrs.priority,
       ruleName: attrs.ruleName,
-      ruleConditions: attrs.conditions?.map((c) => new alb.UpdateRuleAttributeRequestRuleConditions(conditionToWire(c))),
+      ruleConditions: attrs.conditions?.map(
+        (c) => new alb.UpdateRuleAttributeRequestRuleConditions(conditionToWire(c)),
+      ),
       ruleActions: attrs.actions?.map((a) => new alb.UpdateRuleAttributeRequestRuleActions(actionToWire(a))),
     });
     await this.t.invoke("alb", "UpdateRuleAttribute", () => this.client.updateRuleAttribute(req));
@@ -542,4 +584,3 @@ export class AlibabaAlbProvider implements AlbProvider {
     );
   }
 }
-

@@ -33,16 +33,25 @@ class DirectoryCredentialsProvider implements CredentialsProvider {
       } catch (e) {
         if (optional) return "";
         // The path is not secret; the content is never included.
-        throw new Error(`cannot read credential file ${name} in ALIBABA_CLOUD_CREDENTIALS_DIR (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+        throw new Error(
+          `cannot read credential file ${name} in ALIBABA_CLOUD_CREDENTIALS_DIR (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+        );
       }
     };
     const accessKeyId = await read("access-key-id");
     const accessKeySecret = await read("access-key-secret");
     const securityToken = await read("security-token", true);
     if (!accessKeyId || !accessKeySecret) {
-      throw new Error("credential files access-key-id / access-key-secret in ALIBABA_CLOUD_CREDENTIALS_DIR are empty");
+      throw new Error(
+        "credential files access-key-id / access-key-secret in ALIBABA_CLOUD_CREDENTIALS_DIR are empty",
+      );
     }
-    const creds: Credentials = { accessKeyId, accessKeySecret, securityToken, providerName: this.getProviderName() };
+    const creds: Credentials = {
+      accessKeyId,
+      accessKeySecret,
+      securityToken,
+      providerName: this.getProviderName(),
+    };
     this.cached = { creds, readAtMs: nowMs };
     return creds;
   }
@@ -77,7 +86,9 @@ class RedactingProvider implements CredentialsProvider {
       throw new CloudError({
         kind: "Auth",
         code: "CredentialsUnavailable",
-        message: this.redactor.redact(`no usable credentials from ${this.inner.getProviderName()}: ${(e as Error).message ?? String(e)}`),
+        message: this.redactor.redact(
+          `no usable credentials from ${this.inner.getProviderName()}: ${(e as Error).message ?? String(e)}`,
+        ),
       });
     }
     this.redactor.add(c.accessKeyId, c.accessKeySecret, c.securityToken);

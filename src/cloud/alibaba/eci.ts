@@ -83,7 +83,11 @@ export class AlibabaEciProvider implements EciProvider {
     return { imageCacheId: reqStr(body, "ImageCacheId") };
   }
 
-  async describeImageCaches(query: { imageCacheId?: string; imageCacheName?: string; tags?: Tag[] }): Promise<EciImageCache[]> {
+  async describeImageCaches(query: {
+    imageCacheId?: string;
+    imageCacheName?: string;
+    tags?: Tag[];
+  }): Promise<EciImageCache[]> {
     const out: EciImageCache[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -119,4 +123,3 @@ export class AlibabaEciProvider implements EciProvider {
     );
   }
 }
-

@@ -40,7 +40,13 @@ export const ERROR_RULES: readonly Rule[] = [
       "MissingSecurityToken",
       "InvalidSecurityToken",
     ],
-    patterns: [/^InvalidAccessKeyId/, /^InvalidAccessKeySecret/, /^InvalidTimeStamp/, /^InvalidSecurityToken/, /^Signature/],
+    patterns: [
+      /^InvalidAccessKeyId/,
+      /^InvalidAccessKeySecret/,
+      /^InvalidTimeStamp/,
+      /^InvalidSecurityToken/,
+      /^Signature/,
+    ],
   },
   {
     kind: "Throttled",
@@ -66,7 +72,13 @@ export const ERROR_RULES: readonly Rule[] = [
   },
   {
     kind: "Conflict",
-    codes: ["ListenerAlreadyExists", "RspoolVipExist", "IdempotenceParamNotMatch", "AclNameExist", "DomainExist"],
+    codes: [
+      "ListenerAlreadyExists",
+      "RspoolVipExist",
+      "IdempotenceParamNotMatch",
+      "AclNameExist",
+      "DomainExist",
+    ],
     // Delete/modification protection: the resource's own state forbids the change until it is lifted.
     patterns: [/AlreadyExist/, /^Duplicate/, /\.Duplicated$/, /^ResourceInUse/, /Protection/],
     statuses: (s) => s === 409,
@@ -102,7 +114,14 @@ export const ERROR_RULES: readonly Rule[] = [
       "InvalidApi.NotFound",
       "InvalidVersion",
     ],
-    patterns: [/^Missing/, /^InvalidParameter/, /^InvalidParam/, /^Invalid[A-Z]/, /^IllegalParam/, /^MalformedParam/],
+    patterns: [
+      /^Missing/,
+      /^InvalidParameter/,
+      /^InvalidParam/,
+      /^Invalid[A-Z]/,
+      /^IllegalParam/,
+      /^MalformedParam/,
+    ],
   },
   {
     kind: "Unavailable",
@@ -226,9 +245,12 @@ export function toCloudError(
   const kind = classify(facts);
   const code =
     facts.code ??
-    { timeout: "RequestTimeout", network: "NetworkError", badResponse: "BadResponse", internal: "ClientInternal" }[
-      facts.transport ?? "internal"
-    ];
+    {
+      timeout: "RequestTimeout",
+      network: "NetworkError",
+      badResponse: "BadResponse",
+      internal: "ClientInternal",
+    }[facts.transport ?? "internal"];
   return new CloudError({
     kind,
     code,

@@ -38,7 +38,10 @@ export function tagsFromWire(item: WireObject): Tag[] {
   const wrapped = list(item, "Tags", "Tag");
   const items = wrapped.length > 0 ? wrapped : list(item, "Tags");
   return items
-    .map((t) => ({ key: str(t, "TagKey") ?? str(t, "Key") ?? "", value: str(t, "TagValue") ?? str(t, "Value") ?? "" }))
+    .map((t) => ({
+      key: str(t, "TagKey") ?? str(t, "Key") ?? "",
+      value: str(t, "TagValue") ?? str(t, "Value") ?? "",
+    }))
     .filter((t) => t.key !== "");
 }
 
@@ -50,10 +53,18 @@ export function loadBalancerFromWire(lb: WireObject): SlbLoadBalancer {
     address: reqStr(lb, "Address"),
     addressType: oneOf(str(lb, "AddressType"), ["internet", "intranet"] as const, "internet"),
     addressIPVersion: oneOf(str(lb, "AddressIPVersion"), ["ipv4", "ipv6"] as const, "ipv4"),
-    networkType: oneOf(str(lb, "NetworkType"), ["classic", "vpc"] as const, str(lb, "VpcId") ? "vpc" : "classic"),
+    networkType: oneOf(
+      str(lb, "NetworkType"),
+      ["classic", "vpc"] as const,
+      str(lb, "VpcId") ? "vpc" : "classic",
+    ),
     vpcId: str(lb, "VpcId"),
     vSwitchId: str(lb, "VSwitchId"),
-    status: oneOf(str(lb, "LoadBalancerStatus") ?? str(lb, "Status"), ["active", "inactive", "locked"] as const, "inactive"),
+    status: oneOf(
+      str(lb, "LoadBalancerStatus") ?? str(lb, "Status"),
+      ["active", "inactive", "locked"] as const,
+      "inactive",
+    ),
     deleteProtection: onOff(str(lb, "DeleteProtection")),
     modificationProtectionStatus: oneOf(
       str(lb, "ModificationProtectionStatus"),
@@ -61,7 +72,11 @@ export function loadBalancerFromWire(lb: WireObject): SlbLoadBalancer {
       "NonProtection",
     ),
     modificationProtectionReason: str(lb, "ModificationProtectionReason"),
-    instanceChargeType: oneOf(str(lb, "InstanceChargeType"), ["PayBySpec", "PayByCLCU"] as const, "PayBySpec"),
+    instanceChargeType: oneOf(
+      str(lb, "InstanceChargeType"),
+      ["PayBySpec", "PayByCLCU"] as const,
+      "PayBySpec",
+    ),
     loadBalancerSpec: str(lb, "LoadBalancerSpec"),
     // The list action returns a numeric InternetChargeType plus the readable alias (CCM reads the alias).
     internetChargeType:
@@ -88,7 +103,11 @@ export function listenerFromWire(l: WireObject): SlbListener {
       const wire = names.find((n) => source[n] !== undefined && source[n] !== "");
       if (wire === undefined) continue;
       attrs[f.key] =
-        f.type === "number" ? num(source, wire) : f.type === "boolean" ? boolish(str(source, wire)) : str(source, wire);
+        f.type === "number"
+          ? num(source, wire)
+          : f.type === "boolean"
+            ? boolish(str(source, wire))
+            : str(source, wire);
       break;
     }
   }
@@ -99,7 +118,11 @@ export function listenerFromWire(l: WireObject): SlbListener {
     loadBalancerId: reqStr(l, "LoadBalancerId"),
     listenerPort: num(l, "ListenerPort") ?? 0,
     listenerProtocol: protocol,
-    status: oneOf(str(l, "Status"), ["running", "stopped", "starting", "configuring", "stopping"] as const, "stopped"),
+    status: oneOf(
+      str(l, "Status"),
+      ["running", "stopped", "starting", "configuring", "stopping"] as const,
+      "stopped",
+    ),
   };
 }
 
@@ -148,7 +171,9 @@ export class AlibabaSlbProvider implements SlbProvider {
   constructor(private readonly t: Transport) {}
 
   async findLoadBalancers(query: SlbFindLoadBalancersQuery): Promise<SlbLoadBalancer[]> {
-    const idChunks = query.loadBalancerIds?.length ? chunk(query.loadBalancerIds, MAX_IDS_PER_DESCRIBE) : [undefined];
+    const idChunks = query.loadBalancerIds?.length
+      ? chunk(query.loadBalancerIds, MAX_IDS_PER_DESCRIBE)
+      : [undefined];
     const out: SlbLoadBalancer[] = [];
     for (const ids of idChunks) {
       for (let page = 1; page <= MAX_PAGES; page++) {
@@ -173,12 +198,19 @@ export class AlibabaSlbProvider implements SlbProvider {
     const lb = loadBalancerFromWire(body);
     if (!lb.loadBalancerId) {
       // Defensive: a 200 without an id would otherwise look like a real, nameless LB.
-      throw new CloudError({ kind: "NotFound", code: "InvalidLoadBalancerId.NotFound", message: `slb:DescribeLoadBalancerAttribute: ${loadBalancerId} not returned`, action: "slb:DescribeLoadBalancerAttribute" });
+      throw new CloudError({
+        kind: "NotFound",
+        code: "InvalidLoadBalancerId.NotFound",
+        message: `slb:DescribeLoadBalancerAttribute: ${loadBalancerId} not returned`,
+        action: "slb:DescribeLoadBalancerAttribute",
+      });
     }
     return lb;
   }
 
-  async createLoadBalancer(req: SlbCreateLoadBalancerRequest): Promise<{ loadBalancerId: string; address: string }> {
+  async createLoadBalancer(
+    req: SlbCreateLoadBalancerRequest,
+  ): Promise<{ loadBalancerId: string; address: string }> {
     const body = await this.t.rpc("slb", "CreateLoadBalancer", {
       ClientToken: req.clientToken,
       LoadBalancerName: req.loadBalancerName,
@@ -207,11 +239,17 @@ export class AlibabaSlbProvider implements SlbProvider {
   }
 
   async setLoadBalancerName(loadBalancerId: string, name: string): Promise<void> {
-    await this.t.rpc("slb", "SetLoadBalancerName", { LoadBalancerId: loadBalancerId, LoadBalancerName: name });
+    await this.t.rpc("slb", "SetLoadBalancerName", {
+      LoadBalancerId: loadBalancerId,
+      LoadBalancerName: name,
+    });
   }
 
   async setDeleteProtection(loadBalancerId: string, value: OnOff): Promise<void> {
-    await this.t.rpc("slb", "SetLoadBalancerDeleteProtection", { LoadBalancerId: loadBalancerId, DeleteProtection: value });
+    await this.t.rpc("slb", "SetLoadBalancerDeleteProtection", {
+      LoadBalancerId: loadBalancerId,
+      DeleteProtection: value,
+    });
   }
 
   async setModificationProtection(
@@ -239,7 +277,10 @@ export class AlibabaSlbProvider implements SlbProvider {
   }
 
   async modifyInstanceSpec(loadBalancerId: string, spec: string): Promise<void> {
-    await this.t.rpc("slb", "ModifyLoadBalancerInstanceSpec", { LoadBalancerId: loadBalancerId, LoadBalancerSpec: spec });
+    await this.t.rpc("slb", "ModifyLoadBalancerInstanceSpec", {
+      LoadBalancerId: loadBalancerId,
+      LoadBalancerSpec: spec,
+    });
   }
 
   async modifyInternetSpec(
@@ -265,7 +306,11 @@ export class AlibabaSlbProvider implements SlbProvider {
 
   async untagLoadBalancer(loadBalancerId: string, tagKeys: string[]): Promise<void> {
     for (const batch of chunk(tagKeys, MAX_TAGS_PER_CALL)) {
-      await this.t.rpc("slb", "UntagResources", { ResourceType: "instance", ResourceId: [loadBalancerId], TagKey: batch });
+      await this.t.rpc("slb", "UntagResources", {
+        ResourceType: "instance",
+        ResourceId: [loadBalancerId],
+        TagKey: batch,
+      });
     }
   }
 
@@ -330,7 +375,12 @@ export class AlibabaSlbProvider implements SlbProvider {
   }
 
   async deleteListener(loadBalancerId: string, port: number, protocol: SlbListenerProtocol): Promise<void> {
-    await this.t.rpc("slb", "DeleteLoadBalancerListener", listenerKey(loadBalancerId, port, protocol), goneIsDone);
+    await this.t.rpc(
+      "slb",
+      "DeleteLoadBalancerListener",
+      listenerKey(loadBalancerId, port, protocol),
+      goneIsDone,
+    );
   }
 
   async listVServerGroups(loadBalancerId: string): Promise<SlbVServerGroup[]> {
@@ -338,7 +388,9 @@ export class AlibabaSlbProvider implements SlbProvider {
     for (const g of await this.describeGroups(loadBalancerId)) {
       const vServerGroupId = g.id;
       // The list has no backends; the attribute call does (the CCM makes the same N+1 calls).
-      const attr = await this.t.rpc("slb", "DescribeVServerGroupAttribute", { VServerGroupId: vServerGroupId });
+      const attr = await this.t.rpc("slb", "DescribeVServerGroupAttribute", {
+        VServerGroupId: vServerGroupId,
+      });
       out.push({
         vServerGroupId,
         vServerGroupName: str(attr, "VServerGroupName") ?? g.name,
@@ -357,7 +409,9 @@ export class AlibabaSlbProvider implements SlbProvider {
     const [first = [], ...rest] = chunk(backends, MAX_BACKENDS_PER_CALL);
     // CreateVServerGroup takes no ClientToken. If an attempt fails ambiguously, adopt a group of this
     // name that appeared meanwhile instead of creating a twin (operator-made names are unique per LB).
-    const existingBefore = new Set((await this.describeGroups(loadBalancerId)).filter((g) => g.name === name).map((g) => g.id));
+    const existingBefore = new Set(
+      (await this.describeGroups(loadBalancerId)).filter((g) => g.name === name).map((g) => g.id),
+    );
     const body = await this.t.rpc(
       "slb",
       "CreateVServerGroup",
@@ -368,7 +422,9 @@ export class AlibabaSlbProvider implements SlbProvider {
       },
       {
         recover: async () => {
-          const made = (await this.describeGroups(loadBalancerId)).find((g) => g.name === name && !existingBefore.has(g.id));
+          const made = (await this.describeGroups(loadBalancerId)).find(
+            (g) => g.name === name && !existingBefore.has(g.id),
+          );
           return made ? { VServerGroupId: made.id } : undefined;
         },
       },

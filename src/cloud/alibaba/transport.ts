@@ -63,7 +63,12 @@ export class Transport {
     return Math.min(MAX_PAGE_SIZE, Math.max(1, this.deps.pageSize ?? MAX_PAGE_SIZE));
   }
 
-  async invoke<T>(family: ApiFamily, action: string, fn: () => Promise<T>, opts: CallOptions<T> = {}): Promise<T> {
+  async invoke<T>(
+    family: ApiFamily,
+    action: string,
+    fn: () => Promise<T>,
+    opts: CallOptions<T> = {},
+  ): Promise<T> {
     const label = `${family}:${action}`;
     let sawAmbiguous = false;
     return withRetry<T, CloudError>(
@@ -92,7 +97,8 @@ export class Transport {
       {
         policy: this.deps.retryPolicy,
         deps: this.deps.retryDeps,
-        normalise: (e) => (e instanceof CloudError ? e : toCloudError(e, label, this.deps.redactor, opts.extraSecrets)),
+        normalise: (e) =>
+          e instanceof CloudError ? e : toCloudError(e, label, this.deps.redactor, opts.extraSecrets),
         isRetryable: (e) => e.retryable,
         retryAfterMs: (e) => e.retryAfterMs,
         onRetry: (e, attempt, delayMs) =>
@@ -102,7 +108,12 @@ export class Transport {
   }
 
   /** One RPC-style call (POST, V3 signature, business params in the query) returning the raw JSON body. */
-  async rpc(family: "slb" | "eci", action: string, params: WireParams, opts: CallOptions<WireObject> = {}): Promise<WireObject> {
+  async rpc(
+    family: "slb" | "eci",
+    action: string,
+    params: WireParams,
+    opts: CallOptions<WireObject> = {},
+  ): Promise<WireObject> {
     const client = this.deps.rpcClients[family];
     const query = flattenParams({ RegionId: this.deps.regionId, ...params });
     return this.invoke<WireObject>(

@@ -11,7 +11,11 @@ export type WireObject = Record<string, unknown>;
  * objects become `Name.Field`. Undefined/null are dropped (the API treats absent and empty
  * differently, so we never send empty strings we did not mean).
  */
-export function flattenParams(params: WireParams, prefix = "", out: Record<string, string> = {}): Record<string, string> {
+export function flattenParams(
+  params: WireParams,
+  prefix = "",
+  out: Record<string, string> = {},
+): Record<string, string> {
   for (const [key, value] of Object.entries(params)) {
     flattenValue(prefix ? `${prefix}.${key}` : key, value, out);
   }
@@ -88,7 +92,11 @@ export function bool(o: unknown, key: string): boolean | undefined {
 /** Narrows a wire string to one of the allowed values, else the fallback (never trusts the wire blindly). */
 export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T;
 export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined;
-export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback?: T): T | undefined {
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback?: T,
+): T | undefined {
   if (value === undefined) return fallback;
   const hit = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
   return hit ?? fallback;

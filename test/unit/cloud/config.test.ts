@@ -5,8 +5,15 @@ import { CLOUD_DEFAULTS } from "../../../src/config";
 
 test("an http endpoint override becomes host:port plus protocol http", () => {
   assert.deepEqual(parseEndpoint("http://127.0.0.1:4566"), { host: "127.0.0.1:4566", protocol: "http" });
-  assert.deepEqual(parseEndpoint("https://slb.example.internal"), { host: "slb.example.internal", protocol: "https" });
-  assert.deepEqual(parseEndpoint("127.0.0.1:4566"), { host: "127.0.0.1:4566", protocol: "https" }, "bare host means https");
+  assert.deepEqual(parseEndpoint("https://slb.example.internal"), {
+    host: "slb.example.internal",
+    protocol: "https",
+  });
+  assert.deepEqual(
+    parseEndpoint("127.0.0.1:4566"),
+    { host: "127.0.0.1:4566", protocol: "https" },
+    "bare host means https",
+  );
   assert.throws(() => parseEndpoint("ftp://x"), /http or https/);
   assert.throws(() => parseEndpoint("http://x/path"), /no path/);
 });
@@ -34,13 +41,19 @@ test("credential source precedence: explicit keys, then a Secret directory, then
     accessKeySecret: "sk",
     securityToken: undefined,
   });
-  assert.deepEqual(loadCloudConfig({ ALIBABA_CLOUD_CREDENTIALS_DIR: "/etc/ali" }).credentials, { source: "dir", dir: "/etc/ali" });
+  assert.deepEqual(loadCloudConfig({ ALIBABA_CLOUD_CREDENTIALS_DIR: "/etc/ali" }).credentials, {
+    source: "dir",
+    dir: "/etc/ali",
+  });
   assert.deepEqual(loadCloudConfig({}).credentials, { source: "default-chain" });
   assert.throws(() => loadCloudConfig({ ALIBABA_CLOUD_ACCESS_KEY_ID: "ak" }), /set together/);
 });
 
 test("describeCloudConfig never contains secrets", () => {
-  const c = loadCloudConfig({ ALIBABA_CLOUD_ACCESS_KEY_ID: "AKID-123456", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "SECRET-abcdef" });
+  const c = loadCloudConfig({
+    ALIBABA_CLOUD_ACCESS_KEY_ID: "AKID-123456",
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: "SECRET-abcdef",
+  });
   const text = JSON.stringify(describeCloudConfig(c));
   assert.doesNotMatch(text, /AKID-123456|SECRET-abcdef/);
   assert.match(text, /static/);

@@ -26,13 +26,19 @@ test("a missing credential file fails without echoing any content", async () => 
   await assert.rejects(
     cred.getCredential(),
     (e: unknown) =>
-      isCloudError(e, "Auth") && e.code === "CredentialsUnavailable" && /access-key-secret/.test(e.message) && !/onlyTheId/.test(e.message),
+      isCloudError(e, "Auth") &&
+      e.code === "CredentialsUnavailable" &&
+      /access-key-secret/.test(e.message) &&
+      !/onlyTheId/.test(e.message),
   );
 });
 
 test("static keys are registered for redaction before any request", async () => {
   const redactor = new Redactor();
-  const cred = buildCredential({ source: "static", accessKeyId: "AKstatic", accessKeySecret: "SKstatic" }, redactor);
+  const cred = buildCredential(
+    { source: "static", accessKeyId: "AKstatic", accessKeySecret: "SKstatic" },
+    redactor,
+  );
   assert.equal(redactor.redact("AKstatic:SKstatic"), "<redacted>:<redacted>");
   assert.equal((await cred.getCredential()).accessKeySecret, "SKstatic");
 });

@@ -11,7 +11,12 @@ const CASES: Array<[string, number, CloudErrorKind, string?]> = [
   ["ResourceNotFound.LoadBalancer", 400, "NotFound"],
   ["InvalidApi.NotFound", 404, "InvalidParameter"],
   ["InvalidAction.NotFound", 404, "InvalidParameter"],
-  ["InvalidParameter.DomainExtensionId", 404, "NotFound", "The specified DomainExtensionId does not exist: x."],
+  [
+    "InvalidParameter.DomainExtensionId",
+    404,
+    "NotFound",
+    "The specified DomainExtensionId does not exist: x.",
+  ],
   ["ResourceNotFound.Listener", 404, "NotFound"],
   ["InvalidImageCacheId.NotFound", 404, "NotFound"],
   ["ResourceAlreadyExist.Listener", 400, "Conflict"],
@@ -68,7 +73,12 @@ for (const [code, httpStatus, kind, message] of CASES) {
   });
 }
 
-function sdkError<T>(ctor: new (m: Record<string, unknown>) => T, code: string, statusCode: number, extra: Record<string, unknown> = {}): T {
+function sdkError<T>(
+  ctor: new (m: Record<string, unknown>) => T,
+  code: string,
+  statusCode: number,
+  extra: Record<string, unknown> = {},
+): T {
   return new ctor({
     code,
     statusCode,
@@ -80,7 +90,11 @@ function sdkError<T>(ctor: new (m: Record<string, unknown>) => T, code: string, 
 }
 
 test("openapi-core ThrottlingError keeps code, status, request id and retry-after", () => {
-  const e = toCloudError(sdkError(ThrottlingError, "Throttling.User", 400, { retryAfter: 1500 }), "slb:DescribeLoadBalancers", new Redactor());
+  const e = toCloudError(
+    sdkError(ThrottlingError, "Throttling.User", 400, { retryAfter: 1500 }),
+    "slb:DescribeLoadBalancers",
+    new Redactor(),
+  );
   assert.ok(e instanceof CloudError);
   assert.equal(e.kind, "Throttled");
   assert.equal(e.code, "Throttling.User");
@@ -89,11 +103,19 @@ test("openapi-core ThrottlingError keeps code, status, request id and retry-afte
   assert.equal(e.retryAfterMs, 1500);
   assert.equal(e.action, "slb:DescribeLoadBalancers");
   assert.equal(e.retryable, true);
-  assert.equal(e.message, "slb:DescribeLoadBalancers: server said no", "server Message, without the SDK's prefix");
+  assert.equal(
+    e.message,
+    "slb:DescribeLoadBalancers: server said no",
+    "server Message, without the SDK's prefix",
+  );
 });
 
 test("openapi-core ClientError and ServerError map by code and status", () => {
-  const notFound = toCloudError(sdkError(ClientError, "InvalidLoadBalancerId.NotFound", 404), "slb:X", new Redactor());
+  const notFound = toCloudError(
+    sdkError(ClientError, "InvalidLoadBalancerId.NotFound", 404),
+    "slb:X",
+    new Redactor(),
+  );
   assert.equal(notFound.kind, "NotFound");
   assert.equal(notFound.retryable, false);
   const unavailable = toCloudError(sdkError(ServerError, "ServiceUnavailable", 503), "slb:X", new Redactor());
@@ -102,7 +124,9 @@ test("openapi-core ClientError and ServerError map by code and status", () => {
 });
 
 test("network failures and timeouts are retryable and never echo the request URL", () => {
-  const reset = Object.assign(new Error("socket hang up POST http://h/?Password=hunter22 failed."), { code: "ECONNRESET" });
+  const reset = Object.assign(new Error("socket hang up POST http://h/?Password=hunter22 failed."), {
+    code: "ECONNRESET",
+  });
   const e1 = toCloudError(reset, "eci:CreateImageCache", new Redactor());
   assert.equal(e1.kind, "Unavailable");
   assert.equal(e1.code, "NetworkError");
@@ -118,7 +142,10 @@ test("network failures and timeouts are retryable and never echo the request URL
 });
 
 test("a non-JSON error body counts as a flaky gateway; a plain bug does not", () => {
-  assert.equal(toCloudError(new SyntaxError("Unexpected token <"), "slb:X", new Redactor()).kind, "Unavailable");
+  assert.equal(
+    toCloudError(new SyntaxError("Unexpected token <"), "slb:X", new Redactor()).kind,
+    "Unavailable",
+  );
   const bug = toCloudError(new TypeError("cannot read properties of undefined"), "slb:X", new Redactor());
   assert.equal(bug.kind, "Unknown");
   assert.equal(bug.retryable, false);
@@ -129,7 +156,10 @@ test("credentials and request secrets are redacted from messages", () => {
   redactor.add("LTAI5tSECRETID", "verySecretValue123");
   const e = toCloudError(
     sdkError(ClientError, "SignatureDoesNotMatch", 400, {
-      data: { Code: "SignatureDoesNotMatch", Message: "ak LTAI5tSECRETID with verySecretValue123 and regpass99" },
+      data: {
+        Code: "SignatureDoesNotMatch",
+        Message: "ak LTAI5tSECRETID with verySecretValue123 and regpass99",
+      },
     }),
     "eci:CreateImageCache",
     redactor,

@@ -24,7 +24,11 @@ test("backoff grows exponentially within the full-jitter ceiling and is capped",
   assert.equal(backoffDelayMs(1, policy, top), 200);
   assert.equal(backoffDelayMs(2, policy, top), 400);
   assert.equal(backoffDelayMs(10, policy, top), 1_000, "capped at capMs");
-  assert.equal(backoffDelayMs(3, policy, () => 0), 0, "full jitter reaches zero");
+  assert.equal(
+    backoffDelayMs(3, policy, () => 0),
+    0,
+    "full jitter reaches zero",
+  );
   for (let i = 0; i < 100; i++) {
     const d = backoffDelayMs(2, policy, Math.random);
     assert.ok(d >= 0 && d <= 400, `delay ${d} outside [0, 400]`);
@@ -32,9 +36,20 @@ test("backoff grows exponentially within the full-jitter ceiling and is capped",
 });
 
 test("a server retry-after hint is a floor, itself capped", () => {
-  assert.equal(backoffDelayMs(0, policy, () => 0, 750), 750);
-  assert.equal(backoffDelayMs(0, policy, () => 0, 60_000), 1_000, "hint capped at capMs");
-  assert.equal(backoffDelayMs(2, policy, () => 0.999999, 10), 400, "jitter above the hint wins");
+  assert.equal(
+    backoffDelayMs(0, policy, () => 0, 750),
+    750,
+  );
+  assert.equal(
+    backoffDelayMs(0, policy, () => 0, 60_000),
+    1_000,
+    "hint capped at capMs",
+  );
+  assert.equal(
+    backoffDelayMs(2, policy, () => 0.999999, 10),
+    400,
+    "jitter above the hint wins",
+  );
 });
 
 test("withRetry retries retryable failures and returns the eventual success", async () => {

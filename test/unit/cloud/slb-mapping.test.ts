@@ -106,7 +106,13 @@ test("a TCP listener read back from DescribeLoadBalancerListeners has the attrib
   assert.equal(l.status, "running");
   assert.equal(l.aclId, "acl-1,acl-2");
   const { aclId: _aclId, ...rest } = l;
-  assert.deepEqual(rest, { ...written, loadBalancerId: "lb-1", listenerPort: 80, listenerProtocol: "tcp", status: "running" });
+  assert.deepEqual(rest, {
+    ...written,
+    loadBalancerId: "lb-1",
+    listenerPort: 80,
+    listenerProtocol: "tcp",
+    status: "running",
+  });
 });
 
 test("BackendServers is a JSON string with ServerId/Port/Weight/Type; removal omits weights", () => {

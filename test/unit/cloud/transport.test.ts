@@ -11,7 +11,9 @@ const instantClock: Clock = { nowMs: () => 0, sleep: async () => undefined };
 function makeTransport(events: CloudEvent[] = []): { t: Transport; sleeps: number[] } {
   const sleeps: number[] = [];
   // The RPC clients are never called here: these tests drive `invoke` with closures.
-  const unused = new OpenApi(new $OpenApiUtil.Config({ endpoint: "127.0.0.1:1", protocol: "http", regionId: "cn-hangzhou" }));
+  const unused = new OpenApi(
+    new $OpenApiUtil.Config({ endpoint: "127.0.0.1:1", protocol: "http", regionId: "cn-hangzhou" }),
+  );
   const t = new Transport({
     regionId: "cn-hangzhou",
     redactor: new Redactor(),
@@ -55,7 +57,8 @@ test("non-retryable kinds fail at once as CloudError", async () => {
       calls++;
       throw sdkError("InvalidLoadBalancerId.NotFound", 404);
     }),
-    (e: unknown) => e instanceof CloudError && e.kind === "NotFound" && e.action === "slb:DescribeLoadBalancerAttribute",
+    (e: unknown) =>
+      e instanceof CloudError && e.kind === "NotFound" && e.action === "slb:DescribeLoadBalancerAttribute",
   );
   assert.equal(calls, 1);
 });
