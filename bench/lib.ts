@@ -2,6 +2,7 @@
 // run and their ratio), RSS from /proc, percentiles.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { execSync } from "node:child_process";
+import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 
 export interface BenchRow {
@@ -50,7 +51,7 @@ export function writeResult(name: string, command: string, rows: BenchRow[]): Be
     command,
     measuredAt: new Date().toISOString(),
     commit,
-    machine: `${require("node:os").cpus().length} cores, ${Math.round(require("node:os").totalmem() / 2 ** 30)} GiB`,
+    machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
     rows,
   };
   writeFileSync(join(RESULTS_DIR, `${name}.json`), JSON.stringify(result, null, 2) + "\n");

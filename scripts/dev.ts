@@ -55,7 +55,7 @@ function startEmulatorProcess(dataDir: string): Promise<{ child: ChildProcess; u
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((res, rej) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     const timer = setTimeout(() => rej(new Error("emulator did not start within 60 s")), 60_000);
     lines.on("line", line => {
       const m = /emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);

@@ -24,7 +24,8 @@ export interface ClbControllerDeps {
   finalizer: string;
 }
 
-type WatchPhase = "ADDED" | "MODIFIED" | "DELETED" | string;
+/** Pepr passes the watch phase as a string: "ADDED", "MODIFIED" or "DELETED". */
+type WatchPhase = string;
 
 export function serviceKey(svc: { metadata?: { namespace?: string; name?: string } }): string {
   return `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name ?? ""}`;

@@ -1,7 +1,6 @@
 // CLB LoadBalancer Services: admission (defaults + validation) and the watch bindings that feed the
 // reconcile queue. Logic lives in admission.ts (glue), admission-rules.ts (pure) and controller.ts.
 import { Capability, a } from "pepr";
-import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
 import { mutateServiceRequest, validateServiceRequest } from "./admission";
 import { clbController } from "./runtime";
 
@@ -16,18 +15,18 @@ When(a.Service)
   .IsCreatedOrUpdated()
   .Mutate(mutateServiceRequest)
   .Validate(validateServiceRequest)
-  .Watch(svc => clbController().onService(svc as V1Service));
+  .Watch(svc => clbController().onService(svc));
 
 When(a.Node)
   .IsCreatedOrUpdated()
-  .Watch((node, phase) => clbController().onNode(node as V1Node, phase));
+  .Watch((node, phase) => clbController().onNode(node, phase));
 When(a.Node)
   .IsDeleted()
-  .Watch((node, phase) => clbController().onNode(node as V1Node, phase));
+  .Watch((node, phase) => clbController().onNode(node, phase));
 
 When(a.EndpointSlice)
   .IsCreatedOrUpdated()
-  .Watch((slice, phase) => clbController().onEndpointSlice(slice as V1EndpointSlice, phase));
+  .Watch((slice, phase) => clbController().onEndpointSlice(slice, phase));
 When(a.EndpointSlice)
   .IsDeleted()
-  .Watch((slice, phase) => clbController().onEndpointSlice(slice as V1EndpointSlice, phase));
+  .Watch((slice, phase) => clbController().onEndpointSlice(slice, phase));

@@ -137,5 +137,5 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
     }
     await new Promise(r => setTimeout(r, 200));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
 }
