@@ -203,6 +203,27 @@ test("listeners of every L4/L7 protocol round-trip their attributes; start, upda
   tcp = (await h.cloud.slb.listListeners(loadBalancerId)).find((l) => l.listenerPort === 80);
   assert.equal(tcp?.status, "stopped");
 
+  // An L7 update that also moves the listener to another vserver group (VServerGroup=on + VServerGroupId).
+  const { vServerGroupId: other } = await h.cloud.slb.createVServerGroup(
+    loadBalancerId,
+    "k8s/30081/web/default/cid",
+    [],
+  );
+  await h.cloud.slb.updateListener(loadBalancerId, 8080, "http", {
+    vServerGroupId: other,
+    stickySessionType: "server",
+    cookie: "SESSIONID",
+    healthCheck: "off",
+    xForwardedFor_ClientSrcPort: "on",
+  });
+  const http = (await h.cloud.slb.listListeners(loadBalancerId)).find((l) => l.listenerPort === 8080);
+  assert.equal(http?.vServerGroupId, other);
+  assert.equal(http?.stickySessionType, "server");
+  assert.equal(http?.cookie, "SESSIONID");
+  assert.equal(http?.healthCheck, "off");
+  assert.equal(http?.xForwardedFor_ClientSrcPort, "on");
+  assert.equal(http?.idleTimeout, 30, "untouched");
+
   await h.cloud.slb.deleteListener(loadBalancerId, 53, "udp");
   const after = await h.cloud.slb.listListeners(loadBalancerId);
   assert.deepEqual(after.map((l) => `${l.listenerProtocol}:${l.listenerPort}`).sort(), [
