@@ -1,14 +1,16 @@
 // CLI: `npm run emulator -- --port 4566 --data-dir .emu [--no-fsync] [--throttle-rate 0.2]
 //   [--error-rate 0.05] [--latency-ms 20] [--rate-limit 20] [--seed 1] [--region cn-hangzhou]
-//   [--faults faults.json]`. Binds 127.0.0.1 only. SIGTERM/SIGINT: clean shutdown with a snapshot.
+//   [--faults faults.json] [--quotas '{"slbPerAccount":100}'] [--snapshot-every N]`. Binds 127.0.0.1 only. SIGTERM/SIGINT: clean shutdown with a snapshot.
 import * as fs from "node:fs";
+import type { Quotas } from "./core";
 import type { FaultRule } from "./faults";
 import { startEmulator } from "./server";
 
 function usage(msg: string): never {
   console.error(`emulator: ${msg}
 usage: emulator [--port N] [--data-dir DIR] [--no-fsync] [--seed N] [--region ID]
-                [--throttle-rate P] [--error-rate P] [--latency-ms MS] [--rate-limit RPS] [--faults FILE.json]`);
+                [--throttle-rate P] [--error-rate P] [--latency-ms MS] [--rate-limit RPS] [--faults FILE.json]
+                [--quotas JSON] [--snapshot-every N]`);
   process.exit(2);
 }
 
@@ -39,7 +41,7 @@ function num(args: Map<string, string | true>, name: string, min: number, max: n
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const known = new Set(["port", "data-dir", "no-fsync", "seed", "region", "throttle-rate", "error-rate", "latency-ms", "rate-limit", "faults"]);
+  const known = new Set(["port", "data-dir", "no-fsync", "seed", "region", "throttle-rate", "error-rate", "latency-ms", "rate-limit", "faults", "quotas", "snapshot-every"]);
   for (const k of args.keys()) if (!known.has(k)) usage(`unknown flag --${k}`);
   const faults: FaultRule[] = [];
   const throttle = num(args, "throttle-rate", 0, 1);
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
   if (typeof file === "string") faults.push(...(JSON.parse(fs.readFileSync(file, "utf8")) as FaultRule[]));
   const dataDir = args.get("data-dir");
   const region = args.get("region");
+  const quotas = args.get("quotas");
   const emu = await startEmulator({
     port: num(args, "port", 0, 65535) ?? 0,
     dataDir: typeof dataDir === "string" ? dataDir : undefined,
@@ -59,6 +62,8 @@ async function main(): Promise<void> {
     seed: num(args, "seed", 0, 2 ** 32),
     regionId: typeof region === "string" ? region : undefined,
     rateLimitRps: num(args, "rate-limit", 0.001, 1e6),
+    snapshotEvery: num(args, "snapshot-every", 1, 1e9),
+    quotas: typeof quotas === "string" ? (JSON.parse(quotas) as Partial<Quotas>) : undefined,
     faults,
   });
   console.log(`emulator listening on ${emu.url}`);
