@@ -297,6 +297,8 @@ export interface AlbProvider {
   >;
   getLoadBalancer(loadBalancerId: string): Promise<AlbLoadBalancer>;
   createLoadBalancer(req: AlbCreateLoadBalancerRequest): Promise<{ loadBalancerId: string }>;
+  /** Enable/DisableDeletionProtection. The controller turns it off before deleting its own ALB. */
+  setDeletionProtection(loadBalancerId: string, enabled: boolean): Promise<void>;
   deleteLoadBalancer(loadBalancerId: string): Promise<void>;
   createListener(req: {
     loadBalancerId: string;

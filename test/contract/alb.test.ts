@@ -74,6 +74,12 @@ test("load balancer: create, provisioning to active, get and list by id, name an
     assert.deepEqual(found[0], lb, "the list result carries the full attribute, zone mappings included");
   }
 
+  await h.cloud.alb.setDeletionProtection(loadBalancerId, true);
+  assert.equal((await h.cloud.alb.getLoadBalancer(loadBalancerId)).deletionProtectionEnabled, true);
+  await assert.rejects(h.cloud.alb.deleteLoadBalancer(loadBalancerId), (e) => isCloudError(e, "Conflict"));
+  await h.cloud.alb.setDeletionProtection(loadBalancerId, false);
+  assert.equal((await h.cloud.alb.getLoadBalancer(loadBalancerId)).deletionProtectionEnabled, false);
+
   await h.cloud.alb.deleteLoadBalancer(loadBalancerId);
   await assert.rejects(h.cloud.alb.getLoadBalancer(loadBalancerId), (e) => isCloudError(e, "NotFound"));
   await h.cloud.alb.deleteLoadBalancer(loadBalancerId).then(

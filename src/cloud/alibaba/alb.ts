@@ -278,6 +278,22 @@ export class AlibabaAlbProvider implements AlbProvider {
     return { loadBalancerId: res.body?.loadBalancerId ?? "" };
   }
 
+  async setDeletionProtection(loadBalancerId: string, enabled: boolean): Promise<void> {
+    if (enabled) {
+      await this.t.invoke("alb", "EnableDeletionProtection", () =>
+        this.client.enableDeletionProtection(
+          new alb.EnableDeletionProtectionRequest({ resourceId: loadBalancerId }),
+        ),
+      );
+    } else {
+      await this.t.invoke("alb", "DisableDeletionProtection", () =>
+        this.client.disableDeletionProtection(
+          new alb.DisableDeletionProtectionRequest({ resourceId: loadBalancerId }),
+        ),
+      );
+    }
+  }
+
   async deleteLoadBalancer(loadBalancerId: string): Promise<void> {
     await this.t.invoke<unknown>(
       "alb",
