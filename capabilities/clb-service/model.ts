@@ -1,7 +1,14 @@
 // Desired (local) model of one CLB Service: what the cloud should look like, built only from
 // Kubernetes objects (Service, Nodes, EndpointSlices). No I/O. plan.ts diffs it against remote.ts.
-import type { V1EndpointSlice, V1Node } from "@kubernetes/client-node";
+import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
 import type { OnOff, SlbAddressType, SlbBackendServer, SlbListenerAttributes, SlbListenerProtocol, Tag } from "../../src/cloud/types";
+import {
+  parseClbAnnotations,
+  resolveListenerProtocols,
+  stringAnnotations,
+  type ClbAnnotationConfig,
+  type ResolvedListenerPort,
+} from "./annotations";
 
 // ---------------------------------------------------------------- types
 
@@ -334,4 +341,232 @@ function dedupeBackends(bs: SlbBackendServer[]): SlbBackendServer[] {
     out.push(b);
   }
   return out.sort((a, b) => (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : a.port - b.port));
+}
+
+// ---------------------------------------------------------------- buildDesiredModel
+
+export interface BuildInput {
+  svc: V1Service;
+  nodes: V1Node[];
+  endpointSlices: V1EndpointSlice[];
+  clusterId: string;
+  /** Cleanup: listeners and groups are empty (upstream builds an empty local model), backends are not built. */
+  deleting?: boolean;
+}
+
+export interface BuildResult {
+  /** Undefined only when the Service lacks identity (no uid/name). */
+  model?: DesiredModel;
+  errors: ModelError[];
+}
+
+/** Service + Nodes + EndpointSlices → desired model (§1-§3). Never throws; problems are in `errors`. */
+export function buildDesiredModel(input: BuildInput): BuildResult {
+  const { svc, clusterId } = input;
+  const meta = svc.metadata ?? {};
+  if (!meta.uid || !meta.name) return { errors: [{ field: "metadata", message: "Service has no uid or name" }] };
+  const service: ServiceRef = { namespace: meta.namespace ?? "default", name: meta.name, uid: meta.uid, generation: meta.generation };
+  const parsed = parseClbAnnotations(stringAnnotations(svc));
+  const errors: ModelError[] = parsed.errors.map(e => ({ field: e.key, message: e.message }));
+  const config = parsed.config;
+  const model: DesiredModel = {
+    service,
+    clusterId,
+    deleting: input.deleting ?? false,
+    statusIngress: (svc.status?.loadBalancer?.ingress ?? []).map(i => dropEmpty({ ip: i.ip, hostname: i.hostname })),
+    loadBalancer: desiredLoadBalancer(svc, config, clusterId),
+    listeners: [],
+    vServerGroups: [],
+  };
+  if (model.deleting) return { model, errors };
+  const ports = resolveListenerProtocols(svc, config);
+  const backendOpts = backendOptions(config, model.loadBalancer.mode === "reuse");
+  const local = svc.spec?.externalTrafficPolicy === "Local";
+  for (const p of ports) {
+    const built = buildPort(p, { service, clusterId, config, backendOpts, local, input });
+    errors.push(...built.errors);
+    if (!built.group || !built.listener) continue;
+    const dup = model.vServerGroups.find(g => (g.userGroupId ?? g.name) === (built.group!.userGroupId ?? built.group!.name));
+    if (!dup) model.vServerGroups.push(built.group); // ENI ports sharing a targetPort share one group
+    model.listeners.push(built.listener);
+  }
+  return { model, errors };
+}
+
+function desiredLoadBalancer(svc: V1Service, c: ClbAnnotationConfig, clusterId: string): DesiredLoadBalancer {
+  const defaultName = defaultLoadBalancerName(svc.metadata?.uid ?? "");
+  const reuse = c.loadBalancerId !== undefined;
+  const applied = svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION] ?? "";
+  return dropEmpty({
+    mode: reuse ? "reuse" : "create",
+    reuseId: c.loadBalancerId,
+    defaultName,
+    name: c.loadBalancerName ?? (reuse ? undefined : defaultName),
+    addressType: c.addressType,
+    addressIPVersion: c.ipVersion,
+    networkType: c.networkType,
+    vSwitchId: c.vSwitchId,
+    address: c.ipAddress,
+    masterZoneId: c.masterZoneId,
+    slaveZoneId: c.slaveZoneId,
+    resourceGroupId: c.resourceGroupId,
+    loadBalancerSpec: c.loadBalancerSpec,
+    instanceChargeType: c.instanceChargeType,
+    internetChargeType: c.internetChargeType,
+    bandwidthMbps: c.bandwidthMbps,
+    deleteProtection: c.deleteProtection,
+    modificationProtectionStatus: c.modificationProtection,
+    // Upstream's reason; it is what the console shows as "why is this protected".
+    modificationProtectionReason: c.modificationProtection === "ConsoleProtection" ? "managed.by.ack" : undefined,
+    defaultTags: reuse
+      ? []
+      : [
+          { key: TAG_DO_NOT_DELETE, value: defaultName },
+          { key: TAG_CLUSTER, value: clusterId },
+        ],
+    additionalTags: Object.entries(c.additionalResourceTags ?? {}).map(([key, value]) => ({ key, value })),
+    appliedTagKeys: applied.split(",").map(s => s.trim()).filter(Boolean),
+    forceOverrideListeners: c.forceOverrideListeners === true,
+    preserveOnDelete: c.preserveLbOnDelete === true,
+    externalIpIsEip: c.externalIpType === "eip",
+  });
+}
+
+function backendOptions(c: ClbAnnotationConfig, reuse: boolean): BackendOptions {
+  return {
+    backendType: c.backendType ?? "ecs",
+    backendLabels: c.backendLabel,
+    removeUnscheduledBackend: c.removeUnscheduledBackend === "on",
+    defaultWeight: c.defaultWeight ?? 100,
+    ignoreWeightUpdate: c.ignoreWeightUpdate === "on",
+    // R4 / §9 C8: vgroup-port (and so weight) only means something on a reused SLB.
+    userGroupByPort: new Map(reuse ? (c.vgroupPort ?? []).map(v => [v.port, v.vGroupId]) : []),
+    totalWeight: c.weight,
+  };
+}
+
+interface PortContext {
+  service: ServiceRef;
+  clusterId: string;
+  config: ClbAnnotationConfig;
+  backendOpts: BackendOptions;
+  local: boolean;
+  input: BuildInput;
+}
+
+function buildPort(
+  p: ResolvedListenerPort,
+  ctx: PortContext,
+): { group?: DesiredVServerGroup; listener?: DesiredListener; errors: ModelError[] } {
+  const eni = ctx.backendOpts.backendType === "eni";
+  // §3.5: the group is keyed by NodePort (ECS) or targetPort (ENI, number or name).
+  const vgPort = eni ? (p.targetPort ?? p.port) : p.nodePort;
+  if (vgPort === undefined) {
+    return { errors: [{ field: `spec.ports[${p.index}]`, message: `port ${p.port} has no nodePort; ECS backends need one` }] };
+  }
+  const name = ownerKey(vgPort, ctx.service, ctx.clusterId);
+  const userGroupId = ctx.backendOpts.userGroupByPort.get(p.port);
+  const opts: BackendOptions = userGroupId ? ctx.backendOpts : { ...ctx.backendOpts, totalWeight: undefined };
+  const built = buildPortBackends({
+    local: ctx.local,
+    nodePort: p.nodePort ?? 0,
+    portName: p.name,
+    description: name,
+    nodes: ctx.input.nodes,
+    slices: ctx.input.endpointSlices,
+    opts,
+  });
+  const group: DesiredVServerGroup = dropEmpty({
+    name,
+    servicePort: p.port,
+    userGroupId,
+    backends: built.backends,
+    ignoreWeightUpdate: opts.ignoreWeightUpdate,
+  });
+  const forward = p.protocol === "http" ? ctx.config.forwardPort?.find(f => f.httpPort === p.port)?.httpsPort : undefined;
+  const listener: DesiredListener = dropEmpty({
+    port: p.port,
+    protocol: p.protocol,
+    description: ownerKey(p.port, ctx.service, ctx.clusterId),
+    vServerGroupName: name,
+    attributes: listenerAttributes(p.protocol, ctx.config),
+    forwardPort: forward,
+  });
+  return { group, listener, errors: built.errors };
+}
+
+/** §1.2 "Applies to": only the attributes the protocol's Set*ListenerAttribute accepts. */
+export function listenerAttributes(protocol: SlbListenerProtocol, c: ClbAnnotationConfig): SlbListenerAttributes {
+  const common: SlbListenerAttributes = {
+    scheduler: c.scheduler,
+    aclStatus: c.aclStatus,
+    aclId: c.aclIds?.join(","),
+    aclType: c.aclType,
+  };
+  const healthCommon: SlbListenerAttributes = {
+    healthCheckConnectPort: c.healthCheckConnectPort,
+    healthyThreshold: c.healthyThreshold,
+    unhealthyThreshold: c.unhealthyThreshold,
+    healthCheckInterval: c.healthCheckIntervalSeconds,
+  };
+  const httpCheck: SlbListenerAttributes = {
+    healthCheckURI: c.healthCheckUri,
+    healthCheckDomain: c.healthCheckDomain,
+    healthCheckHttpCode: c.healthCheckHttpCodes?.join(","),
+  };
+  const l4: SlbListenerAttributes = {
+    connectionDrain: c.connectionDrain,
+    // The drain timeout is only accepted while draining is on.
+    connectionDrainTimeout: c.connectionDrain === "on" ? c.connectionDrainTimeoutSeconds : undefined,
+    proxyProtocolV2Enabled: c.proxyProtocol === undefined ? undefined : c.proxyProtocol === "on",
+    healthCheckSwitch: c.healthCheckSwitch,
+    healthCheckConnectTimeout: c.healthCheckConnectTimeoutSeconds,
+    ...healthCommon,
+  };
+  switch (protocol) {
+    case "udp":
+      return dropEmpty({ ...common, ...l4 });
+    case "tcp":
+      return dropEmpty({
+        ...common,
+        ...l4,
+        persistenceTimeout: c.persistenceTimeoutSeconds,
+        establishedTimeout: c.establishedTimeoutSeconds,
+        healthCheckType: c.healthCheckType,
+        ...(c.healthCheckType === "http" ? httpCheck : {}),
+      });
+    case "http":
+    case "https":
+      return dropEmpty({ ...common, ...l7Attributes(c, healthCommon, httpCheck), ...(protocol === "https" ? tlsAttributes(c) : {}) });
+  }
+}
+
+function l7Attributes(c: ClbAnnotationConfig, healthCommon: SlbListenerAttributes, httpCheck: SlbListenerAttributes): SlbListenerAttributes {
+  const sticky = c.stickySession === "on";
+  const checking = c.healthCheckFlag === "on";
+  return {
+    idleTimeout: c.idleTimeoutSeconds,
+    requestTimeout: c.requestTimeoutSeconds,
+    stickySession: c.stickySession,
+    // Sticky details are rejected by the API unless sticky sessions are on.
+    stickySessionType: sticky ? c.stickySessionType : undefined,
+    cookieTimeout: sticky && c.stickySessionType === "insert" ? c.cookieTimeoutSeconds : undefined,
+    cookie: sticky && c.stickySessionType === "server" ? c.cookie : undefined,
+    xForwardedFor_proto: c.xForwardedForProto,
+    xForwardedFor_SLBPORT: c.xForwardedForSlbPort,
+    xForwardedFor_ClientSrcPort: c.xForwardedForClientSrcPort,
+    healthCheck: c.healthCheckFlag,
+    // L7 check details only apply while the L7 check is on.
+    ...(checking
+      ? { ...healthCommon, ...httpCheck, healthCheckTimeout: c.healthCheckTimeoutSeconds, healthCheckMethod: c.healthCheckMethod }
+      : {}),
+  };
+}
+
+function tlsAttributes(c: ClbAnnotationConfig): SlbListenerAttributes {
+  return { serverCertificateId: c.certId, tlsCipherPolicy: c.tlsCipherPolicy, enableHttp2: c.http2Enabled };
+}
+
+function dropEmpty<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,0 +1,96 @@
+// Remote model: what the cloud has for one Service (§2.1 lookup, then listeners and vserver groups),
+// and planFor(), the build → read → plan pipeline shared by the reconciler and `npm run plan`.
+import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
+import { isCloudError } from "../../src/cloud/errors";
+import type { SlbLoadBalancer, SlbProvider } from "../../src/cloud/types";
+import { buildDesiredModel, TAG_DO_NOT_DELETE, type DesiredModel, type ModelError } from "./model";
+import { plan, type Plan, type PlanOptions, type RemoteModel } from "./plan";
+
+export type { RemoteModel } from "./plan";
+
+export interface ReadOptions {
+  /** "backends": skip listeners (the hash-gated resync only reconciles vserver-group backends). */
+  scope?: "full" | "backends";
+}
+
+/**
+ * Finds the SLB by the `id` annotation, else by tag `kubernetes.do.not.delete=<defaultName>`, else by
+ * name; then reads listeners (only when we may manage them) and vserver groups concurrently.
+ * Cloud failures other than "not found" propagate as CloudError.
+ */
+export async function readRemoteModel(slb: SlbProvider, desired: DesiredModel, opts: ReadOptions = {}): Promise<RemoteModel> {
+  const found = await findLoadBalancer(slb, desired);
+  if ("lookupError" in found) return { vServerGroups: [], lookupError: found.lookupError };
+  if (!found.loadBalancer) return { vServerGroups: [] };
+  const id = found.loadBalancer.loadBalancerId;
+  const d = desired.loadBalancer;
+  const readListeners = (opts.scope ?? "full") === "full" && (d.mode === "create" || d.forceOverrideListeners);
+  const [listeners, vServerGroups] = await Promise.all([
+    readListeners ? slb.listListeners(id) : Promise.resolve(undefined),
+    slb.listVServerGroups(id),
+  ]);
+  return { loadBalancer: found.loadBalancer, foundBy: found.foundBy, listeners, vServerGroups };
+}
+
+type Found = { loadBalancer?: SlbLoadBalancer; foundBy?: RemoteModel["foundBy"] } | { lookupError: string };
+
+async function findLoadBalancer(slb: SlbProvider, desired: DesiredModel): Promise<Found> {
+  const d = desired.loadBalancer;
+  if (d.mode === "reuse" && d.reuseId) {
+    try {
+      const lb = await slb.getLoadBalancer(d.reuseId);
+      if (lb.loadBalancerId !== d.reuseId) {
+        return { lookupError: `find loadbalancer ${d.reuseId} returned ${lb.loadBalancerId}` };
+      }
+      return { loadBalancer: lb, foundBy: "id" };
+    } catch (e) {
+      if (isCloudError(e, "NotFound")) return {}; // plan reports it (ensure) or treats it as done (cleanup)
+      throw e;
+    }
+  }
+  const byTag = await slb.findLoadBalancers({ tags: [{ key: TAG_DO_NOT_DELETE, value: d.defaultName }] });
+  if (byTag.length > 1) return { lookupError: `find multiple loadbalances by tag ${TAG_DO_NOT_DELETE}=${d.defaultName}` };
+  if (byTag.length === 1) return { loadBalancer: byTag[0], foundBy: "tag" };
+  // A created SLB whose tag was removed is still ours by its default name (§2.1 step 3).
+  const byName = await slb.findLoadBalancers({ loadBalancerName: d.defaultName });
+  if (byName.length > 1) return { lookupError: `find multiple loadbalances by name ${d.defaultName}` };
+  if (byName.length === 1) return { loadBalancer: byName[0], foundBy: "name" };
+  return {};
+}
+
+export interface PlanForInput {
+  svc: V1Service;
+  nodes: V1Node[];
+  endpointSlices: V1EndpointSlice[];
+  clusterId: string;
+  slb: SlbProvider;
+  /** Cleanup (§2.4) instead of ensure. */
+  deleting: boolean;
+  /** "backends" when the Service hash is unchanged (§4.4). */
+  scope?: PlanOptions["scope"];
+}
+
+export interface PlanForResult {
+  desired?: DesiredModel;
+  remote?: RemoteModel;
+  plan: Plan;
+  /** Model-building errors (annotations, nodes). When present on ensure, the plan is empty. */
+  modelErrors: ModelError[];
+}
+
+/** build → read → plan. Pure apart from the cloud reads; apply the returned plan with apply.ts. */
+export async function planFor(input: PlanForInput): Promise<PlanForResult> {
+  const { model, errors } = buildDesiredModel({
+    svc: input.svc,
+    nodes: input.nodes,
+    endpointSlices: input.endpointSlices,
+    clusterId: input.clusterId,
+    deleting: input.deleting,
+  });
+  // Cleanup must not be blocked by a bad annotation: the model still carries identity and mode.
+  if (!model || (errors.length > 0 && !input.deleting)) {
+    return { desired: model, plan: { actions: [], errors: [], warnings: [] }, modelErrors: errors };
+  }
+  const remote = await readRemoteModel(input.slb, model, { scope: input.scope });
+  return { desired: model, remote, plan: plan(model, remote, { scope: input.scope }), modelErrors: errors };
+}
