@@ -5,10 +5,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CloudError } from "../../src/cloud/errors";
-import type { SlbBackendServer, SlbProvider } from "../../src/cloud/types";
+import type { SlbBackendServer, SlbFindLoadBalancersQuery, SlbLoadBalancer, SlbProvider } from "../../src/cloud/types";
 import { apply, loadBalancerAfterApply } from "./apply";
 import { plan, type Action, type RemoteModel } from "./plan";
 import type { DesiredModel } from "./model";
+import { readRemoteModel } from "./remote";
 
 interface Call {
   method: string;
@@ -173,4 +174,90 @@ test("an unexpected (non-cloud) exception is captured, not thrown", async () => 
     { kind: "DeleteVServerGroup", key: "d", dependsOn: [], params: { kind: "DeleteVServerGroup", vServerGroupId: "rsp-1", name: "g" } },
   ]);
   assert.equal(res.errors[0].message, "boom");
+});
+
+// ---------------------------------------------------------------- readRemoteModel (§2.1 lookup)
+
+function lbOf(id: string, name: string): SlbLoadBalancer {
+  return {
+    loadBalancerId: id,
+    loadBalancerName: name,
+    address: "47.0.0.1",
+    addressType: "internet",
+    addressIPVersion: "ipv4",
+    networkType: "vpc",
+    status: "active",
+    deleteProtection: "on",
+    modificationProtectionStatus: "ConsoleProtection",
+    instanceChargeType: "PayByCLCU",
+    internetChargeType: "paybytraffic",
+    tags: [],
+  };
+}
+
+function lookupFake(opts: { byId?: SlbLoadBalancer; byTag?: SlbLoadBalancer[]; byName?: SlbLoadBalancer[] }) {
+  const calls: string[] = [];
+  const slb = {
+    getLoadBalancer: async (id: string) => {
+      calls.push(`get:${id}`);
+      if (!opts.byId) throw cloudError("NotFound", "InvalidLoadBalancerId.NotFound");
+      return opts.byId;
+    },
+    findLoadBalancers: async (q: SlbFindLoadBalancersQuery) => {
+      calls.push(q.tags ? `tag:${q.tags[0].key}=${q.tags[0].value}` : `name:${q.loadBalancerName ?? ""}`);
+      return (q.tags ? opts.byTag : opts.byName) ?? [];
+    },
+    listListeners: async () => {
+      calls.push("listeners");
+      return [];
+    },
+    listVServerGroups: async () => {
+      calls.push("vgroups");
+      return [];
+    },
+  } as unknown as SlbProvider;
+  return { slb, calls };
+}
+
+function desiredFor(mode: "create" | "reuse", force = false): DesiredModel {
+  const input = JSON.parse(readFileSync(join(__dirname, "fixtures", "plan", "noop-resync", "input.json"), "utf8")) as { desired: DesiredModel };
+  const d = input.desired;
+  d.loadBalancer.mode = mode;
+  d.loadBalancer.forceOverrideListeners = force;
+  if (mode === "reuse") d.loadBalancer.reuseId = "lb-user";
+  return d;
+}
+
+test("lookup: tag first, then default name; ids are never guessed", async () => {
+  const byName = lookupFake({ byName: [lbOf("lb-1", "a5e4dbfc9c2ae4642b0335607860aef6")] });
+  const r = await readRemoteModel(byName.slb, desiredFor("create"));
+  assert.equal(r.foundBy, "name");
+  assert.deepEqual(byName.calls, ["tag:kubernetes.do.not.delete=a5e4dbfc9c2ae4642b0335607860aef6", "name:a5e4dbfc9c2ae4642b0335607860aef6", "listeners", "vgroups"]);
+  const none = lookupFake({});
+  assert.deepEqual(await readRemoteModel(none.slb, desiredFor("create")), { vServerGroups: [] });
+});
+
+test("lookup: several SLBs carrying our tag is an error, not a guess", async () => {
+  const f = lookupFake({ byTag: [lbOf("lb-1", "x"), lbOf("lb-2", "y")] });
+  const r = await readRemoteModel(f.slb, desiredFor("create"));
+  assert.match(r.lookupError ?? "", /multiple/);
+  assert.equal(plan(desiredFor("create"), r).actions.length, 0);
+});
+
+test("lookup by id: NotFound gives no SLB (plan reports it); listeners read only with force-override", async () => {
+  const missing = lookupFake({});
+  const r = await readRemoteModel(missing.slb, desiredFor("reuse"));
+  assert.equal(r.loadBalancer, undefined);
+  assert.equal(plan(desiredFor("reuse"), r).errors[0].reason, "LoadBalancerNotFound");
+  const noForce = lookupFake({ byId: lbOf("lb-user", "u") });
+  await readRemoteModel(noForce.slb, desiredFor("reuse"));
+  assert.deepEqual(noForce.calls, ["get:lb-user", "vgroups"]);
+  const force = lookupFake({ byId: lbOf("lb-user", "u") });
+  await readRemoteModel(force.slb, desiredFor("reuse", true));
+  assert.deepEqual(force.calls, ["get:lb-user", "listeners", "vgroups"]);
+});
+
+test("lookup: other cloud errors propagate as CloudError", async () => {
+  const slb = { getLoadBalancer: async () => Promise.reject(cloudError("Throttled", "Throttling")) } as unknown as SlbProvider;
+  await assert.rejects(readRemoteModel(slb, desiredFor("reuse")), (e: unknown) => e instanceof CloudError && e.kind === "Throttled");
 });

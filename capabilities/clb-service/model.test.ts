@@ -2,9 +2,12 @@
 // full buildDesiredModel over a Service.
 import test from "node:test";
 import assert from "node:assert/strict";
-import type { V1EndpointSlice, V1Node } from "@kubernetes/client-node";
+import type { IntOrString, V1EndpointSlice, V1Node, V1Service, V1ServicePort } from "@kubernetes/client-node";
 import {
+  APPLIED_TAG_KEYS_ANNOTATION,
+  buildDesiredModel,
   buildPortBackends,
+  listenerAttributes,
   candidateNodes,
   defaultLoadBalancerName,
   endpointsForPort,
@@ -181,4 +184,131 @@ test("an endpoint without nodeName is an error in node modes", () => {
   const slices = [slice("s", { port: 8080 }, [{ ip: "10.0.0.1" }])];
   const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes: [node("n1")], slices, opts: opts() });
   assert.match(r.errors[0].message, /NodeName is nil for ip 10.0.0.1/);
+});
+
+// ---------------------------------------------------------------- buildDesiredModel over a Service
+
+const P = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
+const UID = "5e4dbfc9-c2ae-4642-b033-5607860aef6a";
+
+function service(annotations: Record<string, string>, ports: V1ServicePort[], policy?: "Local" | "Cluster"): V1Service {
+  return {
+    metadata: { name: "web", namespace: "shop", uid: UID, annotations },
+    spec: { type: "LoadBalancer", externalTrafficPolicy: policy, ports },
+  };
+}
+
+const twoPorts: V1ServicePort[] = [
+  { name: "http", port: 80, protocol: "TCP", nodePort: 30080, targetPort: 8080 },
+  { name: "tls", port: 443, protocol: "TCP", nodePort: 30443, targetPort: "https" as unknown as IntOrString },
+];
+
+test("create mode: default name, ownership tags, additional tags, applied-tag bookkeeping", () => {
+  const svc = service({ [P + "additional-resource-tags"]: "team=a,env=prod", [APPLIED_TAG_KEYS_ANNOTATION]: "team,old" }, twoPorts);
+  const { model, errors } = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
+  assert.deepEqual(errors, []);
+  const lb = model!.loadBalancer;
+  assert.equal(lb.mode, "create");
+  assert.equal(lb.name, "a5e4dbfc9c2ae4642b0335607860aef6");
+  assert.deepEqual(lb.defaultTags, [
+    { key: "kubernetes.do.not.delete", value: "a5e4dbfc9c2ae4642b0335607860aef6" },
+    { key: "ack.aliyun.com", value: "c1" },
+  ]);
+  assert.deepEqual(lb.additionalTags.map(t => `${t.key}=${t.value}`), ["team=a", "env=prod"]);
+  assert.deepEqual(lb.appliedTagKeys, ["team", "old"]);
+});
+
+test("listeners: protocol-port, descriptions, group names, per-protocol attributes, forward-port", () => {
+  const svc = service(
+    {
+      [P + "protocol-port"]: "http:80,https:443",
+      [P + "cert-id"]: "cert-1",
+      [P + "forward-port"]: "80:443",
+      [P + "scheduler"]: "wrr",
+      [P + "persistence-timeout"]: "30",
+      [P + "idle-timeout"]: "20",
+      [P + "sticky-session"]: "on",
+      [P + "sticky-session-type"]: "insert",
+      [P + "cookie-timeout"]: "1800",
+      [P + "cookie"]: "ignored-for-insert",
+    },
+    twoPorts,
+  );
+  const { model, errors } = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
+  assert.deepEqual(errors, []);
+  const [l80, l443] = model!.listeners;
+  assert.deepEqual(
+    { ...l80, attributes: undefined },
+    { port: 80, protocol: "http", description: "k8s/80/web/shop/c1", vServerGroupName: "k8s/30080/web/shop/c1", forwardPort: 443, attributes: undefined },
+  );
+  // persistence-timeout is tcp-only; cookie is for sticky type "server" only
+  assert.deepEqual(l80.attributes, { scheduler: "wrr", idleTimeout: 20, stickySession: "on", stickySessionType: "insert", cookieTimeout: 1800 });
+  assert.equal(l443.attributes.serverCertificateId, "cert-1");
+  assert.equal(l443.forwardPort, undefined);
+});
+
+test("tcp/udp attributes: drain timeout only while draining, proxy protocol as boolean", () => {
+  const c = { connectionDrain: "off", connectionDrainTimeoutSeconds: 30, proxyProtocol: "on", persistenceTimeoutSeconds: 5, idleTimeoutSeconds: 9 } as const;
+  assert.deepEqual(listenerAttributes("tcp", c), { connectionDrain: "off", proxyProtocolV2Enabled: true, persistenceTimeout: 5 });
+  assert.deepEqual(listenerAttributes("udp", { ...c, connectionDrain: "on" }), {
+    connectionDrain: "on",
+    connectionDrainTimeout: 30,
+    proxyProtocolV2Enabled: true,
+  });
+});
+
+test("ENI mode: group named by targetPort (number or name), pod IP backends described by the group name", () => {
+  const svc = service({ "service.beta.kubernetes.io/backend-type": "eni" }, twoPorts);
+  const slices: V1EndpointSlice[] = [
+    {
+      metadata: { name: "s" },
+      addressType: "IPv4",
+      ports: [{ name: "http", port: 8080 }, { name: "tls", port: 8443 }],
+      endpoints: [{ addresses: ["10.0.0.1"], nodeName: "n1", conditions: { ready: true } }],
+    },
+  ];
+  const { model } = buildDesiredModel({ svc, nodes: [], endpointSlices: slices, clusterId: "c1" });
+  assert.deepEqual(model!.vServerGroups.map(g => g.name), ["k8s/8080/web/shop/c1", "k8s/https/web/shop/c1"]);
+  assert.deepEqual(model!.vServerGroups[1].backends, [
+    { serverId: "10.0.0.1", serverIp: "10.0.0.1", port: 8443, type: "eni", description: "k8s/https/web/shop/c1", weight: 100 },
+  ]);
+});
+
+test("reuse mode: no defaults, vgroup-port binds the user group and enables weight (C8)", () => {
+  const svc = service({ [P + "id"]: "lb-user", [P + "vgroup-port"]: "rsp-u:80", [P + "weight"]: "60" }, twoPorts);
+  const nodes = [node("n1"), node("n2")];
+  const { model, errors } = buildDesiredModel({ svc, nodes, endpointSlices: [], clusterId: "c1" });
+  assert.deepEqual(errors, []);
+  assert.equal(model!.loadBalancer.mode, "reuse");
+  assert.equal(model!.loadBalancer.name, undefined);
+  assert.deepEqual(model!.loadBalancer.defaultTags, []);
+  const [g80, g443] = model!.vServerGroups;
+  assert.equal(g80.userGroupId, "rsp-u");
+  assert.deepEqual(g80.backends.map(b => b.weight), [30, 30]);
+  assert.equal(g443.userGroupId, undefined);
+  assert.deepEqual(g443.backends.map(b => b.weight), [100, 100]);
+});
+
+test("vgroup-port and weight are ignored without id (R4, C8)", () => {
+  const svc = service({ [P + "vgroup-port"]: "rsp-u:80", [P + "weight"]: "60" }, twoPorts);
+  const { model } = buildDesiredModel({ svc, nodes: [node("n1")], endpointSlices: [], clusterId: "c1" });
+  assert.ok(model!.vServerGroups.every(g => g.userGroupId === undefined && g.backends.every(b => b.weight === 100)));
+});
+
+test("annotation errors surface as model errors; deleting skips listeners and backends", () => {
+  const svc = service({ [P + "default-weight"]: "abc", [P + "preserve-lb-on-delete"]: "true" }, twoPorts);
+  const ensure = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
+  assert.equal(ensure.errors.length, 1);
+  const cleanup = buildDesiredModel({ svc, nodes: [node("bad", { providerID: "x" })], endpointSlices: [], clusterId: "c1", deleting: true });
+  assert.equal(cleanup.model!.deleting, true);
+  assert.equal(cleanup.model!.loadBalancer.preserveOnDelete, true);
+  assert.deepEqual(cleanup.model!.listeners, []);
+  assert.deepEqual(cleanup.model!.vServerGroups, []);
+});
+
+test("a port without nodePort in ECS mode is an error for that port only", () => {
+  const svc = service({}, [{ name: "a", port: 80, protocol: "TCP" }, twoPorts[1]]);
+  const { model, errors } = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
+  assert.equal(errors.length, 1);
+  assert.deepEqual(model!.listeners.map(l => l.port), [443]);
 });
