@@ -146,3 +146,23 @@ test("in-process restart on the same dataDir keeps state, virtual clock and fres
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("CLI fault flags: --error-rate 1 and --latency-ms apply to API calls and show in the request log; bad flags exit 2", { timeout: 60_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-cli-"));
+  const cli = await startCli(dir, ["--error-rate", "1", "--latency-ms", "100", "--no-fsync"]);
+  try {
+    const slb = rpcClient(cli.emu, SLB_VERSION);
+    const t0 = performance.now();
+    await assert.rejects(slb("DescribeLoadBalancers"), (e: Json) => e.code === "ServiceUnavailable" && e.statusCode === 503);
+    assert.ok(performance.now() - t0 >= 90);
+    const res = await fetch(`${cli.emu.url}/_emulator/requests`);
+    const log = (await res.json()) as Json;
+    assert.deepEqual(log.requests.at(-1).fault, ["cli-error", "cli-latency"]);
+  } finally {
+    cli.child.kill("SIGKILL");
+    await cli.exited;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const bad = spawn(process.execPath, ["--import", "tsx", MAIN, "--bogus", "1"], { stdio: "ignore" });
+  assert.equal(await new Promise((r) => bad.on("exit", r)), 2);
+});
