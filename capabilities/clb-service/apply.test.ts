@@ -9,7 +9,7 @@ import type { SlbBackendServer, SlbFindLoadBalancersQuery, SlbLoadBalancer, SlbP
 import { apply, loadBalancerAfterApply } from "./apply";
 import { plan, type Action, type RemoteModel } from "./plan";
 import type { DesiredModel } from "./model";
-import { readRemoteModel } from "./remote";
+import { planFor, readRemoteModel } from "./remote";
 
 interface Call {
   method: string;
@@ -260,4 +260,25 @@ test("lookup by id: NotFound gives no SLB (plan reports it); listeners read only
 test("lookup: other cloud errors propagate as CloudError", async () => {
   const slb = { getLoadBalancer: async () => Promise.reject(cloudError("Throttled", "Throttling")) } as unknown as SlbProvider;
   await assert.rejects(readRemoteModel(slb, desiredFor("reuse")), (e: unknown) => e instanceof CloudError && e.kind === "Throttled");
+});
+
+// ---------------------------------------------------------------- planFor (build → read → plan)
+
+test("planFor: a new Service plans a create; a bad annotation plans nothing on ensure but cleanup still runs", async () => {
+  const svc = {
+    metadata: { name: "web", namespace: "default", uid: "5e4dbfc9-c2ae-4642-b033-5607860aef6a", annotations: {} as Record<string, string> },
+    spec: { type: "LoadBalancer", ports: [{ name: "a", port: 80, protocol: "TCP", nodePort: 30080 }] },
+  };
+  const fresh = await planFor({ svc, nodes: [], endpointSlices: [], clusterId: "c1", slb: lookupFake({}).slb, deleting: false });
+  assert.deepEqual(fresh.modelErrors, []);
+  assert.deepEqual(fresh.plan.actions.map(a => a.kind), ["CreateLoadBalancer", "CreateVServerGroup", "CreateListener", "StartListener"]);
+
+  svc.metadata.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-default-weight"] = "heavy";
+  const found = lookupFake({ byTag: [lbOf("lb-1", "x")] });
+  const bad = await planFor({ svc, nodes: [], endpointSlices: [], clusterId: "c1", slb: found.slb, deleting: false });
+  assert.equal(bad.modelErrors.length, 1);
+  assert.deepEqual(bad.plan.actions, []);
+  assert.deepEqual(found.calls, [], "no cloud reads for a Service we cannot model");
+  const cleanup = await planFor({ svc, nodes: [], endpointSlices: [], clusterId: "c1", slb: found.slb, deleting: true });
+  assert.deepEqual(cleanup.plan.actions.map(a => a.kind), ["SetDeleteProtection", "DeleteLoadBalancer"]);
 });

@@ -56,6 +56,7 @@ class Run {
   private readonly byKey = new Map<string, Action>();
   private readonly results = new Map<string, ActionResult>();
   private readonly errors: ApplyError[] = [];
+  private readonly duplicates: ActionResult[] = [];
   private readonly pending: Action[];
   private readonly running = new Map<string, Promise<void>>();
 
@@ -67,7 +68,10 @@ class Run {
     this.pending = [];
     for (const a of actions) {
       if (this.byKey.has(a.key)) {
-        this.fail(a, new Error(`duplicate action key ${a.key}`));
+        // Reported, never run: a second action under one key would make references ambiguous.
+        const message = `duplicate action key ${a.key}`;
+        this.duplicates.push({ key: a.key, kind: a.kind, status: "failed", message });
+        this.errors.push({ key: a.key, kind: a.kind, error: new Error(message), message });
         continue;
       }
       this.byKey.set(a.key, a);
@@ -84,7 +88,7 @@ class Run {
     }
     // Whatever is still pending waits on a dependency that never ran (unknown key or a cycle).
     for (const a of this.pending.splice(0)) this.fail(a, new Error(`unresolvable dependencies: ${a.dependsOn.join(", ")}`));
-    return { results: [...this.results.values()], errors: this.errors };
+    return { results: [...this.results.values(), ...this.duplicates], errors: this.errors };
   }
 
   /** A pending action whose dependency failed or was skipped is skipped too. */

@@ -91,6 +91,8 @@ export async function planFor(input: PlanForInput): Promise<PlanForResult> {
   if (!model || (errors.length > 0 && !input.deleting)) {
     return { desired: model, plan: { actions: [], errors: [], warnings: [] }, modelErrors: errors };
   }
-  const remote = await readRemoteModel(input.slb, model, { scope: input.scope });
-  return { desired: model, remote, plan: plan(model, remote, { scope: input.scope }), modelErrors: errors };
+  // Cleanup always needs the full picture (listeners included), whatever the hash says.
+  const scope = input.deleting ? "full" : input.scope;
+  const remote = await readRemoteModel(input.slb, model, { scope });
+  return { desired: model, remote, plan: plan(model, remote, { scope }), modelErrors: errors };
 }
