@@ -175,7 +175,7 @@ function mayCreate(desired: DesiredModel, out: Plan): boolean {
     });
     return false;
   }
-  const ips = desired.statusIngress.map(i => i.ip).filter((ip): ip is string => !!ip);
+  const ips = desired.statusIngress.map(i => i.ip ?? i.hostname).filter((ip): ip is string => !!ip);
   if (ips.length > 0) {
     out.errors.push({
       reason: "LoadBalancerNotFound",
@@ -207,9 +207,15 @@ function createRequest(desired: DesiredModel): SlbCreateLoadBalancerRequest {
     modificationProtectionStatus: d.modificationProtectionStatus ?? "ConsoleProtection",
     modificationProtectionReason: d.modificationProtectionReason,
     tags: [...d.defaultTags, ...d.additionalTags],
-    clientToken: clientTokenFor(desired.service.uid, `clb/slb/${desired.service.generation ?? 0}`),
+    clientToken: "",
   };
-  return dropUndefined(req);
+  const body = dropUndefined(req);
+  // The cloud replays a token's first answer for 24 h and rejects it with other parameters. So the
+  // token covers the generation (type LoadBalancer→ClusterIP→LoadBalancer must make a new SLB) and the
+  // request itself (a fixed annotation after a failed create is a new intent); a plain retry reuses it.
+  const intent = JSON.stringify({ ...body, clientToken: undefined });
+  body.clientToken = clientTokenFor(desired.service.uid, `clb/slb/${desired.service.generation ?? 0}/${intent}`);
+  return body;
 }
 
 /** §2.4 / R5: may we touch this SLB at all? Returns false when nothing else may be planned. */
