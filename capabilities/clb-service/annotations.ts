@@ -1461,7 +1461,10 @@ export function parseAnnotation<F extends ClbAnnotationField>(
 }
 
 /** Parses every CLB annotation. Invalid values are left out of `config` and reported in `errors`. Never throws. */
-export function parseClbAnnotations(annotations: Record<string, string> | undefined): {
+export function parseClbAnnotations(
+  // Record<string, string> in practice; unknown values are accepted (and reported) so admission can pass raw input.
+  annotations: Readonly<Record<string, string>> | Readonly<Record<string, unknown>> | undefined,
+): {
   config: ClbAnnotationConfig;
   errors: AnnotationError[];
 } {
