@@ -14,11 +14,14 @@ export interface FaultRule {
   /** Added latency in ms (a fixed value or a [min, max] range). */
   latencyMs?: number | [number, number];
   error?: { httpStatus: number; code: string; message?: string; headers?: Record<string, string> };
+  /** Transport failure instead of an answer: `reset` closes the socket, `hang` never replies. */
+  network?: "reset" | "hang";
 }
 
 export interface FaultOutcome {
   latencyMs: number;
   error?: ApiError;
+  network?: "reset" | "hang";
   fired: string[];
 }
 
@@ -59,6 +62,7 @@ export class Faults {
       if (r.latencyMs !== undefined) {
         out.latencyMs += Array.isArray(r.latencyMs) ? r.latencyMs[0] + this.random() * (r.latencyMs[1] - r.latencyMs[0]) : r.latencyMs;
       }
+      if (r.network && !out.network) out.network = r.network;
       if (r.error && !out.error) {
         const e = r.error;
         const headers = { ...(e.headers ?? {}) };
@@ -75,7 +79,8 @@ function validateRule(r: FaultRule): void {
   if (r.failNext !== undefined && !(Number.isInteger(r.failNext) && r.failNext >= 0)) throw Errors.invalidParam("failNext");
   if (r.phase !== undefined && r.phase !== "pre" && r.phase !== "post") throw Errors.invalidParam("phase");
   if (r.error && !(Number.isInteger(r.error.httpStatus) && typeof r.error.code === "string")) throw Errors.invalidParam("error");
-  if (!r.error && r.latencyMs === undefined) throw Errors.invalidParam("error", "A rule needs an error or latencyMs.");
+  if (r.network !== undefined && r.network !== "reset" && r.network !== "hang") throw Errors.invalidParam("network");
+  if (!r.error && !r.network && r.latencyMs === undefined) throw Errors.invalidParam("error", "A rule needs an error, a network fault or latencyMs.");
 }
 
 /** Token bucket per (AccessKeyId, product, action): `rps` tokens per second, burst of `rps`. */

@@ -147,6 +147,7 @@ class Emulator {
       const pre = this.faults.evaluate("pre", product, action, regionId);
       if (pre.fired.length) log.fault = pre.fired;
       if (pre.latencyMs > 0) await sleep(pre.latencyMs);
+      if (pre.network) return this.networkFault(req, pre.network, log);
       if (pre.error) throw pre.error;
 
       // ---- from here to the reply nothing awaits until the journal is durable: the request is atomic
@@ -156,6 +157,7 @@ class Emulator {
       const post = this.faults.evaluate("post", product, action, regionId);
       if (post.fired.length) log.fault = [...(log.fault ?? []), ...post.fired];
       if (post.latencyMs > 0) await sleep(post.latencyMs);
+      if (post.network) return this.networkFault(req, post.network, log);
       if (post.error) throw post.error;
       this.send(res, 200, { RequestId: requestId, ...result }, requestId);
     } catch (e) {
@@ -169,6 +171,13 @@ class Emulator {
       this.requests.push(log);
       if (this.requests.length > REQUEST_LOG_SIZE) this.requests.shift();
     }
+  }
+
+  /** Drops the connection (reset) or leaves it unanswered (hang: the client's read timeout fires). */
+  private networkFault(req: http.IncomingMessage, kind: "reset" | "hang", log: RequestLogEntry): void {
+    log.status = 0;
+    log.code = `network.${kind}`;
+    if (kind === "reset") req.socket.destroy();
   }
 
   /** Runs one handler atomically, with ClientToken idempotency and DryRun. */

@@ -102,3 +102,22 @@ test("admin: health, state, reset, clock", async () => {
   const unknown = await rawRequest(emu, { method: "GET", path: "/_emulator/nope" });
   assert.equal(unknown.status, 404);
 });
+
+test("network faults: reset drops the connection, hang runs into the SDK's read timeout, post-reset still applies", async () => {
+  await admin(emu, "POST", "faults", { match: { action: "DescribeTags" }, failNext: 1, network: "reset" });
+  await assert.rejects(slb("DescribeTags"), (e: Json) => !("statusCode" in e && e.statusCode >= 400) && /socket|ECONNRESET|hang up/i.test(String(e.message) + String(e.code)));
+  await slb("DescribeTags");
+
+  const impatient = rpcClient(emu, SLB_VERSION, { readTimeout: 300, connectTimeout: 300 });
+  await admin(emu, "POST", "faults", { match: { action: "DescribeTags" }, failNext: 1, network: "hang" });
+  const t0 = performance.now();
+  await assert.rejects(impatient("DescribeTags"), (e: Json) => /timeout/i.test(String(e.name) + String(e.message) + String(e.code)));
+  assert.ok(performance.now() - t0 >= 250);
+
+  await admin(emu, "POST", "faults", { match: { action: "CreateLoadBalancer" }, failNext: 1, phase: "post", network: "reset" });
+  await assert.rejects(slb("CreateLoadBalancer", { LoadBalancerName: "reset-after-apply" }));
+  assert.equal((await slb("DescribeLoadBalancers", { LoadBalancerName: "reset-after-apply" })).TotalCount, 1);
+  const log = await admin(emu, "GET", "requests?limit=20");
+  assert.ok(log.requests.some((r: Json) => r.action === "CreateLoadBalancer" && r.code === "network.reset"));
+  await admin(emu, "DELETE", "faults");
+});
