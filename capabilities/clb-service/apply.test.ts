@@ -282,3 +282,23 @@ test("planFor: a new Service plans a create; a bad annotation plans nothing on e
   const cleanup = await planFor({ svc, nodes: [], endpointSlices: [], clusterId: "c1", slb: found.slb, deleting: true });
   assert.deepEqual(cleanup.plan.actions.map(a => a.kind), ["SetDeleteProtection", "DeleteLoadBalancer"]);
 });
+
+test("backend quota on add: this group's remove runs first, then the add is retried once", async () => {
+  const calls: string[] = [];
+  let addAttempts = 0;
+  const slb = {
+    addBackendServers: async () => {
+      calls.push("add");
+      if (addAttempts++ === 0) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
+    },
+    removeBackendServers: async () => void calls.push("remove"),
+  } as unknown as SlbProvider;
+  const b: SlbBackendServer = { serverId: "i-1", port: 1, weight: 1, type: "ecs", description: "d" };
+  const res = await apply(slb, [
+    { kind: "AddBackendServers", key: "add", dependsOn: [], params: { kind: "AddBackendServers", vServerGroupId: "rsp-1", name: "g", backends: [b] } },
+    { kind: "RemoveBackendServers", key: "rm", dependsOn: ["add"], params: { kind: "RemoveBackendServers", vServerGroupId: "rsp-1", name: "g", backends: [b] } },
+  ]);
+  assert.deepEqual(res.errors, []);
+  assert.deepEqual(calls, ["add", "remove", "add"]);
+  assert.deepEqual(res.results.map(r => [r.key, r.status]).sort(), [["add", "ok"], ["rm", "ok"]]);
+});

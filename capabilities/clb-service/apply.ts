@@ -126,7 +126,7 @@ class Run {
   private async runOne(a: Action): Promise<void> {
     const started = Date.now();
     try {
-      const output = await this.perform(a.params);
+      const output = await this.performMakingRoom(a);
       this.results.set(a.key, { key: a.key, kind: a.kind, status: "ok", output, durationMs: Date.now() - started });
     } catch (e) {
       if (isDelete(a.params) && isCloudError(e, "NotFound")) {
@@ -134,6 +134,27 @@ class Run {
         return;
       }
       this.fail(a, e, Date.now() - started);
+    }
+  }
+
+  /**
+   * §3.5: when an add hits the per-SLB backend quota, run this group's pending remove first, then
+   * retry the add once (upstream does the same on InstanceBackendServerNumberOverLimit).
+   */
+  private async performMakingRoom(a: Action): Promise<ActionOutput | undefined> {
+    try {
+      return await this.perform(a.params);
+    } catch (e) {
+      const p = a.params;
+      if (p.kind !== "AddBackendServers" || !isCloudError(e, "QuotaExceeded")) throw e;
+      const remove = this.pending.find(
+        r => r.params.kind === "RemoveBackendServers" && r.params.vServerGroupId === p.vServerGroupId && r.dependsOn.includes(a.key),
+      );
+      if (!remove) throw e;
+      this.take(remove);
+      await this.runOne({ ...remove, dependsOn: [] });
+      if (this.results.get(remove.key)?.status !== "ok") throw e;
+      return await this.perform(a.params);
     }
   }
 
