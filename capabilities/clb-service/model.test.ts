@@ -156,6 +156,14 @@ test("ENI mode: pod IPs at the endpoint port, type eni, default-weight", () => {
   ]);
 });
 
+test("ENI podPercent: max(1, floor(W/#pods)), W=0 gives 0", () => {
+  const w = (total: number) =>
+    buildPortBackends({ local: false, nodePort: 0, description: DESC, nodes: [], slices: podsOn112, opts: opts({ backendType: "eni", totalWeight: total }) }).backends.map(b => b.weight);
+  assert.deepEqual(w(100), [33, 33, 33]);
+  assert.deepEqual(w(2), [1, 1, 1]);
+  assert.deepEqual(w(0), [0, 0, 0]);
+});
+
 test("virtual-kubelet pods become ENI backends (Local: weight 1)", () => {
   const nodes = [node("n1"), node("vk", { labels: { type: "virtual-kubelet" } })];
   const slices = [slice("s", { port: 8080 }, [{ ip: "10.0.0.1", node: "n1" }, { ip: "10.0.0.9", node: "vk" }])];

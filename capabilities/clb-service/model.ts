@@ -249,10 +249,14 @@ function eniBackend(e: Endpoint, weight: number, description: string): SlbBacken
   return { serverId: e.ip, serverIp: e.ip, port: e.port, type: "eni", description, weight };
 }
 
-/** ENI weight (§3.4): podPercent ⌊W/count⌋ (W=0 gives 0), else `default-weight`, or 1 for Local virtual-kubelet pods. */
+/**
+ * ENI weight (§3.4). podPercent: max(1, ⌊W/count⌋) like Cluster, except virtual-kubelet pods in Local
+ * mode get a plain ⌊W/count⌋. podNumber: `default-weight`, or 1 for Local virtual-kubelet pods.
+ */
 function eniWeight(opts: BackendOptions, count: number, localVirtualKubelet: boolean): number {
-  if (opts.totalWeight !== undefined) return opts.totalWeight === 0 ? 0 : Math.floor(opts.totalWeight / Math.max(1, count));
-  return localVirtualKubelet ? 1 : opts.defaultWeight;
+  const w = opts.totalWeight;
+  if (w === undefined) return localVirtualKubelet ? 1 : opts.defaultWeight;
+  return localVirtualKubelet ? Math.floor(w / Math.max(1, count)) : percentWeight(w, 1, count);
 }
 
 function ecsBackend(node: V1Node, nodePort: number, weight: number, description: string): SlbBackendServer | ModelError {
