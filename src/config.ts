@@ -25,7 +25,7 @@ export const CLOUD_DEFAULTS = {
   endpoint: undefined as string | undefined,
   connectTimeoutMs: 5_000,
   readTimeoutMs: 10_000,
-  /** Client-side rate limit per API family (requests per second). */
+  /** Client-side rate limit of each API (per action, as Alibaba throttles), requests per second, by family. */
   rateLimitPerSecond: { slb: 20, alb: 20, eci: 10 },
   maxRetries: 5,
   retryBaseMs: 200,

@@ -87,8 +87,15 @@ export function loadCloudConfig(env: Env = process.env): CloudConfig {
     maxRetries: CLOUD_DEFAULTS.maxRetries,
     retryBaseMs: CLOUD_DEFAULTS.retryBaseMs,
     retryCapMs: CLOUD_DEFAULTS.retryCapMs,
-    rateLimitPerSecond: { ...CLOUD_DEFAULTS.rateLimitPerSecond },
+    rateLimitPerSecond: rateLimitsFromEnv(env),
   };
+}
+
+/** ALIBABA_CLOUD_RATE_LIMIT_RPS overrides the per-API client-side rate of every family. */
+function rateLimitsFromEnv(env: Env): Record<ApiFamily, number> {
+  const override = Number(nonEmpty(env, "ALIBABA_CLOUD_RATE_LIMIT_RPS"));
+  if (Number.isFinite(override) && override > 0) return { slb: override, alb: override, eci: override };
+  return { ...CLOUD_DEFAULTS.rateLimitPerSecond };
 }
 
 /** For logs: the config with credentials reduced to their source. */

@@ -1,4 +1,4 @@
-// Client-side token bucket, one per API family, so a burst of reconciles cannot trip the cloud's own
+// Client-side token bucket, one per API (action), so a burst of reconciles cannot trip the cloud's own
 // throttling (which answers Throttling.User and costs a full backoff). Waiters reserve tokens in
 // arrival order: the balance may go negative and each caller sleeps until its own token has accrued.
 

@@ -74,14 +74,21 @@ export class AlibabaCloudProvider implements CloudProvider {
     const redactor = new Redactor();
     const credential = buildCredential(config.credentials, redactor);
     const clock = opts.clock ?? realClock;
-    const bucket = (family: ApiFamily) => {
-      const rate = config.rateLimitPerSecond[family];
-      return new TokenBucket(rate, config.rateLimitBurst?.[family] ?? Math.max(1, rate), clock);
+    const buckets = new Map<string, TokenBucket>();
+    const bucketFor = (family: ApiFamily, action: string): TokenBucket => {
+      const key = `${family}:${action}`;
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        const rate = config.rateLimitPerSecond[family];
+        bucket = new TokenBucket(rate, config.rateLimitBurst?.[family] ?? Math.max(1, rate), clock);
+        buckets.set(key, bucket);
+      }
+      return bucket;
     };
     const transport = new Transport({
       regionId: config.regionId,
       redactor,
-      buckets: { slb: bucket("slb"), alb: bucket("alb"), eci: bucket("eci") },
+      bucketFor,
       retryPolicy: { maxRetries: config.maxRetries, baseMs: config.retryBaseMs, capMs: config.retryCapMs },
       retryDeps: opts.retryDeps ?? realRetryDeps,
       rpcClients: {

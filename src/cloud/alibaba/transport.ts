@@ -36,7 +36,11 @@ export interface CallOptions<T> {
 export interface TransportDeps {
   regionId: string;
   redactor: Redactor;
-  buckets: Record<ApiFamily, TokenBucket>;
+  /**
+   * The token bucket for one API: Alibaba's flow control is per API and account, so each action
+   * gets its own bucket at its family's rate (one busy API must not starve the others).
+   */
+  bucketFor: (family: ApiFamily, action: string) => TokenBucket;
   retryPolicy: RetryPolicy;
   retryDeps: RetryDeps;
   rpcClients: { slb: OpenApi; eci: OpenApi };
@@ -73,7 +77,7 @@ export class Transport {
     let sawAmbiguous = false;
     return withRetry<T, CloudError>(
       async () => {
-        const waitMs = await this.deps.buckets[family].acquire();
+        const waitMs = await this.deps.bucketFor(family, action).acquire();
         if (waitMs > 0) this.deps.onEvent?.({ type: "rateLimited", family, waitMs });
         try {
           return await fn();

@@ -17,11 +17,7 @@ function makeTransport(events: CloudEvent[] = []): { t: Transport; sleeps: numbe
   const t = new Transport({
     regionId: "cn-hangzhou",
     redactor: new Redactor(),
-    buckets: {
-      slb: new TokenBucket(1000, 1000, instantClock),
-      alb: new TokenBucket(1000, 1000, instantClock),
-      eci: new TokenBucket(1000, 1000, instantClock),
-    },
+    bucketFor: () => new TokenBucket(1000, 1000, instantClock),
     retryPolicy: { maxRetries: 3, baseMs: 10, capMs: 100 },
     retryDeps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 },
     rpcClients: { slb: unused, eci: unused },

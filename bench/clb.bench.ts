@@ -1,0 +1,188 @@
+// CLB benchmarks on the real stack (kube-apiserver, operator processes, emulator process):
+//  1. 500 Services over 20 nodes, emulator with 20 ms latency and a per-API rate limit: time until
+//     every Service has an ingress IP, over the floor (busiest API's minimum calls / rate limit); and
+//     cloud calls per Service over the minimum.
+//  2. A resync with nothing changed: mutating cloud calls (target 0).
+//  3. Operator (controller process) RSS with 1,000 Services, against its RSS before any Service.
+// Admission latency is in bench/admission.bench.ts.
+import { ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { CoreV1Api, KubeConfig, V1Service } from "@kubernetes/client-node";
+import { EMULATOR_DEFAULTS } from "../src/config";
+import { startControlPlane } from "../src/controlplane/controlplane";
+import { ensureModuleBuilt, startLocalOperator } from "../src/operator/local";
+import { row, treeRssMiB, writeResult } from "./lib";
+
+const SERVICES = Number(process.env.BENCH_SERVICES ?? 500);
+const RSS_SERVICES = Number(process.env.BENCH_RSS_SERVICES ?? 1000);
+const NODES = 20;
+const LATENCY_MS = 20;
+/** Per-API (per action) rate limit of the emulator, requests per second. */
+const RATE_LIMIT_RPS = Number(process.env.BENCH_RATE_LIMIT ?? 20);
+const ROOT = join(__dirname, "..");
+const MUTATING = /^(Create|Delete|Set|Modify|Add|Remove|Start|Stop|Tag|Untag|Upload)/;
+
+/**
+ * The fewest SLB calls that can give one new Service (one TCP port, 20 nodes) an SLB: one lookup
+ * (is there an SLB already?), CreateLoadBalancer, CreateVServerGroup, one AddVServerGroupBackendServers
+ * (20 backends fit one call), Create...Listener and StartLoadBalancerListener.
+ */
+const MIN_CALLS_PER_SERVICE = 6;
+/** The busiest single API in that minimum is called once per Service. */
+const MIN_CALLS_OF_BUSIEST_API_PER_SERVICE = 1;
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+function startEmulatorProcess(dataDir: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/emulator/main.ts"), "--port", "0", "--data-dir", dataDir, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((res, rej) => {
+    createInterface({ input: child.stdout! }).on("line", line => {
+      const m = /emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m) res({ child, url: m[1] });
+    });
+    child.once("exit", code => rej(new Error(`emulator exited with ${code}`)));
+  });
+}
+
+type Stats = Record<string, number>;
+
+async function stats(url: string): Promise<Stats> {
+  const r = await fetch(`${url}/_emulator/stats`);
+  return ((await r.json()) as { calls: Stats }).calls;
+}
+
+function diff(after: Stats, before: Stats): Stats {
+  const out: Stats = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+
+function sum(s: Stats, filter: (action: string) => boolean = () => true): number {
+  return Object.entries(s)
+    .filter(([k]) => filter(k.split(":")[1] ?? ""))
+    .reduce((a, [, v]) => a + v, 0);
+}
+
+function service(name: string): V1Service {
+  return {
+    metadata: { name, namespace: "default" },
+    spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }] },
+  };
+}
+
+async function createServices(core: CoreV1Api, prefix: string, count: number, concurrency = 16): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        await core.createNamespacedService({ namespace: "default", body: service(`${prefix}-${i}`) });
+      }
+    }),
+  );
+}
+
+async function readyCount(core: CoreV1Api, prefix: string): Promise<number> {
+  const list = await core.listNamespacedService({ namespace: "default" });
+  return list.items.filter(s => s.metadata?.name?.startsWith(`${prefix}-`) && s.status?.loadBalancer?.ingress?.length).length;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-clb-"));
+  const emulator = await startEmulatorProcess(join(dir, "emulator"), [
+    "--latency-ms",
+    String(LATENCY_MS),
+    "--rate-limit",
+    String(RATE_LIMIT_RPS),
+  ]);
+  const cp = await startControlPlane({ dir: join(dir, "cp") });
+  const kc = new KubeConfig();
+  kc.loadFromFile(cp.kubeconfigPath);
+  const core = kc.makeApiClient(CoreV1Api);
+  const now = new Date().toISOString();
+  for (let i = 0; i < NODES; i++) {
+    const name = `node-${i}`;
+    await core.createNode({ body: { metadata: { name }, spec: { providerID: `cn-hangzhou.i-node${i}` } } });
+    await core.patchNodeStatus(
+      { name, body: [{ op: "add", path: "/status/conditions", value: [{ type: "Ready", status: "True", reason: "Bench", lastHeartbeatTime: now, lastTransitionTime: now }] }] },
+    );
+  }
+  const cloudEnv = {
+    ALIBABA_CLOUD_ENDPOINT: emulator.url,
+    ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
+    ALIBABA_CLOUD_RATE_LIMIT_RPS: String(RATE_LIMIT_RPS),
+    LOG_LEVEL: "warn",
+  };
+  ensureModuleBuilt();
+  const admission = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "admission"), env: cloudEnv, mode: "admission" });
+  let watcher = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "watcher"), env: cloudEnv, mode: "watcher" });
+  await sleep(3_000);
+  const idleRss = treeRssMiB(watcher.pid);
+
+  // 1. Convergence.
+  const before = await stats(emulator.url);
+  const t0 = Date.now();
+  await createServices(core, "svc", SERVICES);
+  while ((await readyCount(core, "svc")) < SERVICES) await sleep(250);
+  const convergeMs = Date.now() - t0;
+  await sleep(2_000); // let follow-up events of our own writes settle before counting
+  const created = diff(await stats(emulator.url), before);
+  const callsPerService = sum(created, a => a !== "") / SERVICES;
+  const busiest = Object.entries(created).sort((a, b) => b[1] - a[1])[0];
+  const floorMs = ((SERVICES * MIN_CALLS_OF_BUSIEST_API_PER_SERVICE) / RATE_LIMIT_RPS) * 1000;
+
+  // 2. A resync with nothing changed: a fresh controller process reconciles every Service once.
+  await watcher.stop();
+  const beforeResync = await stats(emulator.url);
+  watcher = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "watcher2"), env: cloudEnv, mode: "watcher" });
+  await sleep(Math.max(15_000, (SERVICES / RATE_LIMIT_RPS) * 4 * 1000));
+  const resync = diff(await stats(emulator.url), beforeResync);
+  const resyncMutating = sum(resync, a => MUTATING.test(a));
+  const resyncReads = sum(resync, a => !MUTATING.test(a));
+
+  // 3. RSS with RSS_SERVICES Services.
+  await createServices(core, "rss", RSS_SERVICES - SERVICES);
+  while ((await readyCount(core, "rss")) < RSS_SERVICES - SERVICES) await sleep(1_000);
+  await sleep(5_000);
+  const rss = treeRssMiB(watcher.pid);
+
+  await watcher.stop();
+  await admission.stop();
+  emulator.child.kill("SIGTERM");
+  await cp.stop();
+  rmSync(dir, { recursive: true, force: true });
+
+  writeResult("clb", "make bench ONLY=clb", [
+    row(`time until ${SERVICES} Services over ${NODES} nodes have an ingress IP`, convergeMs / 1000, "s", {
+      baseline: { what: `floor: ${SERVICES} calls of the busiest API / ${RATE_LIMIT_RPS} rps per API`, value: floorMs / 1000 },
+      target: "<= 1.5",
+      note: `emulator latency ${LATENCY_MS} ms per call; busiest API ${busiest?.[0]} x${busiest?.[1]}`,
+    }),
+    row("cloud calls per Service (create)", callsPerService, "calls", {
+      baseline: { what: "minimum calls per Service", value: MIN_CALLS_PER_SERVICE },
+      target: "<= 1.1",
+      note: Object.entries(created).map(([k, v]) => `${k}=${v}`).join(" "),
+    }),
+    row(`mutating cloud calls in a resync of ${SERVICES} unchanged Services`, resyncMutating, "calls", {
+      target: "0",
+      note: `read calls in that resync: ${resyncReads} (${(resyncReads / SERVICES).toFixed(2)} per Service)`,
+    }),
+    row(`controller process RSS with ${RSS_SERVICES} Services`, rss, "MiB", {
+      baseline: { what: "the same process before any Service", value: Math.round(idleRss * 100) / 100 },
+      target: "< 256 MiB",
+    }),
+  ]);
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
