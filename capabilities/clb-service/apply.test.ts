@@ -5,7 +5,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CloudError } from "../../src/cloud/errors";
-import type { SlbBackendServer, SlbFindLoadBalancersQuery, SlbLoadBalancer, SlbProvider } from "../../src/cloud/types";
+import type {
+  SlbBackendServer,
+  SlbFindLoadBalancersQuery,
+  SlbLoadBalancer,
+  SlbProvider,
+} from "../../src/cloud/types";
 import { apply, loadBalancerAfterApply } from "./apply";
 import { plan, type Action, type RemoteModel } from "./plan";
 import type { DesiredModel } from "./model";
@@ -29,7 +34,7 @@ function fakeSlb(opts: { fail?: Record<string, CloudError>; delayMs?: number } =
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
-        await new Promise(r => setTimeout(r, opts.delayMs ?? 0));
+        await new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
         const err = opts.fail?.[method];
         if (err) throw err;
         return result?.(args);
@@ -38,7 +43,10 @@ function fakeSlb(opts: { fail?: Record<string, CloudError>; delayMs?: number } =
       }
     };
   const slb = {
-    createLoadBalancer: record("createLoadBalancer", () => ({ loadBalancerId: "lb-new", address: "47.0.0.2" })),
+    createLoadBalancer: record("createLoadBalancer", () => ({
+      loadBalancerId: "lb-new",
+      address: "47.0.0.2",
+    })),
     createVServerGroup: record("createVServerGroup", () => ({ vServerGroupId: `rsp-new-${nextGroup++}` })),
     addBackendServers: record("addBackendServers"),
     removeBackendServers: record("removeBackendServers"),
@@ -75,19 +83,22 @@ test("fresh create: the new SLB id and group ids flow into later calls, in depen
   const fake = fakeSlb();
   const res = await apply(fake.slb, fixture("fresh-create"));
   assert.deepEqual(res.errors, []);
-  const order = fake.calls.map(c => c.method);
+  const order = fake.calls.map((c) => c.method);
   assert.equal(order[0], "createLoadBalancer");
   for (const c of fake.calls.slice(1)) {
     if (c.method === "createVServerGroup" || c.method.endsWith("Listener")) assert.equal(c.args[0], "lb-new");
   }
-  const listenerCreates = fake.calls.filter(c => c.method === "createListener");
+  const listenerCreates = fake.calls.filter((c) => c.method === "createListener");
   assert.deepEqual(
-    listenerCreates.map(c => (c.args[1] as { vServerGroupId: string }).vServerGroupId).sort(),
+    listenerCreates.map((c) => (c.args[1] as { vServerGroupId: string }).vServerGroupId).sort(),
     ["rsp-new-1", "rsp-new-2"],
   );
   // each start comes after its create
   for (const port of [80, 8080]) {
-    const created = order.findIndex((m, i) => m === "createListener" && (fake.calls[i].args[1] as { listenerPort: number }).listenerPort === port);
+    const created = order.findIndex(
+      (m, i) =>
+        m === "createListener" && (fake.calls[i].args[1] as { listenerPort: number }).listenerPort === port,
+    );
     const started = order.findIndex((m, i) => m === "startListener" && fake.calls[i].args[1] === port);
     assert.ok(created >= 0 && started > created);
   }
@@ -95,16 +106,18 @@ test("fresh create: the new SLB id and group ids flow into later calls, in depen
 });
 
 test("a failure skips only its dependants; independent branches continue; errors aggregated", async () => {
-  const fake = fakeSlb({ fail: { createVServerGroup: cloudError("QuotaExceeded", "VServerGroupQuotaExceeded") } });
+  const fake = fakeSlb({
+    fail: { createVServerGroup: cloudError("QuotaExceeded", "VServerGroupQuotaExceeded") },
+  });
   const res = await apply(fake.slb, fixture("fresh-create"));
-  const byKey = new Map(res.results.map(r => [r.key, r]));
+  const byKey = new Map(res.results.map((r) => [r.key, r]));
   assert.equal(byKey.get("lb:create")?.status, "ok");
   assert.equal(byKey.get("vgroup:k8s/30080/web/default/c1:create")?.status, "failed");
   assert.equal(byKey.get("vgroup:k8s/30080/web/default/c1:add")?.status, "skipped");
   assert.equal(byKey.get("listener:tcp:80:create")?.status, "skipped");
   assert.equal(byKey.get("listener:tcp:80:start")?.status, "skipped");
   assert.equal(res.errors.length, 2);
-  assert.ok(res.errors.every(e => e.error instanceof CloudError && e.error.kind === "QuotaExceeded"));
+  assert.ok(res.errors.every((e) => e.error instanceof CloudError && e.error.kind === "QuotaExceeded"));
 });
 
 test("independent branch survives: a failed tag does not stop backends", async () => {
@@ -112,15 +125,17 @@ test("independent branch survives: a failed tag does not stop backends", async (
   const res = await apply(fake.slb, fixture("reused-no-override"));
   assert.equal(res.errors.length, 1);
   assert.equal(res.errors[0].key, "lb:tag");
-  assert.ok(res.results.filter(r => r.key !== "lb:tag").every(r => r.status === "ok"));
-  assert.ok(fake.calls.some(c => c.method === "addBackendServers"));
+  assert.ok(res.results.filter((r) => r.key !== "lb:tag").every((r) => r.status === "ok"));
+  assert.ok(fake.calls.some((c) => c.method === "addBackendServers"));
 });
 
 test("deletes treat NotFound as already done", async () => {
-  const fake = fakeSlb({ fail: { deleteLoadBalancer: cloudError("NotFound", "InvalidLoadBalancerId.NotFound") } });
+  const fake = fakeSlb({
+    fail: { deleteLoadBalancer: cloudError("NotFound", "InvalidLoadBalancerId.NotFound") },
+  });
   const res = await apply(fake.slb, fixture("delete-created"));
   assert.deepEqual(res.errors, []);
-  assert.equal(res.results.find(r => r.key === "lb:delete")?.output?.alreadyGone, true);
+  assert.equal(res.results.find((r) => r.key === "lb:delete")?.output?.alreadyGone, true);
 });
 
 test("backends go in batches of at most 20", async () => {
@@ -133,11 +148,16 @@ test("backends go in batches of at most 20", async () => {
   }));
   const fake = fakeSlb();
   const res = await apply(fake.slb, [
-    { kind: "AddBackendServers", key: "add", dependsOn: [], params: { kind: "AddBackendServers", vServerGroupId: "rsp-1", name: "g", backends } },
+    {
+      kind: "AddBackendServers",
+      key: "add",
+      dependsOn: [],
+      params: { kind: "AddBackendServers", vServerGroupId: "rsp-1", name: "g", backends },
+    },
   ]);
   assert.deepEqual(res.errors, []);
   assert.deepEqual(
-    fake.calls.map(c => (c.args[1] as unknown[]).length),
+    fake.calls.map((c) => (c.args[1] as unknown[]).length),
     [20, 20, 5],
   );
 });
@@ -160,18 +180,28 @@ test("parallelism is bounded (default 4)", async () => {
 
 test("never throws: unknown dependencies and duplicate keys become errors", async () => {
   const fake = fakeSlb();
-  const a: Action = { kind: "DeleteVServerGroup", key: "x", dependsOn: ["nope"], params: { kind: "DeleteVServerGroup", vServerGroupId: "rsp-1", name: "g" } };
+  const a: Action = {
+    kind: "DeleteVServerGroup",
+    key: "x",
+    dependsOn: ["nope"],
+    params: { kind: "DeleteVServerGroup", vServerGroupId: "rsp-1", name: "g" },
+  };
   const b: Action = { ...a, key: "y", dependsOn: [] };
   const res = await apply(fake.slb, [a, b, b]);
-  assert.deepEqual(res.errors.map(e => e.key).sort(), ["x", "y"]);
-  assert.equal(res.results.find(r => r.key === "y")?.status, "ok");
+  assert.deepEqual(res.errors.map((e) => e.key).sort(), ["x", "y"]);
+  assert.equal(res.results.find((r) => r.key === "y")?.status, "ok");
   assert.equal(fake.calls.length, 1);
 });
 
 test("an unexpected (non-cloud) exception is captured, not thrown", async () => {
   const slb = { deleteVServerGroup: () => Promise.reject(new TypeError("boom")) } as unknown as SlbProvider;
   const res = await apply(slb, [
-    { kind: "DeleteVServerGroup", key: "d", dependsOn: [], params: { kind: "DeleteVServerGroup", vServerGroupId: "rsp-1", name: "g" } },
+    {
+      kind: "DeleteVServerGroup",
+      key: "d",
+      dependsOn: [],
+      params: { kind: "DeleteVServerGroup", vServerGroupId: "rsp-1", name: "g" },
+    },
   ]);
   assert.equal(res.errors[0].message, "boom");
 });
@@ -220,7 +250,9 @@ function lookupFake(opts: { byId?: SlbLoadBalancer; byTag?: SlbLoadBalancer[]; b
 }
 
 function desiredFor(mode: "create" | "reuse", force = false): DesiredModel {
-  const input = JSON.parse(readFileSync(join(__dirname, "fixtures", "plan", "noop-resync", "input.json"), "utf8")) as { desired: DesiredModel };
+  const input = JSON.parse(
+    readFileSync(join(__dirname, "fixtures", "plan", "noop-resync", "input.json"), "utf8"),
+  ) as { desired: DesiredModel };
   const d = input.desired;
   d.loadBalancer.mode = mode;
   d.loadBalancer.forceOverrideListeners = force;
@@ -232,7 +264,12 @@ test("lookup: tag first, then default name; ids are never guessed", async () => 
   const byName = lookupFake({ byName: [lbOf("lb-1", "a5e4dbfc9c2ae4642b0335607860aef6")] });
   const r = await readRemoteModel(byName.slb, desiredFor("create"));
   assert.equal(r.foundBy, "name");
-  assert.deepEqual(byName.calls, ["tag:kubernetes.do.not.delete=a5e4dbfc9c2ae4642b0335607860aef6", "name:a5e4dbfc9c2ae4642b0335607860aef6", "listeners", "vgroups"]);
+  assert.deepEqual(byName.calls, [
+    "tag:kubernetes.do.not.delete=a5e4dbfc9c2ae4642b0335607860aef6",
+    "name:a5e4dbfc9c2ae4642b0335607860aef6",
+    "listeners",
+    "vgroups",
+  ]);
   const none = lookupFake({});
   assert.deepEqual(await readRemoteModel(none.slb, desiredFor("create")), { vServerGroups: [] });
 });
@@ -258,29 +295,66 @@ test("lookup by id: NotFound gives no SLB (plan reports it); listeners read only
 });
 
 test("lookup: other cloud errors propagate as CloudError", async () => {
-  const slb = { getLoadBalancer: async () => Promise.reject(cloudError("Throttled", "Throttling")) } as unknown as SlbProvider;
-  await assert.rejects(readRemoteModel(slb, desiredFor("reuse")), (e: unknown) => e instanceof CloudError && e.kind === "Throttled");
+  const slb = {
+    getLoadBalancer: async () => Promise.reject(cloudError("Throttled", "Throttling")),
+  } as unknown as SlbProvider;
+  await assert.rejects(
+    readRemoteModel(slb, desiredFor("reuse")),
+    (e: unknown) => e instanceof CloudError && e.kind === "Throttled",
+  );
 });
 
 // ---------------------------------------------------------------- planFor (build → read → plan)
 
 test("planFor: a new Service plans a create; a bad annotation plans nothing on ensure but cleanup still runs", async () => {
   const svc = {
-    metadata: { name: "web", namespace: "default", uid: "5e4dbfc9-c2ae-4642-b033-5607860aef6a", annotations: {} as Record<string, string> },
+    metadata: {
+      name: "web",
+      namespace: "default",
+      uid: "5e4dbfc9-c2ae-4642-b033-5607860aef6a",
+      annotations: {} as Record<string, string>,
+    },
     spec: { type: "LoadBalancer", ports: [{ name: "a", port: 80, protocol: "TCP", nodePort: 30080 }] },
   };
-  const fresh = await planFor({ svc, nodes: [], endpointSlices: [], clusterId: "c1", slb: lookupFake({}).slb, deleting: false });
+  const fresh = await planFor({
+    svc,
+    nodes: [],
+    endpointSlices: [],
+    clusterId: "c1",
+    slb: lookupFake({}).slb,
+    deleting: false,
+  });
   assert.deepEqual(fresh.modelErrors, []);
-  assert.deepEqual(fresh.plan.actions.map(a => a.kind), ["CreateLoadBalancer", "CreateVServerGroup", "CreateListener", "StartListener"]);
+  assert.deepEqual(
+    fresh.plan.actions.map((a) => a.kind),
+    ["CreateLoadBalancer", "CreateVServerGroup", "CreateListener", "StartListener"],
+  );
 
   svc.metadata.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-default-weight"] = "heavy";
   const found = lookupFake({ byTag: [lbOf("lb-1", "x")] });
-  const bad = await planFor({ svc, nodes: [], endpointSlices: [], clusterId: "c1", slb: found.slb, deleting: false });
+  const bad = await planFor({
+    svc,
+    nodes: [],
+    endpointSlices: [],
+    clusterId: "c1",
+    slb: found.slb,
+    deleting: false,
+  });
   assert.equal(bad.modelErrors.length, 1);
   assert.deepEqual(bad.plan.actions, []);
   assert.deepEqual(found.calls, [], "no cloud reads for a Service we cannot model");
-  const cleanup = await planFor({ svc, nodes: [], endpointSlices: [], clusterId: "c1", slb: found.slb, deleting: true });
-  assert.deepEqual(cleanup.plan.actions.map(a => a.kind), ["SetDeleteProtection", "DeleteLoadBalancer"]);
+  const cleanup = await planFor({
+    svc,
+    nodes: [],
+    endpointSlices: [],
+    clusterId: "c1",
+    slb: found.slb,
+    deleting: true,
+  });
+  assert.deepEqual(
+    cleanup.plan.actions.map((a) => a.kind),
+    ["SetDeleteProtection", "DeleteLoadBalancer"],
+  );
 });
 
 test("backend quota on add: this group's remove runs first, then the add is retried once", async () => {
@@ -295,10 +369,23 @@ test("backend quota on add: this group's remove runs first, then the add is retr
   } as unknown as SlbProvider;
   const b: SlbBackendServer = { serverId: "i-1", port: 1, weight: 1, type: "ecs", description: "d" };
   const res = await apply(slb, [
-    { kind: "AddBackendServers", key: "add", dependsOn: [], params: { kind: "AddBackendServers", vServerGroupId: "rsp-1", name: "g", backends: [b] } },
-    { kind: "RemoveBackendServers", key: "rm", dependsOn: ["add"], params: { kind: "RemoveBackendServers", vServerGroupId: "rsp-1", name: "g", backends: [b] } },
+    {
+      kind: "AddBackendServers",
+      key: "add",
+      dependsOn: [],
+      params: { kind: "AddBackendServers", vServerGroupId: "rsp-1", name: "g", backends: [b] },
+    },
+    {
+      kind: "RemoveBackendServers",
+      key: "rm",
+      dependsOn: ["add"],
+      params: { kind: "RemoveBackendServers", vServerGroupId: "rsp-1", name: "g", backends: [b] },
+    },
   ]);
   assert.deepEqual(res.errors, []);
   assert.deepEqual(calls, ["add", "remove", "add"]);
-  assert.deepEqual(res.results.map(r => [r.key, r.status]).sort(), [["add", "ok"], ["rm", "ok"]]);
+  assert.deepEqual(res.results.map((r) => [r.key, r.status]).sort(), [
+    ["add", "ok"],
+    ["rm", "ok"],
+  ]);
 });

@@ -44,7 +44,11 @@ export interface ApplyResult {
   errors: ApplyError[];
 }
 
-export async function apply(slb: SlbProvider, actions: Action[], opts: ApplyOptions = {}): Promise<ApplyResult> {
+export async function apply(
+  slb: SlbProvider,
+  actions: Action[],
+  opts: ApplyOptions = {},
+): Promise<ApplyResult> {
   const run = new Run(slb, actions, {
     concurrency: Math.max(1, opts.concurrency ?? APPLY_DEFAULTS.concurrency),
     backendBatchSize: Math.max(1, Math.min(opts.backendBatchSize ?? APPLY_DEFAULTS.backendBatchSize, 20)),
@@ -87,7 +91,8 @@ class Run {
       await Promise.race(this.running.values());
     }
     // Whatever is still pending waits on a dependency that never ran (unknown key or a cycle).
-    for (const a of this.pending.splice(0)) this.fail(a, new Error(`unresolvable dependencies: ${a.dependsOn.join(", ")}`));
+    for (const a of this.pending.splice(0))
+      this.fail(a, new Error(`unresolvable dependencies: ${a.dependsOn.join(", ")}`));
     return { results: [...this.results.values(), ...this.duplicates], errors: this.errors };
   }
 
@@ -97,13 +102,18 @@ class Run {
     while (changed) {
       changed = false;
       for (const a of [...this.pending]) {
-        const bad = a.dependsOn.find(d => {
+        const bad = a.dependsOn.find((d) => {
           const r = this.results.get(d);
           return r !== undefined && r.status !== "ok";
         });
         if (!bad) continue;
         this.take(a);
-        this.results.set(a.key, { key: a.key, kind: a.kind, status: "skipped", message: `dependency ${bad} did not succeed` });
+        this.results.set(a.key, {
+          key: a.key,
+          kind: a.kind,
+          status: "skipped",
+          message: `dependency ${bad} did not succeed`,
+        });
         changed = true;
       }
     }
@@ -112,7 +122,7 @@ class Run {
   private startReady(): void {
     for (const a of [...this.pending]) {
       if (this.running.size >= this.opts.concurrency) return;
-      if (!a.dependsOn.every(d => this.results.get(d)?.status === "ok")) continue;
+      if (!a.dependsOn.every((d) => this.results.get(d)?.status === "ok")) continue;
       this.take(a);
       const p = this.runOne(a).finally(() => this.running.delete(a.key));
       this.running.set(a.key, p);
@@ -127,10 +137,22 @@ class Run {
     const started = Date.now();
     try {
       const output = await this.performMakingRoom(a);
-      this.results.set(a.key, { key: a.key, kind: a.kind, status: "ok", output, durationMs: Date.now() - started });
+      this.results.set(a.key, {
+        key: a.key,
+        kind: a.kind,
+        status: "ok",
+        output,
+        durationMs: Date.now() - started,
+      });
     } catch (e) {
       if (isDelete(a.params) && isCloudError(e, "NotFound")) {
-        this.results.set(a.key, { key: a.key, kind: a.kind, status: "ok", output: { alreadyGone: true }, durationMs: Date.now() - started });
+        this.results.set(a.key, {
+          key: a.key,
+          kind: a.kind,
+          status: "ok",
+          output: { alreadyGone: true },
+          durationMs: Date.now() - started,
+        });
         return;
       }
       this.fail(a, e, Date.now() - started);
@@ -148,7 +170,10 @@ class Run {
       const p = a.params;
       if (p.kind !== "AddBackendServers" || !isCloudError(e, "QuotaExceeded")) throw e;
       const remove = this.pending.find(
-        r => r.params.kind === "RemoveBackendServers" && r.params.vServerGroupId === p.vServerGroupId && r.dependsOn.includes(a.key),
+        (r) =>
+          r.params.kind === "RemoveBackendServers" &&
+          r.params.vServerGroupId === p.vServerGroupId &&
+          r.dependsOn.includes(a.key),
       );
       if (!remove) throw e;
       this.take(remove);
@@ -196,7 +221,11 @@ class Run {
       case "SetModificationProtection":
         return void (await slb.setModificationProtection(this.resolve(p.loadBalancerId), p.status, p.reason));
       case "ModifyInstanceChargeType":
-        return void (await slb.modifyInstanceChargeType(this.resolve(p.loadBalancerId), p.chargeType, p.spec));
+        return void (await slb.modifyInstanceChargeType(
+          this.resolve(p.loadBalancerId),
+          p.chargeType,
+          p.spec,
+        ));
       case "ModifyInstanceSpec":
         return void (await slb.modifyInstanceSpec(this.resolve(p.loadBalancerId), p.spec));
       case "ModifyInternetSpec":
@@ -219,19 +248,21 @@ class Run {
         return void (await slb.deleteVServerGroup(p.vServerGroupId));
       case "AddBackendServers": {
         const id = this.resolve(p.vServerGroupId);
-        return void (await this.inBatches(p.backends, b => slb.addBackendServers(id, b)));
+        return void (await this.inBatches(p.backends, (b) => slb.addBackendServers(id, b)));
       }
       case "RemoveBackendServers":
-        return void (await this.inBatches(p.backends, b => slb.removeBackendServers(p.vServerGroupId, b)));
+        return void (await this.inBatches(p.backends, (b) => slb.removeBackendServers(p.vServerGroupId, b)));
       case "UpdateBackendServers":
-        return void (await this.inBatches(p.backends, b => slb.updateBackendServers(p.vServerGroupId, b)));
+        return void (await this.inBatches(p.backends, (b) => slb.updateBackendServers(p.vServerGroupId, b)));
       case "CreateListener":
         return void (await slb.createListener(this.resolve(p.loadBalancerId), {
           ...p.spec,
           vServerGroupId: this.resolve(p.vServerGroupId),
         }));
       case "UpdateListener": {
-        const attrs = p.vServerGroupId ? { ...p.attrs, vServerGroupId: this.resolve(p.vServerGroupId) } : p.attrs;
+        const attrs = p.vServerGroupId
+          ? { ...p.attrs, vServerGroupId: this.resolve(p.vServerGroupId) }
+          : p.attrs;
         return void (await slb.updateListener(this.resolve(p.loadBalancerId), p.port, p.protocol, attrs));
       }
       case "StartListener":
@@ -251,8 +282,9 @@ export function loadBalancerAfterApply(
   remote: { loadBalancer?: { loadBalancerId: string; address: string } } | undefined,
   result: ApplyResult,
 ): { loadBalancerId: string; address: string } | undefined {
-  if (remote?.loadBalancer) return { loadBalancerId: remote.loadBalancer.loadBalancerId, address: remote.loadBalancer.address };
-  const created = result.results.find(r => r.kind === "CreateLoadBalancer" && r.status === "ok")?.output;
+  if (remote?.loadBalancer)
+    return { loadBalancerId: remote.loadBalancer.loadBalancerId, address: remote.loadBalancer.address };
+  const created = result.results.find((r) => r.kind === "CreateLoadBalancer" && r.status === "ok")?.output;
   if (!created?.loadBalancerId) return undefined;
   return { loadBalancerId: created.loadBalancerId, address: created.address ?? "" };
 }

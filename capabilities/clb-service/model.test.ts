@@ -17,7 +17,16 @@ import {
   type BackendOptions,
 } from "./model";
 
-function node(name: string, opts: { labels?: Record<string, string>; ready?: boolean; providerID?: string; unschedulable?: boolean; taint?: string } = {}): V1Node {
+function node(
+  name: string,
+  opts: {
+    labels?: Record<string, string>;
+    ready?: boolean;
+    providerID?: string;
+    unschedulable?: boolean;
+    taint?: string;
+  } = {},
+): V1Node {
   return {
     metadata: { name, labels: opts.labels ?? {} },
     spec: {
@@ -38,7 +47,11 @@ function slice(
     metadata: { name },
     addressType: "IPv4",
     ports: [{ name: port.name, port: port.port, protocol: "TCP" }],
-    endpoints: eps.map(e => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: e.ready ?? true, terminating: e.terminating } })),
+    endpoints: eps.map((e) => ({
+      addresses: [e.ip],
+      nodeName: e.node,
+      conditions: { ready: e.ready ?? true, terminating: e.terminating },
+    })),
   };
 }
 
@@ -54,11 +67,19 @@ const opts = (o: Partial<BackendOptions> = {}): BackendOptions => ({
 const DESC = "k8s/30080/web/default/c1";
 
 test("default name: 'a' + uid without dashes, 32 chars (UT:TestGetDefaultLoadBalancerName)", () => {
-  assert.equal(defaultLoadBalancerName("5e4dbfc9-c2ae-4642-b033-5607860aef6a"), "a5e4dbfc9c2ae4642b0335607860aef6");
+  assert.equal(
+    defaultLoadBalancerName("5e4dbfc9-c2ae-4642-b033-5607860aef6a"),
+    "a5e4dbfc9c2ae4642b0335607860aef6",
+  );
 });
 
 test("owner keys parse and match only this service/namespace/cluster", () => {
-  assert.deepEqual(parseOwnerKey("k8s/80/web/default/c1"), { port: "80", service: "web", namespace: "default", clusterId: "c1" });
+  assert.deepEqual(parseOwnerKey("k8s/80/web/default/c1"), {
+    port: "80",
+    service: "web",
+    namespace: "default",
+    clusterId: "c1",
+  });
   assert.equal(parseOwnerKey("user listener"), undefined);
   assert.equal(parseOwnerKey("k8s/80/web/default"), undefined);
   const svc = { name: "web", namespace: "default", uid: "u" };
@@ -86,9 +107,12 @@ test("node filter: backend-label, master and control-plane, autoscaler taint, no
     node("c", { labels: { pool: "x" }, unschedulable: true }),
     node("vk", { labels: { pool: "x", type: "virtual-kubelet" }, ready: false }),
   ];
-  const names = (ns: V1Node[]) => ns.map(n => n.metadata?.name);
+  const names = (ns: V1Node[]) => ns.map((n) => n.metadata?.name);
   assert.deepEqual(names(candidateNodes(nodes, { removeUnscheduledBackend: false })), ["a", "b", "c", "vk"]);
-  assert.deepEqual(names(candidateNodes(nodes, { removeUnscheduledBackend: true, backendLabels: { pool: "x" } })), ["a", "vk"]);
+  assert.deepEqual(
+    names(candidateNodes(nodes, { removeUnscheduledBackend: true, backendLabels: { pool: "x" } })),
+    ["a", "vk"],
+  );
 });
 
 test("Cluster mode: every candidate node at default-weight; exclusion labels and ack-hybrid dropped", () => {
@@ -99,10 +123,17 @@ test("Cluster mode: every candidate node at default-weight; exclusion labels and
     node("y", { labels: { "service.beta.kubernetes.io/exclude-node": "" } }),
     node("h", { providerID: "ack-hybrid://cn-hangzhou.i-h" }),
   ];
-  const r = buildPortBackends({ local: false, nodePort: 30080, description: DESC, nodes, slices: [], opts: opts({ defaultWeight: 80 }) });
+  const r = buildPortBackends({
+    local: false,
+    nodePort: 30080,
+    description: DESC,
+    nodes,
+    slices: [],
+    opts: opts({ defaultWeight: 80 }),
+  });
   assert.deepEqual(r.errors, []);
   assert.deepEqual(
-    r.backends.map(b => [b.serverId, b.port, b.weight, b.type, b.description]),
+    r.backends.map((b) => [b.serverId, b.port, b.weight, b.type, b.description]),
     [
       ["i-a", 30080, 80, "ecs", DESC],
       ["i-b", 30080, 80, "ecs", DESC],
@@ -111,54 +142,107 @@ test("Cluster mode: every candidate node at default-weight; exclusion labels and
 });
 
 test("unparseable providerID is an error", () => {
-  const r = buildPortBackends({ local: false, nodePort: 30080, description: DESC, nodes: [node("a", { providerID: "bogus" })], slices: [], opts: opts() });
+  const r = buildPortBackends({
+    local: false,
+    nodePort: 30080,
+    description: DESC,
+    nodes: [node("a", { providerID: "bogus" })],
+    slices: [],
+    opts: opts(),
+  });
   assert.equal(r.errors.length, 1);
   assert.match(r.errors[0].message, /expected: \$\{regionid\}\.\$\{nodeid\}/);
 });
 
-const podsOn112 = [slice("s1", { port: 8080 }, [
-  { ip: "10.0.0.1", node: "n1" },
-  { ip: "10.0.0.2", node: "n1" },
-  { ip: "10.0.0.3", node: "n2" },
-])];
+const podsOn112 = [
+  slice("s1", { port: 8080 }, [
+    { ip: "10.0.0.1", node: "n1" },
+    { ip: "10.0.0.2", node: "n1" },
+    { ip: "10.0.0.3", node: "n2" },
+  ]),
+];
 
 test("Local mode: weight = pods on the node; nodes without pods left out (UT:TestPodNumberAlgorithm_LocalMode)", () => {
-  const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes: [node("n1"), node("n2"), node("n3")], slices: podsOn112, opts: opts() });
-  assert.deepEqual(r.backends.map(b => [b.serverId, b.weight]), [
-    ["i-n1", 2],
-    ["i-n2", 1],
-  ]);
+  const r = buildPortBackends({
+    local: true,
+    nodePort: 30080,
+    description: DESC,
+    nodes: [node("n1"), node("n2"), node("n3")],
+    slices: podsOn112,
+    opts: opts(),
+  });
+  assert.deepEqual(
+    r.backends.map((b) => [b.serverId, b.weight]),
+    [
+      ["i-n1", 2],
+      ["i-n2", 1],
+    ],
+  );
 });
 
 test("C10: Local + weight=100 with 3 pods on 2 nodes gives 66 and 33", () => {
-  const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes: [node("n1"), node("n2")], slices: podsOn112, opts: opts({ totalWeight: 100 }) });
-  assert.deepEqual(r.backends.map(b => [b.serverId, b.weight]), [
-    ["i-n1", 66],
-    ["i-n2", 33],
-  ]);
+  const r = buildPortBackends({
+    local: true,
+    nodePort: 30080,
+    description: DESC,
+    nodes: [node("n1"), node("n2")],
+    slices: podsOn112,
+    opts: opts({ totalWeight: 100 }),
+  });
+  assert.deepEqual(
+    r.backends.map((b) => [b.serverId, b.weight]),
+    [
+      ["i-n1", 66],
+      ["i-n2", 33],
+    ],
+  );
 });
 
 test("podPercent in Cluster mode: max(1, floor(W/#backends)); W=0 gives 0", () => {
   const nodes = [node("n1"), node("n2"), node("n3")];
   const w = (total: number) =>
-    buildPortBackends({ local: false, nodePort: 30080, description: DESC, nodes, slices: [], opts: opts({ totalWeight: total }) }).backends.map(b => b.weight);
+    buildPortBackends({
+      local: false,
+      nodePort: 30080,
+      description: DESC,
+      nodes,
+      slices: [],
+      opts: opts({ totalWeight: total }),
+    }).backends.map((b) => b.weight);
   assert.deepEqual(w(100), [33, 33, 33]);
   assert.deepEqual(w(2), [1, 1, 1]);
   assert.deepEqual(w(0), [0, 0, 0]);
 });
 
 test("ENI mode: pod IPs at the endpoint port, type eni, default-weight", () => {
-  const r = buildPortBackends({ local: false, nodePort: 30080, description: "k8s/8080/web/default/c1", nodes: [], slices: podsOn112, opts: opts({ backendType: "eni", defaultWeight: 50 }) });
-  assert.deepEqual(r.backends.map(b => [b.serverId, b.serverIp, b.port, b.type, b.weight]), [
-    ["10.0.0.1", "10.0.0.1", 8080, "eni", 50],
-    ["10.0.0.2", "10.0.0.2", 8080, "eni", 50],
-    ["10.0.0.3", "10.0.0.3", 8080, "eni", 50],
-  ]);
+  const r = buildPortBackends({
+    local: false,
+    nodePort: 30080,
+    description: "k8s/8080/web/default/c1",
+    nodes: [],
+    slices: podsOn112,
+    opts: opts({ backendType: "eni", defaultWeight: 50 }),
+  });
+  assert.deepEqual(
+    r.backends.map((b) => [b.serverId, b.serverIp, b.port, b.type, b.weight]),
+    [
+      ["10.0.0.1", "10.0.0.1", 8080, "eni", 50],
+      ["10.0.0.2", "10.0.0.2", 8080, "eni", 50],
+      ["10.0.0.3", "10.0.0.3", 8080, "eni", 50],
+    ],
+  );
 });
 
 test("ENI podPercent: max(1, floor(W/#pods)), W=0 gives 0", () => {
   const w = (total: number) =>
-    buildPortBackends({ local: false, nodePort: 0, description: DESC, nodes: [], slices: podsOn112, opts: opts({ backendType: "eni", totalWeight: total }) }).backends.map(b => b.weight);
+    buildPortBackends({
+      local: false,
+      nodePort: 0,
+      description: DESC,
+      nodes: [],
+      slices: podsOn112,
+      opts: opts({ backendType: "eni", totalWeight: total }),
+    }).backends.map((b) => b.weight);
   assert.deepEqual(w(100), [33, 33, 33]);
   assert.deepEqual(w(2), [1, 1, 1]);
   assert.deepEqual(w(0), [0, 0, 0]);
@@ -166,12 +250,27 @@ test("ENI podPercent: max(1, floor(W/#pods)), W=0 gives 0", () => {
 
 test("virtual-kubelet pods become ENI backends (Local: weight 1)", () => {
   const nodes = [node("n1"), node("vk", { labels: { type: "virtual-kubelet" } })];
-  const slices = [slice("s", { port: 8080 }, [{ ip: "10.0.0.1", node: "n1" }, { ip: "10.0.0.9", node: "vk" }])];
-  const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes, slices, opts: opts() });
-  assert.deepEqual(r.backends.map(b => [b.serverId, b.type, b.port, b.weight]), [
-    ["10.0.0.9", "eni", 8080, 1],
-    ["i-n1", "ecs", 30080, 1],
-  ]);
+  const slices = [
+    slice("s", { port: 8080 }, [
+      { ip: "10.0.0.1", node: "n1" },
+      { ip: "10.0.0.9", node: "vk" },
+    ]),
+  ];
+  const r = buildPortBackends({
+    local: true,
+    nodePort: 30080,
+    description: DESC,
+    nodes,
+    slices,
+    opts: opts(),
+  });
+  assert.deepEqual(
+    r.backends.map((b) => [b.serverId, b.type, b.port, b.weight]),
+    [
+      ["10.0.0.9", "eni", 8080, 1],
+      ["i-n1", "ecs", 30080, 1],
+    ],
+  );
 });
 
 test("endpoints: not-ready and terminating skipped, dedup across slices, named port per slice", () => {
@@ -185,12 +284,22 @@ test("endpoints: not-ready and terminating skipped, dedup across slices, named p
     slice("s3", { name: "web", port: 9090 }, [{ ip: "10.0.0.4", node: "n2" }]),
     slice("s4", { name: "metrics", port: 9100 }, [{ ip: "10.0.0.5", node: "n2" }]),
   ];
-  assert.deepEqual(endpointsForPort(slices, "web").map(e => `${e.ip}:${e.port}`), ["10.0.0.1:8080", "10.0.0.4:9090"]);
+  assert.deepEqual(
+    endpointsForPort(slices, "web").map((e) => `${e.ip}:${e.port}`),
+    ["10.0.0.1:8080", "10.0.0.4:9090"],
+  );
 });
 
 test("an endpoint without nodeName is an error in node modes", () => {
   const slices = [slice("s", { port: 8080 }, [{ ip: "10.0.0.1" }])];
-  const r = buildPortBackends({ local: true, nodePort: 30080, description: DESC, nodes: [node("n1")], slices, opts: opts() });
+  const r = buildPortBackends({
+    local: true,
+    nodePort: 30080,
+    description: DESC,
+    nodes: [node("n1")],
+    slices,
+    opts: opts(),
+  });
   assert.match(r.errors[0].message, /NodeName is nil for ip 10.0.0.1/);
 });
 
@@ -199,7 +308,11 @@ test("an endpoint without nodeName is an error in node modes", () => {
 const P = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 const UID = "5e4dbfc9-c2ae-4642-b033-5607860aef6a";
 
-function service(annotations: Record<string, string>, ports: V1ServicePort[], policy?: "Local" | "Cluster"): V1Service {
+function service(
+  annotations: Record<string, string>,
+  ports: V1ServicePort[],
+  policy?: "Local" | "Cluster",
+): V1Service {
   return {
     metadata: { name: "web", namespace: "shop", uid: UID, annotations },
     spec: { type: "LoadBalancer", externalTrafficPolicy: policy, ports },
@@ -212,7 +325,10 @@ const twoPorts: V1ServicePort[] = [
 ];
 
 test("create mode: default name, ownership tags, additional tags, applied-tag bookkeeping", () => {
-  const svc = service({ [P + "additional-resource-tags"]: "team=a,env=prod", [APPLIED_TAG_KEYS_ANNOTATION]: "team,old" }, twoPorts);
+  const svc = service(
+    { [P + "additional-resource-tags"]: "team=a,env=prod", [APPLIED_TAG_KEYS_ANNOTATION]: "team,old" },
+    twoPorts,
+  );
   const { model, errors } = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
   assert.deepEqual(errors, []);
   const lb = model!.loadBalancer;
@@ -222,7 +338,10 @@ test("create mode: default name, ownership tags, additional tags, applied-tag bo
     { key: "kubernetes.do.not.delete", value: "a5e4dbfc9c2ae4642b0335607860aef6" },
     { key: "ack.aliyun.com", value: "c1" },
   ]);
-  assert.deepEqual(lb.additionalTags.map(t => `${t.key}=${t.value}`), ["team=a", "env=prod"]);
+  assert.deepEqual(
+    lb.additionalTags.map((t) => `${t.key}=${t.value}`),
+    ["team=a", "env=prod"],
+  );
   assert.deepEqual(lb.appliedTagKeys, ["team", "old"]);
 });
 
@@ -247,17 +366,40 @@ test("listeners: protocol-port, descriptions, group names, per-protocol attribut
   const [l80, l443] = model!.listeners;
   assert.deepEqual(
     { ...l80, attributes: undefined },
-    { port: 80, protocol: "http", description: "k8s/80/web/shop/c1", vServerGroupName: "k8s/30080/web/shop/c1", forwardPort: 443, attributes: undefined },
+    {
+      port: 80,
+      protocol: "http",
+      description: "k8s/80/web/shop/c1",
+      vServerGroupName: "k8s/30080/web/shop/c1",
+      forwardPort: 443,
+      attributes: undefined,
+    },
   );
   // persistence-timeout is tcp-only; cookie is for sticky type "server" only
-  assert.deepEqual(l80.attributes, { scheduler: "wrr", idleTimeout: 20, stickySession: "on", stickySessionType: "insert", cookieTimeout: 1800 });
+  assert.deepEqual(l80.attributes, {
+    scheduler: "wrr",
+    idleTimeout: 20,
+    stickySession: "on",
+    stickySessionType: "insert",
+    cookieTimeout: 1800,
+  });
   assert.equal(l443.attributes.serverCertificateId, "cert-1");
   assert.equal(l443.forwardPort, undefined);
 });
 
 test("tcp/udp attributes: drain timeout only while draining, proxy protocol as boolean", () => {
-  const c = { connectionDrain: "off", connectionDrainTimeoutSeconds: 30, proxyProtocol: "on", persistenceTimeoutSeconds: 5, idleTimeoutSeconds: 9 } as const;
-  assert.deepEqual(listenerAttributes("tcp", c), { connectionDrain: "off", proxyProtocolV2Enabled: true, persistenceTimeout: 5 });
+  const c = {
+    connectionDrain: "off",
+    connectionDrainTimeoutSeconds: 30,
+    proxyProtocol: "on",
+    persistenceTimeoutSeconds: 5,
+    idleTimeoutSeconds: 9,
+  } as const;
+  assert.deepEqual(listenerAttributes("tcp", c), {
+    connectionDrain: "off",
+    proxyProtocolV2Enabled: true,
+    persistenceTimeout: 5,
+  });
   assert.deepEqual(listenerAttributes("udp", { ...c, connectionDrain: "on" }), {
     connectionDrain: "on",
     connectionDrainTimeout: 30,
@@ -271,19 +413,35 @@ test("ENI mode: group named by targetPort (number or name), pod IP backends desc
     {
       metadata: { name: "s" },
       addressType: "IPv4",
-      ports: [{ name: "http", port: 8080 }, { name: "tls", port: 8443 }],
+      ports: [
+        { name: "http", port: 8080 },
+        { name: "tls", port: 8443 },
+      ],
       endpoints: [{ addresses: ["10.0.0.1"], nodeName: "n1", conditions: { ready: true } }],
     },
   ];
   const { model } = buildDesiredModel({ svc, nodes: [], endpointSlices: slices, clusterId: "c1" });
-  assert.deepEqual(model!.vServerGroups.map(g => g.name), ["k8s/8080/web/shop/c1", "k8s/https/web/shop/c1"]);
+  assert.deepEqual(
+    model!.vServerGroups.map((g) => g.name),
+    ["k8s/8080/web/shop/c1", "k8s/https/web/shop/c1"],
+  );
   assert.deepEqual(model!.vServerGroups[1].backends, [
-    { serverId: "10.0.0.1", serverIp: "10.0.0.1", port: 8443, type: "eni", description: "k8s/https/web/shop/c1", weight: 100 },
+    {
+      serverId: "10.0.0.1",
+      serverIp: "10.0.0.1",
+      port: 8443,
+      type: "eni",
+      description: "k8s/https/web/shop/c1",
+      weight: 100,
+    },
   ]);
 });
 
 test("reuse mode: no defaults, vgroup-port binds the user group and enables weight (C8)", () => {
-  const svc = service({ [P + "id"]: "lb-user", [P + "vgroup-port"]: "rsp-u:80", [P + "weight"]: "60" }, twoPorts);
+  const svc = service(
+    { [P + "id"]: "lb-user", [P + "vgroup-port"]: "rsp-u:80", [P + "weight"]: "60" },
+    twoPorts,
+  );
   const nodes = [node("n1"), node("n2")];
   const { model, errors } = buildDesiredModel({ svc, nodes, endpointSlices: [], clusterId: "c1" });
   assert.deepEqual(errors, []);
@@ -292,22 +450,38 @@ test("reuse mode: no defaults, vgroup-port binds the user group and enables weig
   assert.deepEqual(model!.loadBalancer.defaultTags, []);
   const [g80, g443] = model!.vServerGroups;
   assert.equal(g80.userGroupId, "rsp-u");
-  assert.deepEqual(g80.backends.map(b => b.weight), [30, 30]);
+  assert.deepEqual(
+    g80.backends.map((b) => b.weight),
+    [30, 30],
+  );
   assert.equal(g443.userGroupId, undefined);
-  assert.deepEqual(g443.backends.map(b => b.weight), [100, 100]);
+  assert.deepEqual(
+    g443.backends.map((b) => b.weight),
+    [100, 100],
+  );
 });
 
 test("vgroup-port and weight are ignored without id (R4, C8)", () => {
   const svc = service({ [P + "vgroup-port"]: "rsp-u:80", [P + "weight"]: "60" }, twoPorts);
   const { model } = buildDesiredModel({ svc, nodes: [node("n1")], endpointSlices: [], clusterId: "c1" });
-  assert.ok(model!.vServerGroups.every(g => g.userGroupId === undefined && g.backends.every(b => b.weight === 100)));
+  assert.ok(
+    model!.vServerGroups.every(
+      (g) => g.userGroupId === undefined && g.backends.every((b) => b.weight === 100),
+    ),
+  );
 });
 
 test("annotation errors surface as model errors; deleting skips listeners and backends", () => {
   const svc = service({ [P + "default-weight"]: "abc", [P + "preserve-lb-on-delete"]: "true" }, twoPorts);
   const ensure = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
   assert.equal(ensure.errors.length, 1);
-  const cleanup = buildDesiredModel({ svc, nodes: [node("bad", { providerID: "x" })], endpointSlices: [], clusterId: "c1", deleting: true });
+  const cleanup = buildDesiredModel({
+    svc,
+    nodes: [node("bad", { providerID: "x" })],
+    endpointSlices: [],
+    clusterId: "c1",
+    deleting: true,
+  });
   assert.equal(cleanup.model!.deleting, true);
   assert.equal(cleanup.model!.loadBalancer.preserveOnDelete, true);
   assert.deepEqual(cleanup.model!.listeners, []);
@@ -318,5 +492,8 @@ test("a port without nodePort in ECS mode is an error for that port only", () =>
   const svc = service({}, [{ name: "a", port: 80, protocol: "TCP" }, twoPorts[1]]);
   const { model, errors } = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
   assert.equal(errors.length, 1);
-  assert.deepEqual(model!.listeners.map(l => l.port), [443]);
+  assert.deepEqual(
+    model!.listeners.map((l) => l.port),
+    [443],
+  );
 });

@@ -1,7 +1,14 @@
 // Desired (local) model of one CLB Service: what the cloud should look like, built only from
 // Kubernetes objects (Service, Nodes, EndpointSlices). No I/O. plan.ts diffs it against remote.ts.
 import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
-import type { OnOff, SlbAddressType, SlbBackendServer, SlbListenerAttributes, SlbListenerProtocol, Tag } from "../../src/cloud/types";
+import type {
+  OnOff,
+  SlbAddressType,
+  SlbBackendServer,
+  SlbListenerAttributes,
+  SlbListenerProtocol,
+  Tag,
+} from "../../src/cloud/types";
 import {
   parseClbAnnotations,
   resolveListenerProtocols,
@@ -124,14 +131,16 @@ export function ownerKey(port: number | string, svc: ServiceRef, clusterId: stri
 export function parseOwnerKey(s: string | undefined): OwnerKey | undefined {
   if (!s) return undefined;
   const parts = s.split("/");
-  if (parts.length !== 5 || parts[0] !== "k8s" || parts.some(p => p === "")) return undefined;
+  if (parts.length !== 5 || parts[0] !== "k8s" || parts.some((p) => p === "")) return undefined;
   return { port: parts[1], service: parts[2], namespace: parts[3], clusterId: parts[4] };
 }
 
 /** True when `s` parses as an ownership key of this Service in this cluster (upstream isPortManagedByMyService). */
 export function isOwnedBy(s: string | undefined, svc: ServiceRef, clusterId: string): boolean {
   const k = parseOwnerKey(s);
-  return k !== undefined && k.service === svc.name && k.namespace === svc.namespace && k.clusterId === clusterId;
+  return (
+    k !== undefined && k.service === svc.name && k.namespace === svc.namespace && k.clusterId === clusterId
+  );
 }
 
 /** "a" + UID without dashes, cut to 32 characters (upstream GetDefaultLoadBalancerName). */
@@ -176,15 +185,19 @@ export function isVirtualKubelet(node: V1Node): boolean {
  * §3.2 steps 1-6: nodes that may become backends, before the per-backend exclusions (step 7).
  * Virtual-kubelet nodes skip the readiness checks.
  */
-export function candidateNodes(nodes: V1Node[], opts: Pick<BackendOptions, "backendLabels" | "removeUnscheduledBackend">): V1Node[] {
-  return nodes.filter(n => {
+export function candidateNodes(
+  nodes: V1Node[],
+  opts: Pick<BackendOptions, "backendLabels" | "removeUnscheduledBackend">,
+): V1Node[] {
+  return nodes.filter((n) => {
     const labels = n.metadata?.labels ?? {};
-    if (opts.backendLabels && !Object.entries(opts.backendLabels).every(([k, v]) => labels[k] === v)) return false;
-    if (MASTER_LABELS.some(l => l in labels)) return false;
-    if ((n.spec?.taints ?? []).some(t => t.key === TAINT_TO_BE_DELETED)) return false;
+    if (opts.backendLabels && !Object.entries(opts.backendLabels).every(([k, v]) => labels[k] === v))
+      return false;
+    if (MASTER_LABELS.some((l) => l in labels)) return false;
+    if ((n.spec?.taints ?? []).some((t) => t.key === TAINT_TO_BE_DELETED)) return false;
     if (opts.removeUnscheduledBackend && n.spec?.unschedulable) return false;
     if (isVirtualKubelet(n)) return true;
-    const ready = (n.status?.conditions ?? []).find(c => c.type === "Ready");
+    const ready = (n.status?.conditions ?? []).find((c) => c.type === "Ready");
     return ready?.status === "True";
   });
 }
@@ -192,7 +205,9 @@ export function candidateNodes(nodes: V1Node[], opts: Pick<BackendOptions, "back
 /** §3.2 step 7: excluded by label, or an ACK hybrid node (not an ECS instance of this region). */
 function excludedAsBackend(n: V1Node): boolean {
   const labels = n.metadata?.labels ?? {};
-  return EXCLUDE_NODE_LABELS.some(l => l in labels) || (n.spec?.providerID ?? "").startsWith("ack-hybrid://");
+  return (
+    EXCLUDE_NODE_LABELS.some((l) => l in labels) || (n.spec?.providerID ?? "").startsWith("ack-hybrid://")
+  );
 }
 
 /** `<region>.<instance-id>` or `alicloud://<region>.<instance-id>` → instance id. */
@@ -217,7 +232,7 @@ export function endpointsForPort(slices: V1EndpointSlice[], portName: string | u
   const seen = new Map<string, Endpoint>();
   for (const s of slices) {
     if (s.addressType !== "IPv4") continue;
-    const port = (s.ports ?? []).find(p => (p.name ?? "") === (portName ?? ""))?.port;
+    const port = (s.ports ?? []).find((p) => (p.name ?? "") === (portName ?? ""))?.port;
     if (port === undefined) continue; // a slice without that port name is skipped
     for (const e of s.endpoints ?? []) {
       if (e.conditions?.ready === false || e.conditions?.terminating === true) continue;
@@ -259,7 +274,12 @@ function eniWeight(opts: BackendOptions, count: number, localVirtualKubelet: boo
   return localVirtualKubelet ? Math.floor(w / Math.max(1, count)) : percentWeight(w, 1, count);
 }
 
-function ecsBackend(node: V1Node, nodePort: number, weight: number, description: string): SlbBackendServer | ModelError {
+function ecsBackend(
+  node: V1Node,
+  nodePort: number,
+  weight: number,
+  description: string,
+): SlbBackendServer | ModelError {
   const id = instanceIdFromProviderId(node.spec?.providerID);
   if (!id) {
     return {
@@ -290,11 +310,11 @@ export function buildPortBackends(input: PortBackendInput): BackendBuild {
   const eps = endpointsForPort(input.slices, input.portName);
   if (opts.backendType === "eni") {
     const weight = eniWeight(opts, eps.length, false);
-    return { backends: dedupeBackends(eps.map(e => eniBackend(e, weight, description))), errors: [] };
+    return { backends: dedupeBackends(eps.map((e) => eniBackend(e, weight, description))), errors: [] };
   }
 
   const candidates = candidateNodes(input.nodes, opts);
-  const byName = new Map(candidates.map(n => [n.metadata?.name ?? "", n]));
+  const byName = new Map(candidates.map((n) => [n.metadata?.name ?? "", n]));
   const errors: ModelError[] = [];
   const vkPods: Endpoint[] = [];
   const podsPerNode = new Map<string, number>();
@@ -310,7 +330,10 @@ export function buildPortBackends(input: PortBackendInput): BackendBuild {
   }
   // Local: nodes hosting ready pods; Cluster: every candidate node (virtual-kubelet pods are ENI backends).
   const ecsNodes = candidates.filter(
-    n => !isVirtualKubelet(n) && !excludedAsBackend(n) && (!input.local || podsPerNode.has(n.metadata?.name ?? "")),
+    (n) =>
+      !isVirtualKubelet(n) &&
+      !excludedAsBackend(n) &&
+      (!input.local || podsPerNode.has(n.metadata?.name ?? "")),
   );
   const podCount = [...podsPerNode.values()].reduce((a, b) => a + b, 0) + vkPods.length;
   const backendCount = ecsNodes.length + vkPods.length;
@@ -324,7 +347,7 @@ export function buildPortBackends(input: PortBackendInput): BackendBuild {
   }
   // podPercent divides by all backends; in Local mode by the pod count, before ECS dedup (§9 C10).
   const vkWeight = eniWeight(opts, input.local ? podCount : backendCount, input.local);
-  backends.push(...vkPods.map(e => eniBackend(e, vkWeight, description)));
+  backends.push(...vkPods.map((e) => eniBackend(e, vkWeight, description)));
   return { backends: dedupeBackends(backends), errors };
 }
 
@@ -368,16 +391,24 @@ export interface BuildResult {
 export function buildDesiredModel(input: BuildInput): BuildResult {
   const { svc, clusterId } = input;
   const meta = svc.metadata ?? {};
-  if (!meta.uid || !meta.name) return { errors: [{ field: "metadata", message: "Service has no uid or name" }] };
-  const service: ServiceRef = { namespace: meta.namespace ?? "default", name: meta.name, uid: meta.uid, generation: meta.generation };
+  if (!meta.uid || !meta.name)
+    return { errors: [{ field: "metadata", message: "Service has no uid or name" }] };
+  const service: ServiceRef = {
+    namespace: meta.namespace ?? "default",
+    name: meta.name,
+    uid: meta.uid,
+    generation: meta.generation,
+  };
   const parsed = parseClbAnnotations(stringAnnotations(svc));
-  const errors: ModelError[] = parsed.errors.map(e => ({ field: e.key, message: e.message }));
+  const errors: ModelError[] = parsed.errors.map((e) => ({ field: e.key, message: e.message }));
   const config = parsed.config;
   const model: DesiredModel = {
     service,
     clusterId,
     deleting: input.deleting ?? false,
-    statusIngress: (svc.status?.loadBalancer?.ingress ?? []).map(i => dropEmpty({ ip: i.ip, hostname: i.hostname })),
+    statusIngress: (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
+      dropEmpty({ ip: i.ip, hostname: i.hostname }),
+    ),
     loadBalancer: desiredLoadBalancer(svc, config, clusterId),
     listeners: [],
     vServerGroups: [],
@@ -390,7 +421,9 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
     const built = buildPort(p, { service, clusterId, config, backendOpts, local, input });
     errors.push(...built.errors);
     if (!built.group || !built.listener) continue;
-    const dup = model.vServerGroups.find(g => (g.userGroupId ?? g.name) === (built.group!.userGroupId ?? built.group!.name));
+    const dup = model.vServerGroups.find(
+      (g) => (g.userGroupId ?? g.name) === (built.group!.userGroupId ?? built.group!.name),
+    );
     if (!dup) model.vServerGroups.push(built.group); // ENI ports sharing a targetPort share one group
     model.listeners.push(built.listener);
   }
@@ -421,7 +454,8 @@ function desiredLoadBalancer(svc: V1Service, c: ClbAnnotationConfig, clusterId: 
     deleteProtection: c.deleteProtection,
     modificationProtectionStatus: c.modificationProtection,
     // Upstream's reason; it is what the console shows as "why is this protected".
-    modificationProtectionReason: c.modificationProtection === "ConsoleProtection" ? "managed.by.ack" : undefined,
+    modificationProtectionReason:
+      c.modificationProtection === "ConsoleProtection" ? "managed.by.ack" : undefined,
     defaultTags: reuse
       ? []
       : [
@@ -429,7 +463,10 @@ function desiredLoadBalancer(svc: V1Service, c: ClbAnnotationConfig, clusterId: 
           { key: TAG_CLUSTER, value: clusterId },
         ],
     additionalTags: Object.entries(c.additionalResourceTags ?? {}).map(([key, value]) => ({ key, value })),
-    appliedTagKeys: applied.split(",").map(s => s.trim()).filter(Boolean),
+    appliedTagKeys: applied
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     forceOverrideListeners: c.forceOverrideListeners === true,
     preserveOnDelete: c.preserveLbOnDelete === true,
     externalIpIsEip: c.externalIpType === "eip",
@@ -444,7 +481,7 @@ function backendOptions(c: ClbAnnotationConfig, reuse: boolean): BackendOptions 
     defaultWeight: c.defaultWeight ?? 100,
     ignoreWeightUpdate: c.ignoreWeightUpdate === "on",
     // R4 / §9 C8: vgroup-port (and so weight) only means something on a reused SLB.
-    userGroupByPort: new Map(reuse ? (c.vgroupPort ?? []).map(v => [v.port, v.vGroupId]) : []),
+    userGroupByPort: new Map(reuse ? (c.vgroupPort ?? []).map((v) => [v.port, v.vGroupId]) : []),
     totalWeight: c.weight,
   };
 }
@@ -466,7 +503,11 @@ function buildPort(
   // §3.5: the group is keyed by NodePort (ECS) or targetPort (ENI, number or name).
   const vgPort = eni ? (p.targetPort ?? p.port) : p.nodePort;
   if (vgPort === undefined) {
-    return { errors: [{ field: `spec.ports[${p.index}]`, message: `port ${p.port} has no nodePort; ECS backends need one` }] };
+    return {
+      errors: [
+        { field: `spec.ports[${p.index}]`, message: `port ${p.port} has no nodePort; ECS backends need one` },
+      ],
+    };
   }
   const name = ownerKey(vgPort, ctx.service, ctx.clusterId);
   const userGroupId = ctx.backendOpts.userGroupByPort.get(p.port);
@@ -487,7 +528,8 @@ function buildPort(
     backends: built.backends,
     ignoreWeightUpdate: opts.ignoreWeightUpdate,
   });
-  const forward = p.protocol === "http" ? ctx.config.forwardPort?.find(f => f.httpPort === p.port)?.httpsPort : undefined;
+  const forward =
+    p.protocol === "http" ? ctx.config.forwardPort?.find((f) => f.httpPort === p.port)?.httpsPort : undefined;
   const listener: DesiredListener = dropEmpty({
     port: p.port,
     protocol: p.protocol,
@@ -500,7 +542,10 @@ function buildPort(
 }
 
 /** §1.2 "Applies to": only the attributes the protocol's Set*ListenerAttribute accepts. */
-export function listenerAttributes(protocol: SlbListenerProtocol, c: ClbAnnotationConfig): SlbListenerAttributes {
+export function listenerAttributes(
+  protocol: SlbListenerProtocol,
+  c: ClbAnnotationConfig,
+): SlbListenerAttributes {
   const common: SlbListenerAttributes = {
     scheduler: c.scheduler,
     aclStatus: c.aclStatus,
@@ -541,11 +586,19 @@ export function listenerAttributes(protocol: SlbListenerProtocol, c: ClbAnnotati
       });
     case "http":
     case "https":
-      return dropEmpty({ ...common, ...l7Attributes(c, healthCommon, httpCheck), ...(protocol === "https" ? tlsAttributes(c) : {}) });
+      return dropEmpty({
+        ...common,
+        ...l7Attributes(c, healthCommon, httpCheck),
+        ...(protocol === "https" ? tlsAttributes(c) : {}),
+      });
   }
 }
 
-function l7Attributes(c: ClbAnnotationConfig, healthCommon: SlbListenerAttributes, httpCheck: SlbListenerAttributes): SlbListenerAttributes {
+function l7Attributes(
+  c: ClbAnnotationConfig,
+  healthCommon: SlbListenerAttributes,
+  httpCheck: SlbListenerAttributes,
+): SlbListenerAttributes {
   const sticky = c.stickySession === "on";
   const checking = c.healthCheckFlag === "on";
   return {
@@ -562,7 +615,12 @@ function l7Attributes(c: ClbAnnotationConfig, healthCommon: SlbListenerAttribute
     healthCheck: c.healthCheckFlag,
     // L7 check details only apply while the L7 check is on.
     ...(checking
-      ? { ...healthCommon, ...httpCheck, healthCheckTimeout: c.healthCheckTimeoutSeconds, healthCheckMethod: c.healthCheckMethod }
+      ? {
+          ...healthCommon,
+          ...httpCheck,
+          healthCheckTimeout: c.healthCheckTimeoutSeconds,
+          healthCheckMethod: c.healthCheckMethod,
+        }
       : {}),
   };
 }

@@ -79,12 +79,14 @@ function foreignTouches(input: Input, actions: Action[]): string[] {
   for (const a of actions) {
     const p = a.params;
     if (p.kind === "DeleteListener") {
-      const r = input.remote.listeners?.find(l => l.listenerPort === p.port && l.listenerProtocol === p.protocol);
+      const r = input.remote.listeners?.find(
+        (l) => l.listenerPort === p.port && l.listenerProtocol === p.protocol,
+      );
       if (r && !mine(r.description)) bad.push(a.key);
     }
     if (p.kind === "DeleteVServerGroup" && !mine(p.name)) bad.push(a.key);
     if (p.kind === "RemoveBackendServers" || p.kind === "UpdateBackendServers") {
-      if (p.backends.some(b => !mine(b.description))) bad.push(a.key);
+      if (p.backends.some((b) => !mine(b.description))) bad.push(a.key);
     }
     if (p.kind === "DeleteLoadBalancer" && input.desired.loadBalancer.mode === "reuse") bad.push(a.key);
   }
@@ -104,18 +106,23 @@ test("no-op resync plans zero actions", () => {
 
 test("node churn only touches backends", () => {
   for (const name of ["node-added", "node-removed", "local-weights"]) {
-    const kinds = new Set(run(name).out.actions.map(a => a.kind));
+    const kinds = new Set(run(name).out.actions.map((a) => a.kind));
     for (const k of kinds) assert.match(k, /BackendServers$/, name);
   }
 });
 
 test("reused SLB without force-override: no listener action at all", () => {
   const { out } = run("reused-no-override");
-  assert.equal(out.actions.filter(a => a.kind.includes("Listener")).length, 0);
+  assert.equal(out.actions.filter((a) => a.kind.includes("Listener")).length, 0);
 });
 
 test("errors that must block: nothing planned", () => {
-  for (const name of ["lb-gone-with-ingress", "reused-forbidden", "reused-ip-mismatch", "reused-immutable-mismatch"]) {
+  for (const name of [
+    "lb-gone-with-ingress",
+    "reused-forbidden",
+    "reused-ip-mismatch",
+    "reused-immutable-mismatch",
+  ]) {
     const { out } = run(name);
     assert.equal(out.actions.length, 0, name);
     assert.ok(out.errors.length > 0, name);
@@ -124,7 +131,7 @@ test("errors that must block: nothing planned", () => {
 
 test("protocol change deletes before it creates on the same port", () => {
   const { out } = run("protocol-change");
-  const create = out.actions.find(a => a.key === "listener:http:80:create");
+  const create = out.actions.find((a) => a.key === "listener:http:80:create");
   assert.ok(create?.dependsOn.includes("listener:tcp:80:delete"));
 });
 
@@ -132,5 +139,6 @@ test("create token is deterministic from the Service UID", () => {
   const { out } = run("fresh-create");
   const create = out.actions[0];
   assert.equal(create.params.kind, "CreateLoadBalancer");
-  if (create.params.kind === "CreateLoadBalancer") assert.match(create.params.request.clientToken, /^[0-9a-f]{64}$/);
+  if (create.params.kind === "CreateLoadBalancer")
+    assert.match(create.params.request.clientToken, /^[0-9a-f]{64}$/);
 });

@@ -161,7 +161,8 @@ function planEnsure(desired: DesiredModel, remote: RemoteModel, scope: "full" | 
   const groups = planVServerGroups(desired, remote, lbId, out);
   // A new SLB has no listeners yet, whatever the hash says.
   const full = scope === "full" || !lb;
-  const listenerKeys = full && listenersManaged(desired) ? planListeners(desired, remote, lbId, groups, out) : [];
+  const listenerKeys =
+    full && listenersManaged(desired) ? planListeners(desired, remote, lbId, groups, out) : [];
   planStaleGroups(desired, remote, listenerKeys, out);
 }
 
@@ -175,7 +176,7 @@ function mayCreate(desired: DesiredModel, out: Plan): boolean {
     });
     return false;
   }
-  const ips = desired.statusIngress.map(i => i.ip ?? i.hostname).filter((ip): ip is string => !!ip);
+  const ips = desired.statusIngress.map((i) => i.ip ?? i.hostname).filter((ip): ip is string => !!ip);
   if (ips.length > 0) {
     out.errors.push({
       reason: "LoadBalancerNotFound",
@@ -214,7 +215,10 @@ function createRequest(desired: DesiredModel): SlbCreateLoadBalancerRequest {
   // token covers the generation (type LoadBalancer→ClusterIP→LoadBalancer must make a new SLB) and the
   // request itself (a fixed annotation after a failed create is a new intent); a plain retry reuses it.
   const intent = JSON.stringify({ ...body, clientToken: undefined });
-  body.clientToken = clientTokenFor(desired.service.uid, `clb/slb/${desired.service.generation ?? 0}/${intent}`);
+  body.clientToken = clientTokenFor(
+    desired.service.uid,
+    `clb/slb/${desired.service.generation ?? 0}/${intent}`,
+  );
   return body;
 }
 
@@ -222,14 +226,14 @@ function createRequest(desired: DesiredModel): SlbCreateLoadBalancerRequest {
 function checkReuse(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): boolean {
   const d = desired.loadBalancer;
   if (d.mode !== "reuse") return true;
-  if (lb.tags.some(t => t.key === TAG_DO_NOT_DELETE || t.key === TAG_CLUSTER)) {
+  if (lb.tags.some((t) => t.key === TAG_DO_NOT_DELETE || t.key === TAG_CLUSTER)) {
     out.errors.push({
       reason: "ReuseForbidden",
       message: `alicloud: the loadbalancer ${lb.loadBalancerId} can not be reused, can not reuse loadbalancer created by kubernetes.`,
     });
     return false;
   }
-  const oldIp = desired.statusIngress.find(i => i.ip)?.ip;
+  const oldIp = desired.statusIngress.find((i) => i.ip)?.ip;
   if (oldIp && oldIp !== lb.address && !d.externalIpIsEip) {
     out.errors.push({
       reason: "ReuseForbidden",
@@ -276,14 +280,22 @@ function planInstanceAttributes(desired: DesiredModel, lb: SlbLoadBalancer, out:
     push(out, "lb:name", { kind: "SetLoadBalancerName", loadBalancerId: id, name: d.name });
   }
   if (d.deleteProtection !== undefined && d.deleteProtection !== lb.deleteProtection) {
-    push(out, "lb:delete-protection", { kind: "SetDeleteProtection", loadBalancerId: id, value: d.deleteProtection });
+    push(out, "lb:delete-protection", {
+      kind: "SetDeleteProtection",
+      loadBalancerId: id,
+      value: d.deleteProtection,
+    });
   }
-  if (d.modificationProtectionStatus !== undefined && d.modificationProtectionStatus !== lb.modificationProtectionStatus) {
+  if (
+    d.modificationProtectionStatus !== undefined &&
+    d.modificationProtectionStatus !== lb.modificationProtectionStatus
+  ) {
     push(out, "lb:modification-protection", {
       kind: "SetModificationProtection",
       loadBalancerId: id,
       status: d.modificationProtectionStatus,
-      reason: d.modificationProtectionStatus === "ConsoleProtection" ? d.modificationProtectionReason : undefined,
+      reason:
+        d.modificationProtectionStatus === "ConsoleProtection" ? d.modificationProtectionReason : undefined,
     });
   }
   planBilling(desired, lb, out);
@@ -297,11 +309,24 @@ function planBilling(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): voi
   const id = lb.loadBalancerId;
   if (d.instanceChargeType !== undefined && d.instanceChargeType !== lb.instanceChargeType) {
     const spec = d.instanceChargeType === "PayBySpec" ? (d.loadBalancerSpec ?? "slb.s1.small") : undefined;
-    push(out, "lb:charge-type", dropUndefined({ kind: "ModifyInstanceChargeType", loadBalancerId: id, chargeType: d.instanceChargeType, spec }));
+    push(
+      out,
+      "lb:charge-type",
+      dropUndefined({
+        kind: "ModifyInstanceChargeType",
+        loadBalancerId: id,
+        chargeType: d.instanceChargeType,
+        spec,
+      }),
+    );
     return;
   }
   const effectiveType = d.instanceChargeType ?? lb.instanceChargeType;
-  if (effectiveType === "PayBySpec" && d.loadBalancerSpec !== undefined && d.loadBalancerSpec !== lb.loadBalancerSpec) {
+  if (
+    effectiveType === "PayBySpec" &&
+    d.loadBalancerSpec !== undefined &&
+    d.loadBalancerSpec !== lb.loadBalancerSpec
+  ) {
     push(out, "lb:spec", { kind: "ModifyInstanceSpec", loadBalancerId: id, spec: d.loadBalancerSpec });
   }
 }
@@ -333,22 +358,23 @@ function planInternetSpec(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan)
  */
 function planTags(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): void {
   const d = desired.loadBalancer;
-  const have = new Map(lb.tags.map(t => [t.key, t.value]));
+  const have = new Map(lb.tags.map((t) => [t.key, t.value]));
   const want: Tag[] = [...d.defaultTags, ...d.additionalTags];
   // Upstream marks a reused SLB, but only while it has room (MaxLBTagNum = 10).
   if (d.mode === "reuse" && !have.has(TAG_REUSED_BY_USER) && lb.tags.length < 10) {
     want.push({ key: TAG_REUSED_BY_USER, value: "true" });
   }
-  const toAdd = want.filter(t => have.get(t.key) !== t.value);
-  const wantKeys = new Set(want.map(t => t.key));
+  const toAdd = want.filter((t) => have.get(t.key) !== t.value);
+  const wantKeys = new Set(want.map((t) => t.key));
   const protectedKey = (k: string) =>
     k.startsWith("acs:") || k === TAG_DO_NOT_DELETE || k === TAG_CLUSTER || k === TAG_REUSED_BY_USER;
   const toRemove = [...new Set(d.appliedTagKeys)]
-    .filter(k => have.has(k) && !wantKeys.has(k) && !protectedKey(k))
+    .filter((k) => have.has(k) && !wantKeys.has(k) && !protectedKey(k))
     .sort();
   const id = lb.loadBalancerId;
   if (toAdd.length > 0) push(out, "lb:tag", { kind: "TagLoadBalancer", loadBalancerId: id, tags: toAdd });
-  if (toRemove.length > 0) push(out, "lb:untag", { kind: "UntagLoadBalancer", loadBalancerId: id, tagKeys: toRemove });
+  if (toRemove.length > 0)
+    push(out, "lb:untag", { kind: "UntagLoadBalancer", loadBalancerId: id, tagKeys: toRemove });
 }
 
 // ---------------------------------------------------------------- vserver groups
@@ -363,7 +389,8 @@ function groupKey(g: DesiredVServerGroup): string {
 function planVServerGroups(desired: DesiredModel, remote: RemoteModel, lbId: IdOrRef, out: Plan): GroupIds {
   const ids: GroupIds = new Map();
   for (const g of [...desired.vServerGroups].sort((a, b) => a.servicePort - b.servicePort)) {
-    if (g.backends.length === 0) out.warnings.push(`There are no available nodes for LoadBalancer (group ${g.name})`);
+    if (g.backends.length === 0)
+      out.warnings.push(`There are no available nodes for LoadBalancer (group ${g.name})`);
     const found = findRemoteGroup(desired, remote, g, out);
     if (found === "error") continue;
     if (found) {
@@ -382,7 +409,12 @@ function planVServerGroups(desired: DesiredModel, remote: RemoteModel, lbId: IdO
       push(
         out,
         `${groupKey(g)}:add`,
-        { kind: "AddBackendServers", vServerGroupId: { ref: createKey }, name: g.name, backends: sortBackends(g.backends) },
+        {
+          kind: "AddBackendServers",
+          vServerGroupId: { ref: createKey },
+          name: g.name,
+          backends: sortBackends(g.backends),
+        },
         [createKey],
       );
     }
@@ -397,15 +429,21 @@ function findRemoteGroup(
   g: DesiredVServerGroup,
   out: Plan,
 ): SlbVServerGroup | undefined | "error" {
-  if (!g.userGroupId) return remote.vServerGroups.find(r => r.vServerGroupName === g.name);
+  if (!g.userGroupId) return remote.vServerGroups.find((r) => r.vServerGroupName === g.name);
   const lbId = remote.loadBalancer?.loadBalancerId ?? desired.loadBalancer.reuseId ?? "";
-  const found = remote.vServerGroups.find(r => r.vServerGroupId === g.userGroupId);
+  const found = remote.vServerGroups.find((r) => r.vServerGroupId === g.userGroupId);
   if (!found) {
-    out.errors.push({ reason: "VGroupNotFound", message: `can not find vgroupId ${g.userGroupId} in lb ${lbId}` });
+    out.errors.push({
+      reason: "VGroupNotFound",
+      message: `can not find vgroupId ${g.userGroupId} in lb ${lbId}`,
+    });
     return "error";
   }
   if (parseOwnerKey(found.vServerGroupName)) {
-    out.errors.push({ reason: "VGroupForbidden", message: `cannot reuse a ccm created vgroup ${g.userGroupId} for slb ${lbId}` });
+    out.errors.push({
+      reason: "VGroupForbidden",
+      message: `cannot reuse a ccm created vgroup ${g.userGroupId} for slb ${lbId}`,
+    });
     return "error";
   }
   return found;
@@ -421,13 +459,18 @@ function sortBackends(bs: SlbBackendServer[]): SlbBackendServer[] {
 }
 
 /** Add, then remove, then update (§3.5). Remote backends not described as ours are user-managed: never touched. */
-function planBackendDiff(desired: DesiredModel, g: DesiredVServerGroup, remote: SlbVServerGroup, out: Plan): void {
+function planBackendDiff(
+  desired: DesiredModel,
+  g: DesiredVServerGroup,
+  remote: SlbVServerGroup,
+  out: Plan,
+): void {
   const mine = (b: SlbBackendServer) => isOwnedBy(b.description, desired.service, desired.clusterId);
-  const remoteByKey = new Map(remote.backendServers.map(b => [backendKey(b), b]));
+  const remoteByKey = new Map(remote.backendServers.map((b) => [backendKey(b), b]));
   const localKeys = new Set(g.backends.map(backendKey));
-  const toAdd = g.backends.filter(b => !remoteByKey.has(backendKey(b)));
-  const toRemove = remote.backendServers.filter(b => mine(b) && !localKeys.has(backendKey(b)));
-  const toUpdate = g.backends.filter(b => {
+  const toAdd = g.backends.filter((b) => !remoteByKey.has(backendKey(b)));
+  const toRemove = remote.backendServers.filter((b) => mine(b) && !localKeys.has(backendKey(b)));
+  const toUpdate = g.backends.filter((b) => {
     const r = remoteByKey.get(backendKey(b));
     if (!r || !mine(r)) return false;
     return (!g.ignoreWeightUpdate && r.weight !== b.weight) || r.description !== b.description;
@@ -436,15 +479,32 @@ function planBackendDiff(desired: DesiredModel, g: DesiredVServerGroup, remote: 
   const base = groupKey(g);
   const deps: string[] = [];
   if (toAdd.length > 0) {
-    deps.push(push(out, `${base}:add`, { kind: "AddBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toAdd) }));
+    deps.push(
+      push(out, `${base}:add`, {
+        kind: "AddBackendServers",
+        vServerGroupId: id,
+        name: g.name,
+        backends: sortBackends(toAdd),
+      }),
+    );
   }
   if (toRemove.length > 0) {
     deps.push(
-      push(out, `${base}:remove`, { kind: "RemoveBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toRemove) }, [...deps]),
+      push(
+        out,
+        `${base}:remove`,
+        { kind: "RemoveBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toRemove) },
+        [...deps],
+      ),
     );
   }
   if (toUpdate.length > 0) {
-    push(out, `${base}:update`, { kind: "UpdateBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toUpdate) }, [...deps]);
+    push(
+      out,
+      `${base}:update`,
+      { kind: "UpdateBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toUpdate) },
+      [...deps],
+    );
   }
 }
 
@@ -452,9 +512,16 @@ function planBackendDiff(desired: DesiredModel, g: DesiredVServerGroup, remote: 
  * Remote groups named as this Service's but no longer desired (§3.5 cleanup): deleted after the listener
  * actions, since a listener may still point at them. A group holding user backends only loses ours.
  */
-function planStaleGroups(desired: DesiredModel, remote: RemoteModel, listenerKeys: string[], out: Plan): void {
-  const wanted = new Set(desired.vServerGroups.flatMap(g => [g.name, g.userGroupId ?? ""]));
-  const unwanted = remote.vServerGroups.filter(r => !wanted.has(r.vServerGroupName) && !wanted.has(r.vServerGroupId));
+function planStaleGroups(
+  desired: DesiredModel,
+  remote: RemoteModel,
+  listenerKeys: string[],
+  out: Plan,
+): void {
+  const wanted = new Set(desired.vServerGroups.flatMap((g) => [g.name, g.userGroupId ?? ""]));
+  const unwanted = remote.vServerGroups.filter(
+    (r) => !wanted.has(r.vServerGroupName) && !wanted.has(r.vServerGroupId),
+  );
   for (const r of sortGroups(unwanted)) {
     if (isOwnedBy(r.vServerGroupName, desired.service, desired.clusterId)) {
       removeGroupOrOurBackends(desired, r, listenerKeys, out);
@@ -466,10 +533,17 @@ function planStaleGroups(desired: DesiredModel, remote: RemoteModel, listenerKey
 }
 
 function sortGroups(gs: SlbVServerGroup[]): SlbVServerGroup[] {
-  return [...gs].sort((a, b) => (a.vServerGroupName < b.vServerGroupName ? -1 : a.vServerGroupName > b.vServerGroupName ? 1 : 0));
+  return [...gs].sort((a, b) =>
+    a.vServerGroupName < b.vServerGroupName ? -1 : a.vServerGroupName > b.vServerGroupName ? 1 : 0,
+  );
 }
 
-function removeGroupOrOurBackends(desired: DesiredModel, r: SlbVServerGroup, dependsOn: string[], out: Plan): void {
+function removeGroupOrOurBackends(
+  desired: DesiredModel,
+  r: SlbVServerGroup,
+  dependsOn: string[],
+  out: Plan,
+): void {
   const mine = (b: SlbBackendServer) => isOwnedBy(b.description, desired.service, desired.clusterId);
   if (!r.backendServers.every(mine)) {
     removeOurBackends(desired, r, dependsOn, out);
@@ -484,12 +558,17 @@ function removeGroupOrOurBackends(desired: DesiredModel, r: SlbVServerGroup, dep
 }
 
 function removeOurBackends(desired: DesiredModel, r: SlbVServerGroup, dependsOn: string[], out: Plan): void {
-  const ours = r.backendServers.filter(b => isOwnedBy(b.description, desired.service, desired.clusterId));
+  const ours = r.backendServers.filter((b) => isOwnedBy(b.description, desired.service, desired.clusterId));
   if (ours.length === 0) return;
   push(
     out,
     `vgroup:${r.vServerGroupId}:remove`,
-    { kind: "RemoveBackendServers", vServerGroupId: r.vServerGroupId, name: r.vServerGroupName, backends: sortBackends(ours) },
+    {
+      kind: "RemoveBackendServers",
+      vServerGroupId: r.vServerGroupId,
+      name: r.vServerGroupName,
+      backends: sortBackends(ours),
+    },
     dependsOn,
   );
 }
@@ -518,10 +597,11 @@ interface ListenerDiff {
 
 function diffListeners(desired: DesiredModel, remote: SlbListener[], out: Plan): ListenerDiff {
   const diff: ListenerDiff = { creates: [], updates: [], deletes: [] };
-  const same = (l: DesiredListener, r: SlbListener) => l.port === r.listenerPort && l.protocol === r.listenerProtocol;
+  const same = (l: DesiredListener, r: SlbListener) =>
+    l.port === r.listenerPort && l.protocol === r.listenerProtocol;
   const ours = (r: SlbListener) => isOwnedBy(r.description, desired.service, desired.clusterId);
   for (const r of remote) {
-    const local = desired.listeners.find(l => same(l, r));
+    const local = desired.listeners.find((l) => same(l, r));
     if (!local) {
       if (ours(r)) diff.deletes.push(r);
     } else if (forwardingChanged(local, r)) {
@@ -533,10 +613,10 @@ function diffListeners(desired: DesiredModel, remote: SlbListener[], out: Plan):
     }
   }
   for (const l of desired.listeners) {
-    if (remote.some(r => same(l, r))) continue;
+    if (remote.some((r) => same(l, r))) continue;
     // A listener we may not delete still holds this port's transport: creating would fail in the cloud.
     const blocker = remote.find(
-      r => r.listenerPort === l.port && transport(r.listenerProtocol) === transport(l.protocol) && !ours(r),
+      (r) => r.listenerPort === l.port && transport(r.listenerProtocol) === transport(l.protocol) && !ours(r),
     );
     if (blocker) {
       out.errors.push({
@@ -556,24 +636,38 @@ function forwardingChanged(local: DesiredListener, r: SlbListener): boolean {
   return remotePort !== local.forwardPort;
 }
 
-function planListeners(desired: DesiredModel, remote: RemoteModel, lbId: IdOrRef, groups: GroupIds, out: Plan): string[] {
+function planListeners(
+  desired: DesiredModel,
+  remote: RemoteModel,
+  lbId: IdOrRef,
+  groups: GroupIds,
+  out: Plan,
+): string[] {
   const diff = diffListeners(desired, remote.listeners ?? [], out);
   const keys: string[] = [];
   const deleteKeys = planListenerDeletes(diff.deletes, lbId, out);
   keys.push(...deleteKeys.values());
   const createKeys = new Map<number, string>();
   // Targets before forwarders: https (no forward) first, then by port.
-  const creates = [...diff.creates].sort((a, b) => Number(!!a.forwardPort) - Number(!!b.forwardPort) || a.port - b.port);
+  const creates = [...diff.creates].sort(
+    (a, b) => Number(!!a.forwardPort) - Number(!!b.forwardPort) || a.port - b.port,
+  );
   for (const l of creates) {
     const group = groups.get(l.vServerGroupName);
     if (!group) {
-      out.errors.push({ reason: "VGroupMissing", message: `listener ${l.protocol}:${l.port} has no vserver group ${l.vServerGroupName}` });
+      out.errors.push({
+        reason: "VGroupMissing",
+        message: `listener ${l.protocol}:${l.port} has no vserver group ${l.vServerGroupName}`,
+      });
       continue;
     }
     const deps = [...depsOfRef(lbId), ...(group.createKey ? [group.createKey] : [])];
-    const sameProtoPortDelete = [...deleteKeys.entries()].filter(([r]) => r.listenerPort === l.port).map(([, k]) => k);
+    const sameProtoPortDelete = [...deleteKeys.entries()]
+      .filter(([r]) => r.listenerPort === l.port)
+      .map(([, k]) => k);
     deps.push(...sameProtoPortDelete);
-    if (l.forwardPort !== undefined && createKeys.has(l.forwardPort)) deps.push(createKeys.get(l.forwardPort) as string);
+    if (l.forwardPort !== undefined && createKeys.has(l.forwardPort))
+      deps.push(createKeys.get(l.forwardPort) as string);
     const key = push(
       out,
       `${listenerKey(l.protocol, l.port)}:create`,
@@ -581,9 +675,19 @@ function planListeners(desired: DesiredModel, remote: RemoteModel, lbId: IdOrRef
       deps,
     );
     createKeys.set(l.port, key);
-    keys.push(key, push(out, `${listenerKey(l.protocol, l.port)}:start`, { kind: "StartListener", loadBalancerId: lbId, port: l.port, protocol: l.protocol }, [key]));
+    keys.push(
+      key,
+      push(
+        out,
+        `${listenerKey(l.protocol, l.port)}:start`,
+        { kind: "StartListener", loadBalancerId: lbId, port: l.port, protocol: l.protocol },
+        [key],
+      ),
+    );
   }
-  for (const u of [...diff.updates].sort((a, b) => a.local.port - b.local.port || (a.local.protocol < b.local.protocol ? -1 : 1))) {
+  for (const u of [...diff.updates].sort(
+    (a, b) => a.local.port - b.local.port || (a.local.protocol < b.local.protocol ? -1 : 1),
+  )) {
     keys.push(...planListenerUpdate(u.local, u.remote, lbId, groups, out));
   }
   return keys;
@@ -593,7 +697,9 @@ function planListeners(desired: DesiredModel, remote: RemoteModel, lbId: IdOrRef
 function planListenerDeletes(deletes: SlbListener[], lbId: IdOrRef, out: Plan): Map<SlbListener, string> {
   const keys = new Map<SlbListener, string>();
   const sorted = [...deletes].sort(
-    (a, b) => Number(b.listenerForward === "on") - Number(a.listenerForward === "on") || a.listenerPort - b.listenerPort,
+    (a, b) =>
+      Number(b.listenerForward === "on") - Number(a.listenerForward === "on") ||
+      a.listenerPort - b.listenerPort,
   );
   for (const r of sorted) {
     const forwarders = [...keys.entries()]
@@ -660,7 +766,14 @@ function planListenerUpdate(
     keys.push(updateKey);
   }
   if (r.status === "stopped") {
-    keys.push(push(out, `${base}:start`, { kind: "StartListener", loadBalancerId: lbId, port: l.port, protocol: l.protocol }, updateKey ? [updateKey] : []));
+    keys.push(
+      push(
+        out,
+        `${base}:start`,
+        { kind: "StartListener", loadBalancerId: lbId, port: l.port, protocol: l.protocol },
+        updateKey ? [updateKey] : [],
+      ),
+    );
   }
   return keys;
 }
@@ -672,7 +785,8 @@ function changedAttributes(l: DesiredListener, r: SlbListener): SlbListenerAttri
   const changed: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(want)) {
     if (v === undefined) continue;
-    const equal = k === "aclId" && typeof v === "string" ? sameIdSet(v, have[k] as string | undefined) : have[k] === v;
+    const equal =
+      k === "aclId" && typeof v === "string" ? sameIdSet(v, have[k] as string | undefined) : have[k] === v;
     if (!equal) changed[k] = v;
   }
   return sortKeys(changed) as SlbListenerAttributes;
@@ -680,7 +794,13 @@ function changedAttributes(l: DesiredListener, r: SlbListener): SlbListenerAttri
 
 /** ACL ids compare as a set (upstream IsListenerACLIDsEqual). */
 function sameIdSet(a: string, b: string | undefined): boolean {
-  const norm = (s: string) => s.split(",").map(x => x.trim()).filter(Boolean).sort().join(",");
+  const norm = (s: string) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .sort()
+      .join(",");
   return norm(a) === norm(b ?? "");
 }
 
@@ -693,12 +813,18 @@ function planCleanup(desired: DesiredModel, remote: RemoteModel, out: Plan): voi
   if (d.mode === "create" && !d.preserveOnDelete) {
     const deps: string[] = [];
     if (lb.deleteProtection === "on") {
-      deps.push(push(out, "lb:delete-protection", { kind: "SetDeleteProtection", loadBalancerId: lb.loadBalancerId, value: "off" }));
+      deps.push(
+        push(out, "lb:delete-protection", {
+          kind: "SetDeleteProtection",
+          loadBalancerId: lb.loadBalancerId,
+          value: "off",
+        }),
+      );
     }
     push(out, "lb:delete", { kind: "DeleteLoadBalancer", loadBalancerId: lb.loadBalancerId }, deps);
     return;
   }
-  if (d.mode === "reuse" && lb.tags.some(t => t.key === TAG_DO_NOT_DELETE || t.key === TAG_CLUSTER)) {
+  if (d.mode === "reuse" && lb.tags.some((t) => t.key === TAG_DO_NOT_DELETE || t.key === TAG_CLUSTER)) {
     return; // we never got to manage a forbidden SLB, so there is nothing of ours on it
   }
   if (d.mode === "create") planPreserve(lb, out);
@@ -716,21 +842,37 @@ function planCleanup(desired: DesiredModel, remote: RemoteModel, out: Plan): voi
 /** preserve-lb-on-delete: hand the SLB back unprotected, so another Service can reuse it. */
 function planPreserve(lb: SlbLoadBalancer, out: Plan): void {
   const id = lb.loadBalancerId;
-  if (lb.deleteProtection === "on") push(out, "lb:delete-protection", { kind: "SetDeleteProtection", loadBalancerId: id, value: "off" });
+  if (lb.deleteProtection === "on")
+    push(out, "lb:delete-protection", { kind: "SetDeleteProtection", loadBalancerId: id, value: "off" });
   if (lb.modificationProtectionStatus !== "NonProtection") {
-    push(out, "lb:modification-protection", { kind: "SetModificationProtection", loadBalancerId: id, status: "NonProtection" });
+    push(out, "lb:modification-protection", {
+      kind: "SetModificationProtection",
+      loadBalancerId: id,
+      status: "NonProtection",
+    });
   }
 }
 
 function untagOwnership(lb: SlbLoadBalancer, out: Plan): void {
-  const keys = lb.tags.map(t => t.key).filter(k => k === TAG_DO_NOT_DELETE || k === TAG_CLUSTER).sort();
-  if (keys.length > 0) push(out, "lb:untag", { kind: "UntagLoadBalancer", loadBalancerId: lb.loadBalancerId, tagKeys: keys });
+  const keys = lb.tags
+    .map((t) => t.key)
+    .filter((k) => k === TAG_DO_NOT_DELETE || k === TAG_CLUSTER)
+    .sort();
+  if (keys.length > 0)
+    push(out, "lb:untag", { kind: "UntagLoadBalancer", loadBalancerId: lb.loadBalancerId, tagKeys: keys });
 }
 
 /** Our listeners only: always on a preserved created SLB, on a reused SLB only with force-override. */
-function cleanupListeners(desired: DesiredModel, remote: RemoteModel, lb: SlbLoadBalancer, out: Plan): string[] {
+function cleanupListeners(
+  desired: DesiredModel,
+  remote: RemoteModel,
+  lb: SlbLoadBalancer,
+  out: Plan,
+): string[] {
   if (desired.loadBalancer.mode === "reuse" && !desired.loadBalancer.forceOverrideListeners) return [];
-  const ours = (remote.listeners ?? []).filter(r => isOwnedBy(r.description, desired.service, desired.clusterId));
+  const ours = (remote.listeners ?? []).filter((r) =>
+    isOwnedBy(r.description, desired.service, desired.clusterId),
+  );
   return [...planListenerDeletes(ours, lb.loadBalancerId, out).values()];
 }
 
@@ -760,7 +902,12 @@ function idText(id: IdOrRef | undefined): string {
 }
 
 function backendsText(bs: SlbBackendServer[]): string {
-  return bs.map(b => `${b.serverId}${b.serverIp && b.serverIp !== b.serverId ? `(${b.serverIp})` : ""}:${b.port}@${b.weight}`).join(",");
+  return bs
+    .map(
+      (b) =>
+        `${b.serverId}${b.serverIp && b.serverIp !== b.serverId ? `(${b.serverIp})` : ""}:${b.port}@${b.weight}`,
+    )
+    .join(",");
 }
 
 function attrsText(a: SlbListenerAttributes): string {
@@ -779,7 +926,7 @@ export function formatAction(a: Action): string {
 function actionText(p: ActionParams): string {
   switch (p.kind) {
     case "CreateLoadBalancer":
-      return `CreateLoadBalancer name=${p.request.loadBalancerName} addressType=${p.request.addressType ?? "-"} tags=${p.request.tags.map(t => `${t.key}=${t.value}`).join(",")}`;
+      return `CreateLoadBalancer name=${p.request.loadBalancerName} addressType=${p.request.addressType ?? "-"} tags=${p.request.tags.map((t) => `${t.key}=${t.value}`).join(",")}`;
     case "SetLoadBalancerName":
       return `SetLoadBalancerName ${idText(p.loadBalancerId)} name=${p.name}`;
     case "SetDeleteProtection":
@@ -793,7 +940,7 @@ function actionText(p: ActionParams): string {
     case "ModifyInternetSpec":
       return `ModifyInternetSpec ${idText(p.loadBalancerId)} chargeType=${p.internetChargeType ?? "-"} bandwidthMbps=${p.bandwidthMbps ?? "-"}`;
     case "TagLoadBalancer":
-      return `TagLoadBalancer ${idText(p.loadBalancerId)} ${p.tags.map(t => `${t.key}=${t.value}`).join(",")}`;
+      return `TagLoadBalancer ${idText(p.loadBalancerId)} ${p.tags.map((t) => `${t.key}=${t.value}`).join(",")}`;
     case "UntagLoadBalancer":
       return `UntagLoadBalancer ${idText(p.loadBalancerId)} ${p.tagKeys.join(",")}`;
     case "DeleteLoadBalancer":

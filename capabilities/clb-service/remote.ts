@@ -18,13 +18,18 @@ export interface ReadOptions {
  * name; then reads listeners (only when we may manage them) and vserver groups concurrently.
  * Cloud failures other than "not found" propagate as CloudError.
  */
-export async function readRemoteModel(slb: SlbProvider, desired: DesiredModel, opts: ReadOptions = {}): Promise<RemoteModel> {
+export async function readRemoteModel(
+  slb: SlbProvider,
+  desired: DesiredModel,
+  opts: ReadOptions = {},
+): Promise<RemoteModel> {
   const found = await findLoadBalancer(slb, desired);
   if ("lookupError" in found) return { vServerGroups: [], lookupError: found.lookupError };
   if (!found.loadBalancer) return { vServerGroups: [] };
   const id = found.loadBalancer.loadBalancerId;
   const d = desired.loadBalancer;
-  const readListeners = (opts.scope ?? "full") === "full" && (d.mode === "create" || d.forceOverrideListeners);
+  const readListeners =
+    (opts.scope ?? "full") === "full" && (d.mode === "create" || d.forceOverrideListeners);
   const [listeners, vServerGroups] = await Promise.all([
     readListeners ? slb.listListeners(id) : Promise.resolve(undefined),
     slb.listVServerGroups(id),
@@ -49,7 +54,8 @@ async function findLoadBalancer(slb: SlbProvider, desired: DesiredModel): Promis
     }
   }
   const byTag = await slb.findLoadBalancers({ tags: [{ key: TAG_DO_NOT_DELETE, value: d.defaultName }] });
-  if (byTag.length > 1) return { lookupError: `find multiple loadbalances by tag ${TAG_DO_NOT_DELETE}=${d.defaultName}` };
+  if (byTag.length > 1)
+    return { lookupError: `find multiple loadbalances by tag ${TAG_DO_NOT_DELETE}=${d.defaultName}` };
   if (byTag.length === 1) return { loadBalancer: byTag[0], foundBy: "tag" };
   // A created SLB whose tag was removed is still ours by its default name (§2.1 step 3).
   const byName = await slb.findLoadBalancers({ loadBalancerName: d.defaultName });
