@@ -21,11 +21,35 @@ type Call = (action: string, query?: Record<string, unknown>) => Promise<Record<
 
 function client(port: number): Call {
   const c = new OpenApi(
-    new $OpenApiUtil.Config({ accessKeyId: "testAk", accessKeySecret: "testSecret", regionId: "cn-hangzhou", endpoint: `127.0.0.1:${port}`, protocol: "http", connectTimeout: 10_000, readTimeout: 10_000 }),
+    new $OpenApiUtil.Config({
+      accessKeyId: "testAk",
+      accessKeySecret: "testSecret",
+      regionId: "cn-hangzhou",
+      endpoint: `127.0.0.1:${port}`,
+      protocol: "http",
+      connectTimeout: 10_000,
+      readTimeout: 10_000,
+    }),
   );
   return async (action, query = {}) => {
-    const params = new $OpenApiUtil.Params({ action, version: "2014-05-15", protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json" });
-    const res = await c.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: $OpenApiUtil.default.query({ RegionId: "cn-hangzhou", ...query }) }), new RuntimeOptions({}));
+    const params = new $OpenApiUtil.Params({
+      action,
+      version: "2014-05-15",
+      protocol: "HTTPS",
+      pathname: "/",
+      method: "POST",
+      authType: "AK",
+      style: "RPC",
+      reqBodyType: "formData",
+      bodyType: "json",
+    });
+    const res = await c.callApi(
+      params,
+      new $OpenApiUtil.OpenApiRequest({
+        query: $OpenApiUtil.default.query({ RegionId: "cn-hangzhou", ...query }),
+      }),
+      new RuntimeOptions({}),
+    );
     return res.body as Record<string, unknown>;
   };
 }
@@ -50,13 +74,19 @@ async function run(call: Call, iterations: number, kind: "mixed" | "write"): Pro
   const worker = async (w: number): Promise<void> => {
     while (next < iterations) {
       const i = next++;
-      const lb = await timed("CreateLoadBalancer", { LoadBalancerName: `bench-${w}-${i}`, Tag: [{ Key: "bench", Value: String(w) }] });
+      const lb = await timed("CreateLoadBalancer", {
+        LoadBalancerName: `bench-${w}-${i}`,
+        Tag: [{ Key: "bench", Value: String(w) }],
+      });
       const lbId = String(lb.LoadBalancerId);
       if (kind === "mixed") {
         await timed("DescribeLoadBalancers", { LoadBalancerId: lbId });
         const g = await timed("CreateVServerGroup", { LoadBalancerId: lbId, VServerGroupName: `g-${i}` });
         const vsgId = String(g.VServerGroupId);
-        await timed("AddVServerGroupBackendServers", { VServerGroupId: vsgId, BackendServers: JSON.stringify([{ ServerId: `i-${w}x${i}`, Port: 80, Weight: 100 }]) });
+        await timed("AddVServerGroupBackendServers", {
+          VServerGroupId: vsgId,
+          BackendServers: JSON.stringify([{ ServerId: `i-${w}x${i}`, Port: 80, Weight: 100 }]),
+        });
         await timed("DescribeVServerGroupAttribute", { VServerGroupId: vsgId });
         await timed("DescribeLoadBalancerAttribute", { LoadBalancerId: lbId });
         await timed("DescribeVServerGroups", { LoadBalancerId: lbId });
@@ -68,15 +98,35 @@ async function run(call: Call, iterations: number, kind: "mixed" | "write"): Pro
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w)));
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 1000) / 1000;
-  return { requests: latencies.length, seconds: Math.round(seconds * 1000) / 1000, requestsPerSecond: Math.round(latencies.length / seconds), p50Ms: pct(0.5), p99Ms: pct(0.99) };
+  const pct = (p: number): number =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 1000) / 1000;
+  return {
+    requests: latencies.length,
+    seconds: Math.round(seconds * 1000) / 1000,
+    requestsPerSecond: Math.round(latencies.length / seconds),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+  };
 }
 
 async function cannedServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const body = JSON.stringify({ RequestId: "00000000-0000-4000-A000-000000000000", LoadBalancerId: "lb-bp1bench", VServerGroupId: "rsp-bench", LoadBalancers: { LoadBalancer: [] }, TotalCount: 0 });
+  const body = JSON.stringify({
+    RequestId: "00000000-0000-4000-A000-000000000000",
+    LoadBalancerId: "lb-bp1bench",
+    VServerGroupId: "rsp-bench",
+    LoadBalancers: { LoadBalancer: [] },
+    TotalCount: 0,
+  });
   const server = http.createServer((req, res) => {
     req.resume();
-    req.on("end", () => res.writeHead(200, { "content-type": "application/json;charset=utf-8", "content-length": Buffer.byteLength(body) }).end(body));
+    req.on("end", () =>
+      res
+        .writeHead(200, {
+          "content-type": "application/json;charset=utf-8",
+          "content-length": Buffer.byteLength(body),
+        })
+        .end(body),
+    );
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
@@ -123,7 +173,10 @@ async function main(): Promise<void> {
       ] as const) {
         const emu = await startEmulator(opts);
         const write = name.startsWith("write");
-        keepBest(name, await run(client(emu.port), write ? WRITE_ITERATIONS : MIXED_ITERATIONS, write ? "write" : "mixed"));
+        keepBest(
+          name,
+          await run(client(emu.port), write ? WRITE_ITERATIONS : MIXED_ITERATIONS, write ? "write" : "mixed"),
+        );
         await emu.close();
       }
     }
@@ -138,17 +191,30 @@ async function main(): Promise<void> {
       client: "@alicloud/openapi-core callApi, V3 signatures, loopback",
       concurrency: CONCURRENCY,
       rounds: `${ROUNDS}, interleaved; best run per configuration kept`,
-      mixed: "per iteration: CreateLoadBalancer, DescribeLoadBalancers, CreateVServerGroup, AddVServerGroupBackendServers, DescribeVServerGroupAttribute, DescribeLoadBalancerAttribute, DescribeVServerGroups, DeleteLoadBalancer (4 writes, 4 reads)",
+      mixed:
+        "per iteration: CreateLoadBalancer, DescribeLoadBalancers, CreateVServerGroup, AddVServerGroupBackendServers, DescribeVServerGroupAttribute, DescribeLoadBalancerAttribute, DescribeVServerGroups, DeleteLoadBalancer (4 writes, 4 reads)",
       write: "per iteration: CreateLoadBalancer, DeleteLoadBalancer",
     },
     results,
     ratios: {
       /** Emulator throughput as a fraction of the canned-JSON server (1.0 = no cost beyond HTTP + SDK). */
-      emulatorMemoryVsCannedThroughput: ratio(results.mixedEmulatorMemory.requestsPerSecond, results.mixedCannedServer.requestsPerSecond),
-      emulatorFsyncVsCannedThroughput: ratio(results.mixedEmulatorFsync.requestsPerSecond, results.mixedCannedServer.requestsPerSecond),
+      emulatorMemoryVsCannedThroughput: ratio(
+        results.mixedEmulatorMemory.requestsPerSecond,
+        results.mixedCannedServer.requestsPerSecond,
+      ),
+      emulatorFsyncVsCannedThroughput: ratio(
+        results.mixedEmulatorFsync.requestsPerSecond,
+        results.mixedCannedServer.requestsPerSecond,
+      ),
       /** fsync on vs off (throughput; below 1.0 = fsync costs). */
-      mixedFsyncOnVsOffThroughput: ratio(results.mixedEmulatorFsync.requestsPerSecond, results.mixedEmulatorNoFsync.requestsPerSecond),
-      writeFsyncOnVsOffThroughput: ratio(results.writeEmulatorFsync.requestsPerSecond, results.writeEmulatorNoFsync.requestsPerSecond),
+      mixedFsyncOnVsOffThroughput: ratio(
+        results.mixedEmulatorFsync.requestsPerSecond,
+        results.mixedEmulatorNoFsync.requestsPerSecond,
+      ),
+      writeFsyncOnVsOffThroughput: ratio(
+        results.writeEmulatorFsync.requestsPerSecond,
+        results.writeEmulatorNoFsync.requestsPerSecond,
+      ),
       writeFsyncOnVsOffP50: ratio(results.writeEmulatorFsync.p50Ms, results.writeEmulatorNoFsync.p50Ms),
     },
   };

@@ -128,7 +128,9 @@ function verifyV3(input: AuthInput, authz: string, cfg: AuthConfig, realNowMs: n
     .join("&");
   const h = signed.map((n) => `${n}:${String(header(input.headers, n) ?? "").trim()}\n`).join("");
   const creq = [input.method, input.path || "/", q, h, signedHeaders, bodyHash].join("\n");
-  const expected = createHmac("sha256", secret).update(`ACS3-HMAC-SHA256\n${sha256Hex(creq)}`).digest("hex");
+  const expected = createHmac("sha256", secret)
+    .update(`ACS3-HMAC-SHA256\n${sha256Hex(creq)}`)
+    .digest("hex");
   if (!safeEqual(expected, sig)) throw Errors.signatureMismatch();
   // Skew and nonce are checked after the signature so an attacker cannot burn someone's nonces.
   checkSkew(header(input.headers, "x-acs-date") ?? "", cfg, realNowMs);
@@ -142,7 +144,8 @@ function verifyV2(input: AuthInput, cfg: AuthConfig, realNowMs: number): AuthRes
   if (!ak) throw Errors.missingParam("AccessKeyId");
   const secret = cfg.accessKeys[ak];
   if (secret === undefined) throw Errors.unknownAccessKey();
-  if (p.SignatureMethod && p.SignatureMethod !== "HMAC-SHA1") throw Errors.incompleteSignature("Unsupported SignatureMethod.");
+  if (p.SignatureMethod && p.SignatureMethod !== "HMAC-SHA1")
+    throw Errors.incompleteSignature("Unsupported SignatureMethod.");
   const canon = Object.entries(p)
     .filter(([k]) => k !== "Signature")
     .sort(byKey)

@@ -197,7 +197,9 @@ export class IdGen {
   /** `prefix` + optional region code + random base36; retried until unused. */
   id(prefix: string, len: number, withRegion: boolean): string {
     for (;;) {
-      const body = withRegion ? this.regionCode + this.base36(len - this.regionCode.length) : this.base36(len);
+      const body = withRegion
+        ? this.regionCode + this.base36(len - this.regionCode.length)
+        : this.base36(len);
       const id = prefix + body;
       if (!this.exists(id)) return id;
     }
@@ -230,12 +232,24 @@ export function isoSeconds(ms: number): string {
 
 export function matchesGlob(glob: string | undefined, value: string): boolean {
   if (glob === undefined || glob === "" || glob === "*") return true;
-  const re = new RegExp("^" + glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$", "i");
+  const re = new RegExp(
+    "^" +
+      glob
+        .split("*")
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*") +
+      "$",
+    "i",
+  );
   return re.test(value);
 }
 
 /** Simple NextToken paging over an already-filtered list (token = start offset). */
-export function page<T>(items: T[], nextToken: string | undefined, maxResults: number): { items: T[]; nextToken: string } {
+export function page<T>(
+  items: T[],
+  nextToken: string | undefined,
+  maxResults: number,
+): { items: T[]; nextToken: string } {
   const start = nextToken ? Number(nextToken) : 0;
   if (!Number.isInteger(start) || start < 0) throw Errors.invalidParam("NextToken");
   const slice = items.slice(start, start + maxResults);

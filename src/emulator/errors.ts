@@ -16,28 +16,47 @@ export class ApiError extends Error {
 
 export const Errors = {
   // ---- gateway / auth
-  missingParam: (name: string) => new ApiError(`Missing${name}`, 400, `${name} is mandatory for this action.`),
+  missingParam: (name: string) =>
+    new ApiError(`Missing${name}`, 400, `${name} is mandatory for this action.`),
   invalidParam: (name: string, detail?: string) =>
-    new ApiError("InvalidParameter", 400, `The specified parameter "${name}" is not valid.${detail ? ` ${detail}` : ""}`),
+    new ApiError(
+      "InvalidParameter",
+      400,
+      `The specified parameter "${name}" is not valid.${detail ? ` ${detail}` : ""}`,
+    ),
   incompleteSignature: (detail: string) =>
-    new ApiError("IncompleteSignature", 400, `The request signature does not conform to Aliyun standards. ${detail}`),
+    new ApiError(
+      "IncompleteSignature",
+      400,
+      `The request signature does not conform to Aliyun standards. ${detail}`,
+    ),
   signatureMismatch: () =>
+    new ApiError("SignatureDoesNotMatch", 400, "Specified signature is not matched with our calculation."),
+  contentShaMismatch: () =>
     new ApiError(
       "SignatureDoesNotMatch",
       400,
-      "Specified signature is not matched with our calculation.",
+      "The x-acs-content-sha256 header does not match the request body.",
     ),
-  contentShaMismatch: () =>
-    new ApiError("SignatureDoesNotMatch", 400, "The x-acs-content-sha256 header does not match the request body."),
   timestampExpired: (ts: string) =>
     new ApiError("InvalidTimeStamp.Expired", 400, `Specified time stamp or date value is expired: ${ts}.`),
   timestampFormat: (ts: string) =>
-    new ApiError("InvalidTimeStamp.Format", 400, `Specified time stamp or date value is not well formatted: ${ts}.`),
+    new ApiError(
+      "InvalidTimeStamp.Format",
+      400,
+      `Specified time stamp or date value is not well formatted: ${ts}.`,
+    ),
   nonceUsed: () => new ApiError("SignatureNonceUsed", 400, "Specified signature nonce was used already."),
-  unknownAccessKey: () => new ApiError("InvalidAccessKeyId.NotFound", 404, "Specified access key is not found."),
-  unknownVersion: (v: string) => new ApiError("InvalidVersion", 400, `Specified parameter Version "${v}" is not valid.`),
+  unknownAccessKey: () =>
+    new ApiError("InvalidAccessKeyId.NotFound", 404, "Specified access key is not found."),
+  unknownVersion: (v: string) =>
+    new ApiError("InvalidVersion", 400, `Specified parameter Version "${v}" is not valid.`),
   unknownAction: (a: string) =>
-    new ApiError("InvalidAction.NotFound", 404, `Specified api ${a} is not found, please check your url and method.`),
+    new ApiError(
+      "InvalidAction.NotFound",
+      404,
+      `Specified api ${a} is not found, please check your url and method.`,
+    ),
   unsupportedMethod: () => new ApiError("UnsupportedHTTPMethod", 403, "This http method is not supported."),
   bodyTooLarge: () => new ApiError("InvalidParameter", 413, "The request body exceeds 1 MiB."),
   throttled: (retryAfterMs: number) =>
@@ -51,40 +70,84 @@ export const Errors = {
       "Request uses a client token in a previous request but is not identical to that request.",
     ),
   invalidClientToken: () =>
-    new ApiError("InvalidClientToken.ValueNotSupported", 400, "The ClientToken is not supported (max 64 ASCII chars)."),
-  dryRun: () => new ApiError("DryRunOperation", 400, "Request validation has been passed with DryRun flag set."),
-  internal: (detail: string) => new ApiError("InternalError", 500, `The request processing has failed due to some unknown error. ${detail}`),
+    new ApiError(
+      "InvalidClientToken.ValueNotSupported",
+      400,
+      "The ClientToken is not supported (max 64 ASCII chars).",
+    ),
+  dryRun: () =>
+    new ApiError("DryRunOperation", 400, "Request validation has been passed with DryRun flag set."),
+  internal: (detail: string) =>
+    new ApiError(
+      "InternalError",
+      500,
+      `The request processing has failed due to some unknown error. ${detail}`,
+    ),
 
   // ---- SLB (CLB)
   slbNotFound: (id: string) =>
-    new ApiError("InvalidLoadBalancerId.NotFound", 404, `The specified LoadBalancerId does not exist: ${id}.`),
+    new ApiError(
+      "InvalidLoadBalancerId.NotFound",
+      404,
+      `The specified LoadBalancerId does not exist: ${id}.`,
+    ),
   slbDeleteProtected: () =>
-    new ApiError("OperationDenied.DeleteProtection", 400, "The specified LoadBalancer has delete protection enabled."), // unverified code
+    new ApiError(
+      "OperationDenied.DeleteProtection",
+      400,
+      "The specified LoadBalancer has delete protection enabled.",
+    ), // unverified code
   slbListenerNotFound: (port: number) =>
-    new ApiError("ResourceNotFound.Listener", 404, `The specified resource does not exist: listener ${port}.`), // real API has message only
-  slbListenerExists: () => new ApiError("ListenerAlreadyExists", 400, "The specified listener already exists."),
+    new ApiError(
+      "ResourceNotFound.Listener",
+      404,
+      `The specified resource does not exist: listener ${port}.`,
+    ), // real API has message only
+  slbListenerExists: () =>
+    new ApiError("ListenerAlreadyExists", 400, "The specified listener already exists."),
   slbVsgNotFound: (id: string) =>
     new ApiError("InvalidParameter", 400, `The specified VServerGroupId does not exist: ${id}.`),
   slbVsgInUse: () =>
     new ApiError("RspoolVipExist", 400, "There are vips associating with the specified VServerGroup."),
   slbCertNotFound: (id: string) =>
-    new ApiError("ServerCertificateId.NotFound", 404, `The specified ServerCertificateId does not exist: ${id}.`),
+    new ApiError(
+      "ServerCertificateId.NotFound",
+      404,
+      `The specified ServerCertificateId does not exist: ${id}.`,
+    ),
   slbDomainExtNotFound: (id: string) =>
-    new ApiError("InvalidParameter.DomainExtensionId", 404, `The specified DomainExtensionId does not exist: ${id}.`),
+    new ApiError(
+      "InvalidParameter.DomainExtensionId",
+      404,
+      `The specified DomainExtensionId does not exist: ${id}.`,
+    ),
   slbDomainExists: () => new ApiError("DomainExist", 400, "The specified domain already exists."),
   slbQuotaLb: (limit: number) =>
-    new ApiError("QuotaExceeded.LoadBalancer", 400, `The number of load balancers exceeds the quota (${limit}).`), // unverified code
+    new ApiError(
+      "QuotaExceeded.LoadBalancer",
+      400,
+      `The number of load balancers exceeds the quota (${limit}).`,
+    ), // unverified code
   slbQuotaListener: (limit: number) =>
-    new ApiError("QuotaExceeded.Listener", 400, `The number of listeners exceeds the quota (${limit}) of this load balancer.`), // unverified code
+    new ApiError(
+      "QuotaExceeded.Listener",
+      400,
+      `The number of listeners exceeds the quota (${limit}) of this load balancer.`,
+    ), // unverified code
   slbQuotaBackends: (limit: number) =>
     new ApiError(
       "InstanceBackendServerNumberOverLimit",
       400,
       `The number of backend servers exceeds the quota (${limit}) of this load balancer.`,
     ),
-  slbTooManyTags: () => new ApiError("QuotaExceeded.TagNum", 400, "The number of tags exceeds 20 per resource."),
+  slbTooManyTags: () =>
+    new ApiError("QuotaExceeded.TagNum", 400, "The number of tags exceeds 20 per resource."),
   slbModificationProtected: () =>
-    new ApiError("OperationDenied.ModificationProtection", 400, "The load balancer is under modification protection."), // unverified
+    new ApiError(
+      "OperationDenied.ModificationProtection",
+      400,
+      "The load balancer is under modification protection.",
+    ), // unverified
 
   // ---- ALB
   albNotFound: (kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Rule", id: string) =>
@@ -92,26 +155,54 @@ export const Errors = {
   albInUse: (kind: "ServerGroup", id: string) =>
     new ApiError(`ResourceInUse.${kind}`, 400, `The specified resource ${id} is in use.`),
   albDeletionProtected: (id: string) =>
-    new ApiError("OperationDenied.DeletionProtectionEnabled", 400, `The load balancer ${id} has deletion protection enabled.`), // unverified
+    new ApiError(
+      "OperationDenied.DeletionProtectionEnabled",
+      400,
+      `The load balancer ${id} has deletion protection enabled.`,
+    ), // unverified
   albListenerExists: (port: number) =>
     new ApiError("ResourceAlreadyExist.Listener", 400, `A listener on port ${port} already exists.`),
+  albIncorrectStatus: (id: string, status: string) =>
+    new ApiError(
+      "IncorrectStatus.LoadBalancer",
+      400,
+      `The status of ${id} is ${status}, which does not support this operation.`,
+    ),
+  albPriorityConflict: (priority: number, listenerId: string) =>
+    new ApiError("Conflict.Priority", 400, `Priority ${priority} is already used on listener ${listenerId}.`), // unverified
   albQuota: (limit: number) =>
-    new ApiError("QuotaExceeded.LoadBalancersNum", 400, `The number of ALB instances exceeds the quota (${limit}).`), // unverified
+    new ApiError(
+      "QuotaExceeded.LoadBalancersNum",
+      400,
+      `The number of ALB instances exceeds the quota (${limit}).`,
+    ), // unverified
 
   // ---- ECI
   eciNotFound: (id: string) =>
     new ApiError("InvalidImageCacheId.NotFound", 404, `The specified ImageCacheId does not exist: ${id}.`), // unverified code
   eciIncorrectStatus: (status: string) =>
-    new ApiError("IncorrectStatus.ImageCache", 400, `The image cache status ${status} does not support this operation.`),
+    new ApiError(
+      "IncorrectStatus.ImageCache",
+      400,
+      `The image cache status ${status} does not support this operation.`,
+    ),
   eciQuota: (limit: number) =>
     new ApiError("QuotaExceeded.ImageCache", 400, `The number of image caches exceeds the quota (${limit}).`), // unverified
 } as const;
 
-const productHost: Record<string, string> = { slb: "slb.aliyuncs.com", alb: "alb.aliyuncs.com", eci: "eci.aliyuncs.com" };
+const productHost: Record<string, string> = {
+  slb: "slb.aliyuncs.com",
+  alb: "alb.aliyuncs.com",
+  eci: "eci.aliyuncs.com",
+};
 const productName: Record<string, string> = { slb: "Slb", alb: "Alb", eci: "Eci" };
 
 /** The Alibaba error envelope. */
-export function errorBody(err: ApiError, requestId: string, product: string | undefined): Record<string, string> {
+export function errorBody(
+  err: ApiError,
+  requestId: string,
+  product: string | undefined,
+): Record<string, string> {
   const p = product ?? "slb";
   return {
     RequestId: requestId,

@@ -60,13 +60,16 @@ export class Faults {
       } else if (r.probability !== undefined && this.random() >= r.probability) continue;
       out.fired.push(r.id);
       if (r.latencyMs !== undefined) {
-        out.latencyMs += Array.isArray(r.latencyMs) ? r.latencyMs[0] + this.random() * (r.latencyMs[1] - r.latencyMs[0]) : r.latencyMs;
+        out.latencyMs += Array.isArray(r.latencyMs)
+          ? r.latencyMs[0] + this.random() * (r.latencyMs[1] - r.latencyMs[0])
+          : r.latencyMs;
       }
       if (r.network && !out.network) out.network = r.network;
       if (r.error && !out.error) {
         const e = r.error;
         const headers = { ...(e.headers ?? {}) };
-        if (e.code.includes("Throttling") && !headers["x-acs-retry-after"]) headers["x-acs-retry-after"] = "1000";
+        if (e.code.includes("Throttling") && !headers["x-acs-retry-after"])
+          headers["x-acs-retry-after"] = "1000";
         out.error = new ApiError(e.code, e.httpStatus, e.message ?? `Injected fault ${r.id}.`, headers);
       }
     }
@@ -75,12 +78,17 @@ export class Faults {
 }
 
 function validateRule(r: FaultRule): void {
-  if (r.probability !== undefined && !(r.probability >= 0 && r.probability <= 1)) throw Errors.invalidParam("probability");
-  if (r.failNext !== undefined && !(Number.isInteger(r.failNext) && r.failNext >= 0)) throw Errors.invalidParam("failNext");
+  if (r.probability !== undefined && !(r.probability >= 0 && r.probability <= 1))
+    throw Errors.invalidParam("probability");
+  if (r.failNext !== undefined && !(Number.isInteger(r.failNext) && r.failNext >= 0))
+    throw Errors.invalidParam("failNext");
   if (r.phase !== undefined && r.phase !== "pre" && r.phase !== "post") throw Errors.invalidParam("phase");
-  if (r.error && !(Number.isInteger(r.error.httpStatus) && typeof r.error.code === "string")) throw Errors.invalidParam("error");
-  if (r.network !== undefined && r.network !== "reset" && r.network !== "hang") throw Errors.invalidParam("network");
-  if (!r.error && !r.network && r.latencyMs === undefined) throw Errors.invalidParam("error", "A rule needs an error, a network fault or latencyMs.");
+  if (r.error && !(Number.isInteger(r.error.httpStatus) && typeof r.error.code === "string"))
+    throw Errors.invalidParam("error");
+  if (r.network !== undefined && r.network !== "reset" && r.network !== "hang")
+    throw Errors.invalidParam("network");
+  if (!r.error && !r.network && r.latencyMs === undefined)
+    throw Errors.invalidParam("error", "A rule needs an error, a network fault or latencyMs.");
 }
 
 /** Token bucket per (AccessKeyId, product, action): `rps` tokens per second, burst of `rps`. */

@@ -35,19 +35,51 @@ function num(args: Map<string, string | true>, name: string, min: number, max: n
   const v = args.get(name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== "string" || !Number.isFinite(n) || n < min || n > max) usage(`--${name} must be a number in [${min}, ${max}]`);
+  if (typeof v !== "string" || !Number.isFinite(n) || n < min || n > max)
+    usage(`--${name} must be a number in [${min}, ${max}]`);
   return n;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const known = new Set(["port", "data-dir", "no-fsync", "seed", "region", "throttle-rate", "error-rate", "latency-ms", "rate-limit", "faults", "quotas", "snapshot-every"]);
+  const known = new Set([
+    "port",
+    "data-dir",
+    "no-fsync",
+    "seed",
+    "region",
+    "throttle-rate",
+    "error-rate",
+    "latency-ms",
+    "rate-limit",
+    "faults",
+    "quotas",
+    "snapshot-every",
+  ]);
   for (const k of args.keys()) if (!known.has(k)) usage(`unknown flag --${k}`);
   const faults: FaultRule[] = [];
   const throttle = num(args, "throttle-rate", 0, 1);
-  if (throttle) faults.push({ id: "cli-throttle", probability: throttle, error: { httpStatus: 400, code: "Throttling.User", message: "Request was denied due to user flow control." } });
+  if (throttle)
+    faults.push({
+      id: "cli-throttle",
+      probability: throttle,
+      error: {
+        httpStatus: 400,
+        code: "Throttling.User",
+        message: "Request was denied due to user flow control.",
+      },
+    });
   const errorRate = num(args, "error-rate", 0, 1);
-  if (errorRate) faults.push({ id: "cli-error", probability: errorRate, error: { httpStatus: 503, code: "ServiceUnavailable", message: "The request has failed due to a temporary failure of the server." } });
+  if (errorRate)
+    faults.push({
+      id: "cli-error",
+      probability: errorRate,
+      error: {
+        httpStatus: 503,
+        code: "ServiceUnavailable",
+        message: "The request has failed due to a temporary failure of the server.",
+      },
+    });
   const latencyMs = num(args, "latency-ms", 0, 600_000);
   if (latencyMs) faults.push({ id: "cli-latency", latencyMs });
   const file = args.get("faults");

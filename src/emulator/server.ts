@@ -6,7 +6,17 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { EMULATOR_DEFAULTS } from "../config";
 import { authenticate, NonceCache, parseQueryPairs } from "./auth";
-import { COMMON_PARAMS, type Handler, type HandlerCtx, IdGen, Params, type Product, type Quotas, regionCode, VERSION_PRODUCT } from "./core";
+import {
+  COMMON_PARAMS,
+  type Handler,
+  type HandlerCtx,
+  IdGen,
+  Params,
+  type Product,
+  type Quotas,
+  regionCode,
+  VERSION_PRODUCT,
+} from "./core";
 import { ApiError, errorBody, Errors } from "./errors";
 import { type FaultRule, Faults, RateLimiter } from "./faults";
 import { albHandlers } from "./handlers/alb";
@@ -83,14 +93,20 @@ class Emulator {
       fsync: opts.fsync ?? true,
       snapshotEvery: opts.snapshotEvery ?? EMULATOR_DEFAULTS.snapshotEvery,
     });
-    this.accessKeys = opts.accessKeys ?? { [EMULATOR_DEFAULTS.accessKeyId]: EMULATOR_DEFAULTS.accessKeySecret };
+    this.accessKeys = opts.accessKeys ?? {
+      [EMULATOR_DEFAULTS.accessKeyId]: EMULATOR_DEFAULTS.accessKeySecret,
+    };
     this.quotas = { ...EMULATOR_DEFAULTS.quotas, ...(opts.quotas ?? {}) };
     this.regionId = opts.regionId ?? EMULATOR_DEFAULTS.regionId;
     this.nonces = new NonceCache(EMULATOR_DEFAULTS.maxClockSkewMs);
     this.limiter = opts.rateLimitRps ? new RateLimiter(opts.rateLimitRps) : undefined;
     const seed = (opts.seed ?? Date.now()) >>> 0;
     // Mixing in the journal position keeps IDs fresh after a restart with the same seed.
-    this.ids = new IdGen(seed + this.store.currentSeq * 7919, (id) => this.store.has(id), regionCode(this.regionId));
+    this.ids = new IdGen(
+      seed + this.store.currentSeq * 7919,
+      (id) => this.store.has(id),
+      regionCode(this.regionId),
+    );
     const dice = new IdGen(seed ^ 0x9e3779b9, () => false, "");
     this.faults = new Faults(() => dice.next());
     for (const f of opts.faults ?? []) this.faults.add(f);
@@ -118,7 +134,10 @@ class Emulator {
       if (req.method !== "POST" && req.method !== "GET") throw Errors.unsupportedMethod();
 
       const params: Record<string, string> = Object.fromEntries(parseQueryPairs(rawQuery));
-      if (body.length > 0 && /application\/x-www-form-urlencoded/i.test(String(req.headers["content-type"] ?? ""))) {
+      if (
+        body.length > 0 &&
+        /application\/x-www-form-urlencoded/i.test(String(req.headers["content-type"] ?? ""))
+      ) {
         for (const [k, v] of parseQueryPairs(body.toString("utf8"))) params[k] = v;
       }
       const version = header(req, "x-acs-version") ?? params.Version ?? "";
@@ -131,7 +150,11 @@ class Emulator {
 
       const auth = authenticate(
         { method: req.method, path, rawQuery, headers: req.headers, body, params },
-        { accessKeys: this.accessKeys, maxClockSkewMs: EMULATOR_DEFAULTS.maxClockSkewMs, nonces: this.nonces },
+        {
+          accessKeys: this.accessKeys,
+          maxClockSkewMs: EMULATOR_DEFAULTS.maxClockSkewMs,
+          nonces: this.nonces,
+        },
         Date.now(),
       );
       if (!action) throw Errors.missingParam("Action");
@@ -181,12 +204,20 @@ class Emulator {
   }
 
   /** Runs one handler atomically, with ClientToken idempotency and DryRun. */
-  private execute(handler: Handler, raw: Record<string, string>, regionId: string, requestId: string): { body: Doc; replayed: boolean } {
+  private execute(
+    handler: Handler,
+    raw: Record<string, string>,
+    regionId: string,
+    requestId: string,
+  ): { body: Doc; replayed: boolean } {
     const p = new Params(raw);
     const nowMs = this.virtualNowMs();
     const token = handler.mutating ? p.str("ClientToken") : undefined;
-    if (token !== undefined && (token.length > 64 || !/^[\x20-\x7e]+$/.test(token))) throw Errors.invalidClientToken();
-    const idemKey = token ? `${EMULATOR_DEFAULTS.accountId}|${regionId}|${handler.product}|${handler.action}|${token}` : undefined;
+    if (token !== undefined && (token.length > 64 || !/^[\x20-\x7e]+$/.test(token)))
+      throw Errors.invalidClientToken();
+    const idemKey = token
+      ? `${EMULATOR_DEFAULTS.accountId}|${regionId}|${handler.product}|${handler.action}|${token}`
+      : undefined;
     const hash = idemKey ? paramsHash(raw) : undefined;
     if (idemKey) {
       const prev = this.store.get<Doc & { hash: string; body: Doc; atMs: number }>(IDEM, idemKey);
@@ -196,7 +227,16 @@ class Emulator {
       }
     }
     const tx = this.store.begin();
-    const ctx: HandlerCtx = { p, tx, nowMs, regionId, accountId: EMULATOR_DEFAULTS.accountId, ids: this.ids, quotas: this.quotas, requestId };
+    const ctx: HandlerCtx = {
+      p,
+      tx,
+      nowMs,
+      regionId,
+      accountId: EMULATOR_DEFAULTS.accountId,
+      ids: this.ids,
+      quotas: this.quotas,
+      requestId,
+    };
     let body: Doc;
     try {
       body = handler.fn(ctx);
@@ -210,7 +250,13 @@ class Emulator {
     return { body, replayed: false };
   }
 
-  private send(res: http.ServerResponse, status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): void {
+  private send(
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    requestId: string,
+    headers: Record<string, string> = {},
+  ): void {
     const text = JSON.stringify(body);
     res.writeHead(status, {
       "content-type": "application/json;charset=utf-8",
@@ -222,10 +268,17 @@ class Emulator {
   }
 
   // ---------------------------------------------------------------- admin API (unsigned, loopback only)
-  private admin(req: http.IncomingMessage, res: http.ServerResponse, path: string, rawQuery: string, body: Buffer): void {
+  private admin(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+    rawQuery: string,
+    body: Buffer,
+  ): void {
     const requestId = randomUUID().toUpperCase();
     const reply = (status: number, obj: unknown): void => this.send(res, status, obj, requestId);
-    if (!isLoopback(req.socket.remoteAddress)) return reply(403, { Code: "Forbidden", Message: "admin API is loopback-only" });
+    if (!isLoopback(req.socket.remoteAddress))
+      return reply(403, { Code: "Forbidden", Message: "admin API is loopback-only" });
     let json: Record<string, unknown> = {};
     if (body.length > 0) {
       try {
@@ -239,7 +292,13 @@ class Emulator {
     try {
       switch (true) {
         case route === "GET /_emulator/health":
-          return reply(200, { status: "ok", seq: this.store.currentSeq, nowMs: this.virtualNowMs(), clockOffsetMs: this.clockOffsetMs, regionId: this.regionId });
+          return reply(200, {
+            status: "ok",
+            seq: this.store.currentSeq,
+            nowMs: this.virtualNowMs(),
+            clockOffsetMs: this.clockOffsetMs,
+            regionId: this.regionId,
+          });
         case route === "POST /_emulator/reset":
           this.store.reset();
           this.faults.remove();
@@ -247,7 +306,11 @@ class Emulator {
           this.requests.length = 0;
           return reply(200, { ok: true });
         case route === "GET /_emulator/state":
-          return reply(200, { seq: this.store.currentSeq, nowMs: this.virtualNowMs(), collections: this.store.dump() });
+          return reply(200, {
+            seq: this.store.currentSeq,
+            nowMs: this.virtualNowMs(),
+            collections: this.store.dump(),
+          });
         case route === "GET /_emulator/faults":
           return reply(200, { faults: this.faults.list() });
         case route === "POST /_emulator/faults": {
@@ -257,17 +320,23 @@ class Emulator {
         case route === "DELETE /_emulator/faults":
           return reply(200, { removed: this.faults.remove(query.id) });
         case route.startsWith("DELETE /_emulator/faults/"):
-          return reply(200, { removed: this.faults.remove(decodeURIComponent(path.slice("/_emulator/faults/".length))) });
+          return reply(200, {
+            removed: this.faults.remove(decodeURIComponent(path.slice("/_emulator/faults/".length))),
+          });
         case route === "POST /_emulator/clock/advance": {
           const ms = Number(json.ms);
-          if (!Number.isFinite(ms) || ms < 0) return reply(400, { Code: "InvalidParameter", Message: "ms must be a non-negative number" });
+          if (!Number.isFinite(ms) || ms < 0)
+            return reply(400, { Code: "InvalidParameter", Message: "ms must be a non-negative number" });
           const tx = this.store.begin();
           tx.put(META, "clock", { offsetMs: this.clockOffsetMs + ms });
           this.store.commit(tx);
           return reply(200, { nowMs: this.virtualNowMs(), clockOffsetMs: this.clockOffsetMs });
         }
         case route === "GET /_emulator/requests": {
-          const limit = Math.max(1, Math.min(REQUEST_LOG_SIZE, Number(query.limit ?? REQUEST_LOG_SIZE) || REQUEST_LOG_SIZE));
+          const limit = Math.max(
+            1,
+            Math.min(REQUEST_LOG_SIZE, Number(query.limit ?? REQUEST_LOG_SIZE) || REQUEST_LOG_SIZE),
+          );
           return reply(200, { requests: this.requests.slice(-limit) });
         }
         case route === "GET /_emulator/handlers":

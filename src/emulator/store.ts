@@ -173,7 +173,8 @@ export class Store {
     if (fs.existsSync(snapPath)) {
       const snap = JSON.parse(fs.readFileSync(snapPath, "utf8")) as Snapshot;
       this.seq = snap.seq;
-      for (const [name, docs] of Object.entries(snap.collections)) this.collections.set(name, new Map(Object.entries(docs)));
+      for (const [name, docs] of Object.entries(snap.collections))
+        this.collections.set(name, new Map(Object.entries(docs)));
     }
     const jPath = path.join(dir, JOURNAL);
     let goodBytes = 0;

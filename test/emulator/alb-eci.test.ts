@@ -25,7 +25,9 @@ function lbRequest(name: string, extra: Record<string, unknown> = {}): $alb.Crea
     vpcId: "vpc-bp1abcdef",
     addressType: "Internet",
     loadBalancerEdition: "Standard",
-    loadBalancerBillingConfig: new $alb.CreateLoadBalancerRequestLoadBalancerBillingConfig({ payType: "PostPay" }),
+    loadBalancerBillingConfig: new $alb.CreateLoadBalancerRequestLoadBalancerBillingConfig({
+      payType: "PostPay",
+    }),
     zoneMappings: [
       new $alb.CreateLoadBalancerRequestZoneMappings({ zoneId: "cn-hangzhou-h", vSwitchId: "vsw-bp1aaaaaa" }),
       new $alb.CreateLoadBalancerRequestZoneMappings({ zoneId: "cn-hangzhou-i", vSwitchId: "vsw-bp1bbbbbb" }),
@@ -39,7 +41,11 @@ const forward = (sgId: string): $alb.CreateListenerRequestDefaultActions[] => [
   new $alb.CreateListenerRequestDefaultActions({
     type: "ForwardGroup",
     forwardGroupConfig: new $alb.CreateListenerRequestDefaultActionsForwardGroupConfig({
-      serverGroupTuples: [new $alb.CreateListenerRequestDefaultActionsForwardGroupConfigServerGroupTuples({ serverGroupId: sgId })],
+      serverGroupTuples: [
+        new $alb.CreateListenerRequestDefaultActionsForwardGroupConfigServerGroupTuples({
+          serverGroupId: sgId,
+        }),
+      ],
     }),
   }),
 ];
@@ -48,31 +54,56 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
   const created = await alb.createLoadBalancer(lbRequest("alb-one"));
   const lbId = created.body!.loadBalancerId!;
   assert.match(lbId, /^alb-[a-z0-9]{18}$/);
-  let lb = (await alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId }))).body!;
+  let lb = (
+    await alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId }))
+  ).body!;
   assert.equal(lb.loadBalancerStatus, "Provisioning");
   assert.equal(lb.zoneMappings!.length, 2);
   assert.match(lb.zoneMappings![0].loadBalancerAddresses![0].address!, /^47\./);
   assert.equal(lb.DNSName, `${lbId}.cn-hangzhou.alb.aliyuncs.com`);
-  assert.deepEqual(lb.tags!.map((t) => [t.key, t.value]), [["owner", "test"]]);
+  assert.deepEqual(
+    lb.tags!.map((t) => [t.key, t.value]),
+    [["owner", "test"]],
+  );
 
   const sg = await alb.createServerGroup(
-    new $alb.CreateServerGroupRequest({ serverGroupName: "sg1", vpcId: "vpc-bp1abcdef", serverGroupType: "Instance", protocol: "HTTP", healthCheckConfig: new $alb.CreateServerGroupRequestHealthCheckConfig({ healthCheckEnabled: false }) }),
+    new $alb.CreateServerGroupRequest({
+      serverGroupName: "sg1",
+      vpcId: "vpc-bp1abcdef",
+      serverGroupType: "Instance",
+      protocol: "HTTP",
+      healthCheckConfig: new $alb.CreateServerGroupRequestHealthCheckConfig({ healthCheckEnabled: false }),
+    }),
   );
   const sgId = sg.body!.serverGroupId!;
   assert.match(sgId, /^sgp-[a-z0-9]{18}$/);
   assert.ok(sg.body!.jobId);
 
   // Children cannot change while the instance provisions.
-  const listenerReq = new $alb.CreateListenerRequest({ loadBalancerId: lbId, listenerPort: 80, listenerProtocol: "HTTP", defaultActions: forward(sgId), listenerDescription: "web" });
+  const listenerReq = new $alb.CreateListenerRequest({
+    loadBalancerId: lbId,
+    listenerPort: 80,
+    listenerProtocol: "HTTP",
+    defaultActions: forward(sgId),
+    listenerDescription: "web",
+  });
   await rejectsWith(alb.createListener(listenerReq), "IncorrectStatus.LoadBalancer");
   await advance(1_000);
-  lb = (await alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId }))).body!;
+  lb = (
+    await alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId }))
+  ).body!;
   assert.equal(lb.loadBalancerStatus, "Active");
 
   // DryRun validates and creates nothing.
-  const dry = await rejectsWith(alb.createListener(new $alb.CreateListenerRequest({ ...listenerReq, dryRun: true })), "DryRunOperation");
+  const dry = await rejectsWith(
+    alb.createListener(new $alb.CreateListenerRequest({ ...listenerReq, dryRun: true })),
+    "DryRunOperation",
+  );
   assert.equal(dry.statusCode, 400);
-  assert.equal((await alb.listListeners(new $alb.ListListenersRequest({ loadBalancerIds: [lbId] }))).body!.totalCount, 0);
+  assert.equal(
+    (await alb.listListeners(new $alb.ListListenersRequest({ loadBalancerIds: [lbId] }))).body!.totalCount,
+    0,
+  );
 
   const lsr = await alb.createListener(listenerReq);
   const lsrId = lsr.body!.listenerId!;
@@ -86,13 +117,29 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
     new $alb.AddServersToServerGroupRequest({
       serverGroupId: sgId,
       servers: [
-        new $alb.AddServersToServerGroupRequestServers({ serverId: "i-bp1server1", serverType: "Ecs", port: 8080, weight: 100 }),
-        new $alb.AddServersToServerGroupRequestServers({ serverId: "10.0.0.9", serverType: "Ip", serverIp: "10.0.0.9", port: 8080, weight: 50 }),
+        new $alb.AddServersToServerGroupRequestServers({
+          serverId: "i-bp1server1",
+          serverType: "Ecs",
+          port: 8080,
+          weight: 100,
+        }),
+        new $alb.AddServersToServerGroupRequestServers({
+          serverId: "10.0.0.9",
+          serverType: "Ip",
+          serverIp: "10.0.0.9",
+          port: 8080,
+          weight: 50,
+        }),
       ],
     }),
   );
-  let servers = (await alb.listServerGroupServers(new $alb.ListServerGroupServersRequest({ serverGroupId: sgId }))).body!;
-  assert.deepEqual(servers.servers!.map((s) => s.status), ["Adding", "Adding"]);
+  let servers = (
+    await alb.listServerGroupServers(new $alb.ListServerGroupServersRequest({ serverGroupId: sgId }))
+  ).body!;
+  assert.deepEqual(
+    servers.servers!.map((s) => s.status),
+    ["Adding", "Adding"],
+  );
 
   const rules = await alb.createRules(
     new $alb.CreateRulesRequest({
@@ -101,13 +148,24 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
         new $alb.CreateRulesRequestRules({
           priority: 10,
           ruleName: "host-rule",
-          ruleConditions: [new $alb.CreateRulesRequestRulesRuleConditions({ type: "Host", hostConfig: new $alb.CreateRulesRequestRulesRuleConditionsHostConfig({ values: ["a.example.com"] }) })],
+          ruleConditions: [
+            new $alb.CreateRulesRequestRulesRuleConditions({
+              type: "Host",
+              hostConfig: new $alb.CreateRulesRequestRulesRuleConditionsHostConfig({
+                values: ["a.example.com"],
+              }),
+            }),
+          ],
           ruleActions: [
             new $alb.CreateRulesRequestRulesRuleActions({
               order: 1,
               type: "ForwardGroup",
               forwardGroupConfig: new $alb.CreateRulesRequestRulesRuleActionsForwardGroupConfig({
-                serverGroupTuples: [new $alb.CreateRulesRequestRulesRuleActionsForwardGroupConfigServerGroupTuples({ serverGroupId: sgId })],
+                serverGroupTuples: [
+                  new $alb.CreateRulesRequestRulesRuleActionsForwardGroupConfigServerGroupTuples({
+                    serverGroupId: sgId,
+                  }),
+                ],
               }),
             }),
           ],
@@ -121,11 +179,19 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
   await advance(1_000);
   jobs = await alb.listAsynJobs(new $alb.ListAsynJobsRequest({ jobIds: [jobId] }));
   assert.equal(jobs.body!.jobs![0].status, "Succeeded");
-  servers = (await alb.listServerGroupServers(new $alb.ListServerGroupServersRequest({ serverGroupId: sgId }))).body!;
-  assert.deepEqual(servers.servers!.map((s) => `${s.serverId}:${s.port}:${s.weight}:${s.status}`), ["i-bp1server1:8080:100:Available", "10.0.0.9:8080:50:Available"]);
+  servers = (
+    await alb.listServerGroupServers(new $alb.ListServerGroupServersRequest({ serverGroupId: sgId }))
+  ).body!;
+  assert.deepEqual(
+    servers.servers!.map((s) => `${s.serverId}:${s.port}:${s.weight}:${s.status}`),
+    ["i-bp1server1:8080:100:Available", "10.0.0.9:8080:50:Available"],
+  );
   const listed = (await alb.listListeners(new $alb.ListListenersRequest({ loadBalancerIds: [lbId] }))).body!;
   assert.equal(listed.listeners![0].listenerStatus, "Running");
-  assert.equal(listed.listeners![0].defaultActions![0].forwardGroupConfig!.serverGroupTuples![0].serverGroupId, sgId);
+  assert.equal(
+    listed.listeners![0].defaultActions![0].forwardGroupConfig!.serverGroupTuples![0].serverGroupId,
+    sgId,
+  );
 
   const ruleList = (await alb.listRules(new $alb.ListRulesRequest({ listenerIds: [lsrId] }))).body!;
   const rule = ruleList.rules![0];
@@ -133,53 +199,126 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
   assert.equal(rule.ruleStatus, "Available");
   assert.deepEqual(rule.ruleConditions![0].hostConfig!.values, ["a.example.com"]);
   assert.equal(rule.ruleActions![0].order, 1);
-  await alb.updateRuleAttribute(new $alb.UpdateRuleAttributeRequest({ ruleId, priority: 20, ruleName: "renamed" }));
+  await alb.updateRuleAttribute(
+    new $alb.UpdateRuleAttributeRequest({ ruleId, priority: 20, ruleName: "renamed" }),
+  );
   const updated = (await alb.listRules(new $alb.ListRulesRequest({ ruleIds: [ruleId] }))).body!.rules![0];
   assert.deepEqual([updated.priority, updated.ruleName], [20, "renamed"]);
 
-  await alb.updateListenerAttribute(new $alb.UpdateListenerAttributeRequest({ listenerId: lsrId, listenerDescription: "changed", idleTimeout: 30 }));
-  const got = (await alb.getListenerAttribute(new $alb.GetListenerAttributeRequest({ listenerId: lsrId }))).body!;
-  assert.deepEqual([got.listenerDescription, got.idleTimeout, got.listenerPort, got.listenerProtocol], ["changed", 30, 80, "HTTP"]);
+  await alb.updateListenerAttribute(
+    new $alb.UpdateListenerAttributeRequest({
+      listenerId: lsrId,
+      listenerDescription: "changed",
+      idleTimeout: 30,
+    }),
+  );
+  const got = (await alb.getListenerAttribute(new $alb.GetListenerAttributeRequest({ listenerId: lsrId })))
+    .body!;
+  assert.deepEqual(
+    [got.listenerDescription, got.idleTimeout, got.listenerPort, got.listenerProtocol],
+    ["changed", 30, 80, "HTTP"],
+  );
 
   // Guards and cascade.
-  await rejectsWith(alb.deleteServerGroup(new $alb.DeleteServerGroupRequest({ serverGroupId: sgId })), "ResourceInUse.ServerGroup");
-  await alb.removeServersFromServerGroup(
-    new $alb.RemoveServersFromServerGroupRequest({ serverGroupId: sgId, servers: [new $alb.RemoveServersFromServerGroupRequestServers({ serverId: "10.0.0.9", serverType: "Ip", serverIp: "10.0.0.9", port: 8080 })] }),
+  await rejectsWith(
+    alb.deleteServerGroup(new $alb.DeleteServerGroupRequest({ serverGroupId: sgId })),
+    "ResourceInUse.ServerGroup",
   );
-  assert.equal((await alb.listServerGroupServers(new $alb.ListServerGroupServersRequest({ serverGroupId: sgId }))).body!.totalCount, 1);
+  await alb.removeServersFromServerGroup(
+    new $alb.RemoveServersFromServerGroupRequest({
+      serverGroupId: sgId,
+      servers: [
+        new $alb.RemoveServersFromServerGroupRequestServers({
+          serverId: "10.0.0.9",
+          serverType: "Ip",
+          serverIp: "10.0.0.9",
+          port: 8080,
+        }),
+      ],
+    }),
+  );
+  assert.equal(
+    (await alb.listServerGroupServers(new $alb.ListServerGroupServersRequest({ serverGroupId: sgId }))).body!
+      .totalCount,
+    1,
+  );
   await alb.deleteLoadBalancer(new $alb.DeleteLoadBalancerRequest({ loadBalancerId: lbId }));
-  const nf = await rejectsWith(alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId })), "ResourceNotFound.LoadBalancer");
+  const nf = await rejectsWith(
+    alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId })),
+    "ResourceNotFound.LoadBalancer",
+  );
   assert.equal(nf.statusCode, 404);
-  await rejectsWith(alb.getListenerAttribute(new $alb.GetListenerAttributeRequest({ listenerId: lsrId })), "ResourceNotFound.Listener");
+  await rejectsWith(
+    alb.getListenerAttribute(new $alb.GetListenerAttributeRequest({ listenerId: lsrId })),
+    "ResourceNotFound.Listener",
+  );
   assert.equal((await alb.listRules(new $alb.ListRulesRequest({ ruleIds: [ruleId] }))).body!.totalCount, 0);
   await alb.deleteServerGroup(new $alb.DeleteServerGroupRequest({ serverGroupId: sgId }));
-  assert.equal((await alb.listServerGroups(new $alb.ListServerGroupsRequest({ serverGroupIds: [sgId] }))).body!.totalCount, 0);
+  assert.equal(
+    (await alb.listServerGroups(new $alb.ListServerGroupsRequest({ serverGroupIds: [sgId] }))).body!
+      .totalCount,
+    0,
+  );
 });
 
 test("ALB: deletion protection, list filters, validation", async () => {
   const { body } = await alb.createLoadBalancer(lbRequest("protected", { deletionProtectionEnabled: true }));
   const id = body!.loadBalancerId!;
-  await rejectsWith(alb.deleteLoadBalancer(new $alb.DeleteLoadBalancerRequest({ loadBalancerId: id })), "OperationDenied.DeletionProtectionEnabled");
-  const byName = await alb.listLoadBalancers(new $alb.ListLoadBalancersRequest({ loadBalancerNames: ["protected"] }));
-  assert.deepEqual(byName.body!.loadBalancers!.map((l) => l.loadBalancerId), [id]);
-  const byTag = await alb.listLoadBalancers(new $alb.ListLoadBalancersRequest({ tag: [new $alb.ListLoadBalancersRequestTag({ key: "owner", value: "nobody" })] }));
+  await rejectsWith(
+    alb.deleteLoadBalancer(new $alb.DeleteLoadBalancerRequest({ loadBalancerId: id })),
+    "OperationDenied.DeletionProtectionEnabled",
+  );
+  const byName = await alb.listLoadBalancers(
+    new $alb.ListLoadBalancersRequest({ loadBalancerNames: ["protected"] }),
+  );
+  assert.deepEqual(
+    byName.body!.loadBalancers!.map((l) => l.loadBalancerId),
+    [id],
+  );
+  const byTag = await alb.listLoadBalancers(
+    new $alb.ListLoadBalancersRequest({
+      tag: [new $alb.ListLoadBalancersRequestTag({ key: "owner", value: "nobody" })],
+    }),
+  );
   assert.equal(byTag.body!.totalCount, 0);
   await alb.disableDeletionProtection(new $alb.DisableDeletionProtectionRequest({ resourceId: id }));
   await alb.deleteLoadBalancer(new $alb.DeleteLoadBalancerRequest({ loadBalancerId: id }));
-  await rejectsWith(alb.createLoadBalancer(lbRequest("one-zone", { zoneMappings: [new $alb.CreateLoadBalancerRequestZoneMappings({ zoneId: "z", vSwitchId: "vsw-bp1aaaaaa" })] })), "InvalidParameter");
+  await rejectsWith(
+    alb.createLoadBalancer(
+      lbRequest("one-zone", {
+        zoneMappings: [
+          new $alb.CreateLoadBalancerRequestZoneMappings({ zoneId: "z", vSwitchId: "vsw-bp1aaaaaa" }),
+        ],
+      }),
+    ),
+    "InvalidParameter",
+  );
   await rejectsWith(alb.createLoadBalancer(lbRequest("no-vpc", { vpcId: undefined })), "MissingVpcId");
-  await rejectsWith(alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: "bogus" })), "InvalidParameter");
+  await rejectsWith(
+    alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: "bogus" })),
+    "InvalidParameter",
+  );
 });
 
 test("ECI: Preparing → Creating (progress) → Ready, update guard, events, unknown ids, delete", async () => {
-  const created = await eci("CreateImageCache", { ImageCacheName: "cache-one", Image: ["nginx:1.27", "redis:7"], ImageCacheSize: 30, ClientToken: "imc-tok", Tag: [{ Key: "k", Value: "v" }] });
+  const created = await eci("CreateImageCache", {
+    ImageCacheName: "cache-one",
+    Image: ["nginx:1.27", "redis:7"],
+    ImageCacheSize: 30,
+    ClientToken: "imc-tok",
+    Tag: [{ Key: "k", Value: "v" }],
+  });
   const id: string = created.ImageCacheId;
   assert.match(id, /^imc-bp1[a-z0-9]{17}$/);
   assert.match(created.ContainerGroupId, /^eci-/);
-  const describe = async (): Promise<Json> => (await eci("DescribeImageCaches", { ImageCacheId: id })).ImageCaches[0];
+  const describe = async (): Promise<Json> =>
+    (await eci("DescribeImageCaches", { ImageCacheId: id })).ImageCaches[0];
   let c = await describe();
   assert.deepEqual([c.Status, c.Progress], ["Preparing", "0%"]);
-  await rejectsWith(eci("UpdateImageCache", { ImageCacheId: id, Image: ["nginx:1.28"] }), "IncorrectStatus.ImageCache");
+  await rejectsWith(
+    eci("UpdateImageCache", { ImageCacheId: id, Image: ["nginx:1.28"] }),
+    "IncorrectStatus.ImageCache",
+  );
   await advance(2_000 + 2_500);
   c = await describe();
   assert.deepEqual([c.Status, c.Progress], ["Creating", "50%"]);
@@ -187,7 +326,10 @@ test("ECI: Preparing → Creating (progress) → Ready, update guard, events, un
   c = await describe();
   assert.deepEqual([c.Status, c.Progress, c.ImageCacheSize], ["Ready", "100%", 30]);
   assert.deepEqual(c.Images, ["nginx:1.27", "redis:7"]);
-  assert.deepEqual(c.Events.map((e: Json) => e.Reason), ["Started", "Pulling", "Succeeded"]);
+  assert.deepEqual(
+    c.Events.map((e: Json) => e.Reason),
+    ["Started", "Pulling", "Succeeded"],
+  );
   assert.deepEqual(c.Tags, [{ Key: "k", Value: "v" }]);
 
   await eci("UpdateImageCache", { ImageCacheId: id, Image: ["nginx:1.28"] });
@@ -197,16 +339,29 @@ test("ECI: Preparing → Creating (progress) → Ready, update guard, events, un
   c = await describe();
   assert.deepEqual([c.Status, c.Images], ["Ready", ["nginx:1.28"]]);
 
-  assert.deepEqual((await eci("DescribeImageCaches", { ImageCacheId: "imc-bp1unknown000000000" })).ImageCaches, []);
-  await rejectsWith(eci("DeleteImageCache", { ImageCacheId: "imc-bp1unknown000000000" }), "InvalidImageCacheId.NotFound");
+  assert.deepEqual(
+    (await eci("DescribeImageCaches", { ImageCacheId: "imc-bp1unknown000000000" })).ImageCaches,
+    [],
+  );
+  await rejectsWith(
+    eci("DeleteImageCache", { ImageCacheId: "imc-bp1unknown000000000" }),
+    "InvalidImageCacheId.NotFound",
+  );
   await rejectsWith(eci("CreateImageCache", { ImageCacheName: "no-images" }), "MissingImage");
   await eci("DeleteImageCache", { ImageCacheId: id });
   assert.deepEqual((await eci("DescribeImageCaches", { ImageCacheId: id })).ImageCaches, []);
 });
 
 test("ECI: a failing image ends Failed with a Warning event; retention expiry deletes; quota", async () => {
-  const { ImageCacheId: bad } = await eci("CreateImageCache", { ImageCacheName: "bad", Image: ["example.com/emulator-fail:1"] });
-  const { ImageCacheId: short } = await eci("CreateImageCache", { ImageCacheName: "short", Image: ["busybox"], RetentionDays: 1 });
+  const { ImageCacheId: bad } = await eci("CreateImageCache", {
+    ImageCacheName: "bad",
+    Image: ["example.com/emulator-fail:1"],
+  });
+  const { ImageCacheId: short } = await eci("CreateImageCache", {
+    ImageCacheName: "short",
+    Image: ["busybox"],
+    RetentionDays: 1,
+  });
   await advance(7_000);
   const failed = (await eci("DescribeImageCaches", { ImageCacheId: bad })).ImageCaches[0];
   assert.equal(failed.Status, "Failed");
@@ -215,7 +370,10 @@ test("ECI: a failing image ends Failed with a Warning event; retention expiry de
   assert.equal(ready.Status, "Ready");
   assert.ok(ready.ExpireDateTime);
   await eci("CreateImageCache", { ImageCacheName: "third", Image: ["busybox"] });
-  await rejectsWith(eci("CreateImageCache", { ImageCacheName: "fourth", Image: ["busybox"] }), "QuotaExceeded.ImageCache");
+  await rejectsWith(
+    eci("CreateImageCache", { ImageCacheName: "fourth", Image: ["busybox"] }),
+    "QuotaExceeded.ImageCache",
+  );
   await advance(86_400_000);
   assert.deepEqual((await eci("DescribeImageCaches", { ImageCacheId: short })).ImageCaches, []);
   assert.deepEqual((await eci("DescribeImageCaches", { ImageCacheId: bad })).ImageCaches, []);

@@ -28,7 +28,11 @@ test("V3 (SDK default) and V2 (SDK) both authenticate, names with reserved chara
 });
 
 test("Go SDK V2 request: all params in the query, empty body, empty SignatureType, + for spaces", async () => {
-  const res = await goSdkV2(emu, "CreateLoadBalancer", { LoadBalancerName: "go sdk*name~", AddressType: "intranet", VSwitchId: "vsw-abc1234567" });
+  const res = await goSdkV2(emu, "CreateLoadBalancer", {
+    LoadBalancerName: "go sdk*name~",
+    AddressType: "intranet",
+    VSwitchId: "vsw-abc1234567",
+  });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.match(res.body.Address, /^192\.168\.\d+\.\d+$/);
   assert.equal(res.body.NetworkType, "vpc");
@@ -57,9 +61,20 @@ test("unknown AccessKeyId → 404 InvalidAccessKeyId.NotFound", async () => {
 });
 
 test("clock skew beyond 15 minutes → InvalidTimeStamp.Expired; within is fine", async () => {
-  const stale = await goSdkV2(emu, "DescribeLoadBalancers", {}, { timestamp: stamp(Date.now() - 16 * 60_000) });
+  const stale = await goSdkV2(
+    emu,
+    "DescribeLoadBalancers",
+    {},
+    { timestamp: stamp(Date.now() - 16 * 60_000) },
+  );
   assert.equal(stale.body.Code, "InvalidTimeStamp.Expired");
-  const future = await rawV3(emu, "DescribeLoadBalancers", SLB_VERSION, { RegionId: "cn-hangzhou" }, { date: stamp(Date.now() + 16 * 60_000) });
+  const future = await rawV3(
+    emu,
+    "DescribeLoadBalancers",
+    SLB_VERSION,
+    { RegionId: "cn-hangzhou" },
+    { date: stamp(Date.now() + 16 * 60_000) },
+  );
   assert.equal(future.body.Code, "InvalidTimeStamp.Expired");
   const ok = await goSdkV2(emu, "DescribeLoadBalancers", {}, { timestamp: stamp(Date.now() - 14 * 60_000) });
   assert.equal(ok.status, 200);
@@ -72,7 +87,10 @@ test("a reused nonce is refused (V2 and V3)", async () => {
   assert.equal(again.body.Code, "SignatureNonceUsed");
   const q = { RegionId: "cn-hangzhou" };
   assert.equal((await rawV3(emu, "DescribeLoadBalancers", SLB_VERSION, q, { nonce: "n3" })).status, 200);
-  assert.equal((await rawV3(emu, "DescribeLoadBalancers", SLB_VERSION, q, { nonce: "n3" })).body.Code, "SignatureNonceUsed");
+  assert.equal(
+    (await rawV3(emu, "DescribeLoadBalancers", SLB_VERSION, q, { nonce: "n3" })).body.Code,
+    "SignatureNonceUsed",
+  );
 });
 
 test("tampered body: V3 content hash mismatch and V2 form-body param change are both refused", async () => {
@@ -80,18 +98,36 @@ test("tampered body: V3 content hash mismatch and V2 form-body param change are 
   const ok = await rawV3(emu, "CreateLoadBalancer", SLB_VERSION, { RegionId: "cn-hangzhou" }, { body });
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   assert.equal(ok.body.LoadBalancerName, "honest", "form body params are merged with the query");
-  const tampered = await rawV3(emu, "CreateLoadBalancer", SLB_VERSION, { RegionId: "cn-hangzhou" }, { body, sendBody: "LoadBalancerName=evil!!" });
+  const tampered = await rawV3(
+    emu,
+    "CreateLoadBalancer",
+    SLB_VERSION,
+    { RegionId: "cn-hangzhou" },
+    { body, sendBody: "LoadBalancerName=evil!!" },
+  );
   assert.equal(tampered.body.Code, "SignatureDoesNotMatch");
   const list = await v3("DescribeLoadBalancers", { LoadBalancerName: "evil!!" });
   assert.equal(list.TotalCount, 0, "the tampered request must not have been executed");
-  const formOk = await goSdkV2(emu, "CreateLoadBalancer", { LoadBalancerName: "form body" }, { inBody: true });
+  const formOk = await goSdkV2(
+    emu,
+    "CreateLoadBalancer",
+    { LoadBalancerName: "form body" },
+    { inBody: true },
+  );
   assert.equal(formOk.status, 200, JSON.stringify(formOk.body));
-  const formBad = await goSdkV2(emu, "CreateLoadBalancer", { LoadBalancerName: "form body" }, { inBody: true, tamper: { LoadBalancerName: "evil!!" } });
+  const formBad = await goSdkV2(
+    emu,
+    "CreateLoadBalancer",
+    { LoadBalancerName: "form body" },
+    { inBody: true, tamper: { LoadBalancerName: "evil!!" } },
+  );
   assert.equal(formBad.body.Code, "SignatureDoesNotMatch");
 });
 
 test("missing signature, unknown version and unknown action", async () => {
-  const unsigned = await rawRequest(emu, { path: "/?Action=DescribeLoadBalancers&Version=2014-05-15&RegionId=cn-hangzhou" });
+  const unsigned = await rawRequest(emu, {
+    path: "/?Action=DescribeLoadBalancers&Version=2014-05-15&RegionId=cn-hangzhou",
+  });
   assert.equal(unsigned.body.Code, "IncompleteSignature");
   const ver = await goSdkV2(emu, "DescribeLoadBalancers", {}, { version: "1999-01-01" });
   assert.equal(ver.body.Code, "InvalidVersion");

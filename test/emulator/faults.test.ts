@@ -3,7 +3,16 @@ import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { ClientError, ServerError, ThrottlingError } from "@alicloud/openapi-core";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
-import { admin, goSdkV2, type Json, rawRequest, rejectsWith, rpcClient, SLB_VERSION, type Call } from "./helpers";
+import {
+  admin,
+  goSdkV2,
+  type Json,
+  rawRequest,
+  rejectsWith,
+  rpcClient,
+  SLB_VERSION,
+  type Call,
+} from "./helpers";
 
 let emu: RunningEmulator;
 let slb: Call;
@@ -15,29 +24,53 @@ before(async () => {
 after(() => emu.close());
 
 test("failNext throttling surfaces as the SDK's ThrottlingError with retryAfter from x-acs-retry-after", async () => {
-  await admin(emu, "POST", "faults", { id: "thr", match: { product: "slb", action: "Describe*" }, failNext: 1, error: { httpStatus: 400, code: "Throttling.User", headers: { "x-acs-retry-after": "1500" } } });
+  await admin(emu, "POST", "faults", {
+    id: "thr",
+    match: { product: "slb", action: "Describe*" },
+    failNext: 1,
+    error: { httpStatus: 400, code: "Throttling.User", headers: { "x-acs-retry-after": "1500" } },
+  });
   const e = await rejectsWith(slb("DescribeLoadBalancers"), "Throttling.User");
   assert.ok(e instanceof ThrottlingError, `got ${String(e.constructor?.name)}`);
   assert.equal(e.retryAfter, 1500);
   // The rule fired once and is spent; other products/actions were never affected.
   await slb("DescribeLoadBalancers");
   const log = await admin(emu, "GET", "requests?limit=2");
-  assert.deepEqual(log.requests.map((r: Json) => [r.action, r.status, r.code, r.fault]), [
-    ["DescribeLoadBalancers", 400, "Throttling.User", ["thr"]],
-    ["DescribeLoadBalancers", 200, undefined, undefined],
-  ]);
+  assert.deepEqual(
+    log.requests.map((r: Json) => [r.action, r.status, r.code, r.fault]),
+    [
+      ["DescribeLoadBalancers", 400, "Throttling.User", ["thr"]],
+      ["DescribeLoadBalancers", 200, undefined, undefined],
+    ],
+  );
   await admin(emu, "DELETE", "faults");
 });
 
 test("pre faults do not execute the request; post faults execute it and lose the reply (ClientToken retry is safe)", async () => {
-  await admin(emu, "POST", "faults", { match: { action: "CreateLoadBalancer" }, failNext: 1, phase: "pre", error: { httpStatus: 503, code: "ServiceUnavailable" } });
-  const pre = await rejectsWith(slb("CreateLoadBalancer", { LoadBalancerName: "pre-fault" }), "ServiceUnavailable");
+  await admin(emu, "POST", "faults", {
+    match: { action: "CreateLoadBalancer" },
+    failNext: 1,
+    phase: "pre",
+    error: { httpStatus: 503, code: "ServiceUnavailable" },
+  });
+  const pre = await rejectsWith(
+    slb("CreateLoadBalancer", { LoadBalancerName: "pre-fault" }),
+    "ServiceUnavailable",
+  );
   assert.ok(pre instanceof ServerError);
   assert.equal(pre.statusCode, 503);
   assert.equal((await slb("DescribeLoadBalancers", { LoadBalancerName: "pre-fault" })).TotalCount, 0);
 
-  await admin(emu, "POST", "faults", { match: { action: "CreateLoadBalancer" }, failNext: 1, phase: "post", error: { httpStatus: 500, code: "InternalError" } });
-  await rejectsWith(slb("CreateLoadBalancer", { LoadBalancerName: "post-fault", ClientToken: "pf-1" }), "InternalError");
+  await admin(emu, "POST", "faults", {
+    match: { action: "CreateLoadBalancer" },
+    failNext: 1,
+    phase: "post",
+    error: { httpStatus: 500, code: "InternalError" },
+  });
+  await rejectsWith(
+    slb("CreateLoadBalancer", { LoadBalancerName: "post-fault", ClientToken: "pf-1" }),
+    "InternalError",
+  );
   const listed = await slb("DescribeLoadBalancers", { LoadBalancerName: "post-fault" });
   assert.equal(listed.TotalCount, 1, "a post fault applies the change");
   const retry = await slb("CreateLoadBalancer", { LoadBalancerName: "post-fault", ClientToken: "pf-1" });
@@ -47,11 +80,23 @@ test("pre faults do not execute the request; post faults execute it and lose the
 });
 
 test("probability 0 never fires, probability 1 always fires, latency is added, rules can be listed and removed", async () => {
-  await admin(emu, "POST", "faults", { faults: [
-    { id: "never", match: { action: "DescribeLoadBalancers" }, probability: 0, error: { httpStatus: 503, code: "ServiceUnavailable" } },
-    { id: "always", match: { product: "eci" }, probability: 1, error: { httpStatus: 400, code: "InvalidParameter", message: "nope" } },
-    { id: "slow", match: { action: "DescribeLoadBalancerListeners" }, latencyMs: 150 },
-  ] });
+  await admin(emu, "POST", "faults", {
+    faults: [
+      {
+        id: "never",
+        match: { action: "DescribeLoadBalancers" },
+        probability: 0,
+        error: { httpStatus: 503, code: "ServiceUnavailable" },
+      },
+      {
+        id: "always",
+        match: { product: "eci" },
+        probability: 1,
+        error: { httpStatus: 400, code: "InvalidParameter", message: "nope" },
+      },
+      { id: "slow", match: { action: "DescribeLoadBalancerListeners" }, latencyMs: 150 },
+    ],
+  });
   for (let i = 0; i < 10; i++) await slb("DescribeLoadBalancers");
   const eci = rpcClient(emu, "2018-08-08");
   const e = await rejectsWith(eci("DescribeImageCaches"), "InvalidParameter");
@@ -59,12 +104,19 @@ test("probability 0 never fires, probability 1 always fires, latency is added, r
   const t0 = performance.now();
   await slb("DescribeLoadBalancerListeners");
   assert.ok(performance.now() - t0 >= 140, "latency rule adds delay");
-  assert.deepEqual((await admin(emu, "GET", "faults")).faults.map((f: Json) => f.id), ["never", "always", "slow"]);
+  assert.deepEqual(
+    (await admin(emu, "GET", "faults")).faults.map((f: Json) => f.id),
+    ["never", "always", "slow"],
+  );
   await admin(emu, "DELETE", "faults/always");
   await eci("DescribeImageCaches");
   await admin(emu, "DELETE", "faults");
   assert.deepEqual((await admin(emu, "GET", "faults")).faults, []);
-  const bad = await rawRequest(emu, { path: "/_emulator/faults", body: JSON.stringify({ probability: 3 }), headers: { "content-type": "application/json" } });
+  const bad = await rawRequest(emu, {
+    path: "/_emulator/faults",
+    body: JSON.stringify({ probability: 3 }),
+    headers: { "content-type": "application/json" },
+  });
   assert.equal(bad.status, 400);
 });
 
@@ -76,7 +128,10 @@ test("per-action rate limit answers Throttling.User with x-acs-retry-after", asy
       const r = await goSdkV2(limited, "DescribeLoadBalancers", {});
       statuses.push([r.status, r.body.Code, r.headers["x-acs-retry-after"] as string | undefined]);
     }
-    assert.deepEqual(statuses.slice(0, 2), [[200, undefined, undefined], [200, undefined, undefined]]);
+    assert.deepEqual(statuses.slice(0, 2), [
+      [200, undefined, undefined],
+      [200, undefined, undefined],
+    ]);
     assert.equal(statuses[2][0], 400);
     assert.equal(statuses[2][1], "Throttling.User");
     assert.ok(Number(statuses[2][2]) > 0 && Number(statuses[2][2]) <= 500);
@@ -92,7 +147,9 @@ test("admin: health, state, reset, clock", async () => {
   assert.equal(h.status, "ok");
   await slb("CreateLoadBalancer", { LoadBalancerName: "to-reset" });
   const state = await admin(emu, "GET", "state");
-  assert.ok(Object.values(state.collections["slb.lb"]).some((lb: Json) => lb.LoadBalancerName === "to-reset"));
+  assert.ok(
+    Object.values(state.collections["slb.lb"]).some((lb: Json) => lb.LoadBalancerName === "to-reset"),
+  );
   const before = (await admin(emu, "GET", "health")).nowMs as number;
   const adv = await admin(emu, "POST", "clock/advance", { ms: 60_000 });
   assert.ok(adv.nowMs - before >= 60_000);
@@ -105,16 +162,28 @@ test("admin: health, state, reset, clock", async () => {
 
 test("network faults: reset drops the connection, hang runs into the SDK's read timeout, post-reset still applies", async () => {
   await admin(emu, "POST", "faults", { match: { action: "DescribeTags" }, failNext: 1, network: "reset" });
-  await assert.rejects(slb("DescribeTags"), (e: Json) => !("statusCode" in e && e.statusCode >= 400) && /socket|ECONNRESET|hang up/i.test(String(e.message) + String(e.code)));
+  await assert.rejects(
+    slb("DescribeTags"),
+    (e: Json) =>
+      !("statusCode" in e && e.statusCode >= 400) &&
+      /socket|ECONNRESET|hang up/i.test(String(e.message) + String(e.code)),
+  );
   await slb("DescribeTags");
 
   const impatient = rpcClient(emu, SLB_VERSION, { readTimeout: 300, connectTimeout: 300 });
   await admin(emu, "POST", "faults", { match: { action: "DescribeTags" }, failNext: 1, network: "hang" });
   const t0 = performance.now();
-  await assert.rejects(impatient("DescribeTags"), (e: Json) => /timeout/i.test(String(e.name) + String(e.message) + String(e.code)));
+  await assert.rejects(impatient("DescribeTags"), (e: Json) =>
+    /timeout/i.test(String(e.name) + String(e.message) + String(e.code)),
+  );
   assert.ok(performance.now() - t0 >= 250);
 
-  await admin(emu, "POST", "faults", { match: { action: "CreateLoadBalancer" }, failNext: 1, phase: "post", network: "reset" });
+  await admin(emu, "POST", "faults", {
+    match: { action: "CreateLoadBalancer" },
+    failNext: 1,
+    phase: "post",
+    network: "reset",
+  });
   await assert.rejects(slb("CreateLoadBalancer", { LoadBalancerName: "reset-after-apply" }));
   assert.equal((await slb("DescribeLoadBalancers", { LoadBalancerName: "reset-after-apply" })).TotalCount, 1);
   const log = await admin(emu, "GET", "requests?limit=20");

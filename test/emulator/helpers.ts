@@ -52,7 +52,9 @@ export function rpcClient(emu: RunningEmulator, version: string, extra: Record<s
       reqBodyType: "formData",
       bodyType: "json",
     });
-    const req = new $OpenApiUtil.OpenApiRequest({ query: $OpenApiUtil.default.query({ RegionId: REGION, ...query }) });
+    const req = new $OpenApiUtil.OpenApiRequest({
+      query: $OpenApiUtil.default.query({ RegionId: REGION, ...query }),
+    });
     const res = await client.callApi(params, req, new RuntimeOptions({}));
     return res.body as Record<string, Json>;
   };
@@ -69,7 +71,8 @@ export async function rejectsWith(p: Promise<unknown>, code: string): Promise<Re
     await p;
   } catch (e) {
     const err = e as Record<string, Json>;
-    if (err.code !== code) throw new Error(`expected ${code}, got ${String(err.code)}: ${String(err.message)}`);
+    if (err.code !== code)
+      throw new Error(`expected ${code}, got ${String(err.code)}: ${String(err.message)}`);
     return err;
   }
   throw new Error(`expected ${code}, but the call succeeded`);
@@ -87,13 +90,23 @@ export function rawRequest(
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: emu.port, method: opts.method ?? "POST", path: opts.path, headers: opts.headers },
+      {
+        host: "127.0.0.1",
+        port: emu.port,
+        method: opts.method ?? "POST",
+        path: opts.path,
+        headers: opts.headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, Json>) : {} });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text ? (JSON.parse(text) as Record<string, Json>) : {},
+          });
         });
       },
     );
@@ -104,7 +117,10 @@ export function rawRequest(
 
 /** Go `url.Values.Encode`: sorted keys, space → `+`, `*` → `%2A`, `~` raw. */
 function goEncode(params: Record<string, string>): string {
-  const enc = (s: string): string => encodeURIComponent(s).replace(/%20/g, "+").replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  const enc = (s: string): string =>
+    encodeURIComponent(s)
+      .replace(/%20/g, "+")
+      .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
   return Object.keys(params)
     .sort()
     .map((k) => `${enc(k)}=${enc(params[k])}`)
@@ -163,14 +179,20 @@ export function goSdkV2(
   });
 }
 
-export async function admin(emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<Record<string, Json>> {
+export async function admin(
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, Json>> {
   const res = await rawRequest(emu, {
     method,
     path: `/_emulator/${path}`,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (res.status !== 200) throw new Error(`admin ${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`admin ${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -180,7 +202,14 @@ export function rawV3(
   action: string,
   version: string,
   query: Record<string, string>,
-  opts: { body?: string; sendBody?: string; date?: string; nonce?: string; secret?: string; ak?: string } = {},
+  opts: {
+    body?: string;
+    sendBody?: string;
+    date?: string;
+    nonce?: string;
+    secret?: string;
+    ak?: string;
+  } = {},
 ): Promise<RawResponse> {
   const body = opts.body ?? "";
   const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
@@ -200,7 +229,9 @@ export function rawV3(
   const signed = Object.keys(headers).sort();
   const canonHeaders = signed.map((h) => `${h}:${headers[h].trim()}\n`).join("");
   const creq = ["POST", "/", q, canonHeaders, signed.join(";"), sha(body)].join("\n");
-  const sig = createHmac("sha256", opts.secret ?? SECRET).update(`ACS3-HMAC-SHA256\n${sha(creq)}`).digest("hex");
+  const sig = createHmac("sha256", opts.secret ?? SECRET)
+    .update(`ACS3-HMAC-SHA256\n${sha(creq)}`)
+    .digest("hex");
   headers.authorization = `ACS3-HMAC-SHA256 Credential=${opts.ak ?? AK},SignedHeaders=${signed.join(";")},Signature=${sig}`;
   return rawRequest(emu, { path: "/?" + q, headers, body: opts.sendBody ?? body });
 }

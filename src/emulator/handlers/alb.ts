@@ -2,7 +2,7 @@
 // move Provisioning→Active/Running, Adding→Available, Processing→Succeeded. Here statuses are
 // computed lazily from stored timestamps on the virtual clock (no timers, so restarts are exact).
 import { type Handler, type HandlerCtx, isoSeconds, page, toList, type Tree } from "../core";
-import { ApiError, Errors } from "../errors";
+import { Errors } from "../errors";
 import type { Doc, Tx } from "../store";
 import { checkId, VPC_ID, VSW_ID, view } from "./common";
 
@@ -38,7 +38,10 @@ interface ListenerDoc extends Doc {
   LoadBalancerId: string;
   ListenerPort: number;
   ListenerProtocol: string;
-  DefaultActions: Array<{ Type: string; ForwardGroupConfig: { ServerGroupTuples: Array<{ ServerGroupId: string }> } }>;
+  DefaultActions: Array<{
+    Type: string;
+    ForwardGroupConfig: { ServerGroupTuples: Array<{ ServerGroupId: string }> };
+  }>;
   _readyAtMs: number;
   _createdMs: number;
 }
@@ -78,7 +81,17 @@ interface RuleDoc extends Doc {
 // ---------------------------------------------------------------- helpers
 
 /** Turns the flattened tree into JSON: numbered children become arrays, numeric leaves numbers. */
-const NUMERIC_LEAVES = new Set(["Order", "Priority", "Weight", "Port", "HttpCode", "MaxAge", "QPS", "PerIpQps", "Timeout"]);
+const NUMERIC_LEAVES = new Set([
+  "Order",
+  "Priority",
+  "Weight",
+  "Port",
+  "HttpCode",
+  "MaxAge",
+  "QPS",
+  "PerIpQps",
+  "Timeout",
+]);
 const KEEP_STRING = new Set(["HttpCode"]); // the SDK models type HttpCode as a string
 function normalize(t: Tree | string, key = ""): unknown {
   if (typeof t === "string") {
@@ -107,7 +120,13 @@ function status(readyAtMs: number, nowMs: number, pending: string, done: string)
   return nowMs < readyAtMs ? pending : done;
 }
 
-function job(ctx: HandlerCtx, apiName: string, resourceType: string, resourceId: string, operateType: string): string {
+function job(
+  ctx: HandlerCtx,
+  apiName: string,
+  resourceType: string,
+  resourceId: string,
+  operateType: string,
+): string {
   const id = ctx.ids.uuid();
   ctx.tx.put(JOB, id, {
     Id: id,
@@ -131,7 +150,7 @@ function getLb(ctx: HandlerCtx, id?: string): LbDoc {
 /** Children of a load balancer cannot change while it is still provisioning. */
 function requireLbReady(ctx: HandlerCtx, lb: LbDoc): void {
   if (ctx.nowMs < lb._readyAtMs) {
-    throw new ApiError("IncorrectStatus.LoadBalancer", 400, `The status of ${lb.LoadBalancerId} is Provisioning, which does not support this operation.`);
+    throw Errors.albIncorrectStatus(lb.LoadBalancerId, "Provisioning");
   }
 }
 
@@ -175,7 +194,10 @@ function checkGroupsExist(ctx: HandlerCtx, actions: Array<Record<string, unknown
 }
 
 function listOpts(ctx: HandlerCtx): { maxResults: number; nextToken: string | undefined } {
-  return { maxResults: ctx.p.int("MaxResults", { min: 1, max: 100 }) ?? 20, nextToken: ctx.p.str("NextToken") };
+  return {
+    maxResults: ctx.p.int("MaxResults", { min: 1, max: 100 }) ?? 20,
+    nextToken: ctx.p.str("NextToken"),
+  };
 }
 
 // ---------------------------------------------------------------- load balancers
@@ -202,8 +224,22 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
     if (!vsw) throw Errors.missingParam(`ZoneMappings.${i + 1}.VSwitchId`);
     checkId(`ZoneMappings.${i + 1}.VSwitchId`, vsw, VSW_ID);
     const intranet = `192.168.${1 + Math.floor(ctx.ids.next() * 253)}.${1 + Math.floor(ctx.ids.next() * 253)}`;
-    const address = addressType === "Internet" ? `47.${96 + Math.floor(ctx.ids.next() * 32)}.${1 + Math.floor(ctx.ids.next() * 253)}.${1 + Math.floor(ctx.ids.next() * 253)}` : intranet;
-    return { ZoneId: zoneId, VSwitchId: vsw, Status: "Active", LoadBalancerAddresses: [{ Address: address, IntranetAddress: intranet, AllocationId: typeof z.AllocationId === "string" ? z.AllocationId : "" }] };
+    const address =
+      addressType === "Internet"
+        ? `47.${96 + Math.floor(ctx.ids.next() * 32)}.${1 + Math.floor(ctx.ids.next() * 253)}.${1 + Math.floor(ctx.ids.next() * 253)}`
+        : intranet;
+    return {
+      ZoneId: zoneId,
+      VSwitchId: vsw,
+      Status: "Active",
+      LoadBalancerAddresses: [
+        {
+          Address: address,
+          IntranetAddress: intranet,
+          AllocationId: typeof z.AllocationId === "string" ? z.AllocationId : "",
+        },
+      ],
+    };
   });
   if (ctx.tx.all(LB).length >= ctx.quotas.albPerAccount) throw Errors.albQuota(ctx.quotas.albPerAccount);
   const id = ctx.ids.id("alb-", 18, false);
@@ -218,7 +254,9 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
     AddressIpVersion: p.oneOf("AddressIpVersion", ["IPv4", "DualStack"] as const, "IPv4"),
     LoadBalancerEdition: edition,
     LoadBalancerBillingConfig: { PayType: payType },
-    DeletionProtectionConfig: deletion ? { Enabled: true, EnabledTime: isoSeconds(ctx.nowMs) } : { Enabled: false },
+    DeletionProtectionConfig: deletion
+      ? { Enabled: true, EnabledTime: isoSeconds(ctx.nowMs) }
+      : { Enabled: false },
     ModificationProtectionConfig: { Status: "NonProtection" },
     LoadBalancerBussinessStatus: "Normal",
     LoadBalancerOperationLocks: [],
@@ -266,7 +304,8 @@ function deleteLoadBalancer(ctx: HandlerCtx): Doc {
   for (const l of ctx.tx.all<ListenerDoc>(LISTENER).filter((l) => l.LoadBalancerId === lb.LoadBalancerId)) {
     ctx.tx.del(LISTENER, l.ListenerId);
   }
-  for (const r of ctx.tx.all<RuleDoc>(RULE).filter((r) => r.LoadBalancerId === lb.LoadBalancerId)) ctx.tx.del(RULE, r.RuleId);
+  for (const r of ctx.tx.all<RuleDoc>(RULE).filter((r) => r.LoadBalancerId === lb.LoadBalancerId))
+    ctx.tx.del(RULE, r.RuleId);
   ctx.tx.del(LB, lb.LoadBalancerId);
   return { JobId: job(ctx, "DeleteLoadBalancer", "loadbalancer", lb.LoadBalancerId, "Delete") };
 }
@@ -276,7 +315,9 @@ function setDeletionProtection(enabled: boolean) {
     const lb = getLb(ctx, ctx.p.req("ResourceId"));
     ctx.tx.put(LB, lb.LoadBalancerId, {
       ...lb,
-      DeletionProtectionConfig: enabled ? { Enabled: true, EnabledTime: isoSeconds(ctx.nowMs) } : { Enabled: false },
+      DeletionProtectionConfig: enabled
+        ? { Enabled: true, EnabledTime: isoSeconds(ctx.nowMs) }
+        : { Enabled: false },
     });
     return {};
   };
@@ -303,7 +344,12 @@ function listenerFields(ctx: HandlerCtx): Record<string, unknown> {
   const sp = ctx.p.str("SecurityPolicyId");
   if (sp !== undefined) out.SecurityPolicyId = sp;
   const certs = arr(ctx, "Certificates");
-  if (certs.length > 0) out.Certificates = certs.map((c) => ({ CertificateId: typeof c.CertificateId === "string" ? c.CertificateId : "", IsDefault: true, Status: "Associated" }));
+  if (certs.length > 0)
+    out.Certificates = certs.map((c) => ({
+      CertificateId: typeof c.CertificateId === "string" ? c.CertificateId : "",
+      IsDefault: true,
+      Status: "Associated",
+    }));
   const xff = obj(ctx, "XForwardedForConfig");
   if (xff) out.XForwardedForConfig = xff;
   const actions = arr(ctx, "DefaultActions");
@@ -326,7 +372,9 @@ function createListener(ctx: HandlerCtx): Doc {
   const fields = listenerFields(ctx);
   if (proto !== "HTTP" && !fields.Certificates) throw Errors.missingParam("Certificates");
   requireLbReady(ctx, lb);
-  const clash = ctx.tx.all<ListenerDoc>(LISTENER).some((l) => l.LoadBalancerId === lb.LoadBalancerId && l.ListenerPort === port);
+  const clash = ctx.tx
+    .all<ListenerDoc>(LISTENER)
+    .some((l) => l.LoadBalancerId === lb.LoadBalancerId && l.ListenerPort === port);
   if (clash) throw Errors.albListenerExists(port);
   const id = ctx.ids.id("lsr-", 18, false);
   const doc: ListenerDoc = {
@@ -342,7 +390,13 @@ function createListener(ctx: HandlerCtx): Doc {
     SecurityPolicyId: proto === "HTTP" ? "" : "tls_cipher_policy_1_0",
     Certificates: [],
     CaEnabled: false,
-    XForwardedForConfig: { XForwardedForEnabled: true, XForwardedForProtoEnabled: false, XForwardedForSLBIdEnabled: false, XForwardedForSLBPortEnabled: false, XForwardedForClientSrcPortEnabled: false },
+    XForwardedForConfig: {
+      XForwardedForEnabled: true,
+      XForwardedForProtoEnabled: false,
+      XForwardedForSLBIdEnabled: false,
+      XForwardedForSLBPortEnabled: false,
+      XForwardedForClientSrcPortEnabled: false,
+    },
     Tags: ctx.p.tags(),
     ...(fields as Partial<ListenerDoc>),
     DefaultActions: fields.DefaultActions as ListenerDoc["DefaultActions"],
@@ -358,7 +412,12 @@ function listListeners(ctx: HandlerCtx): Doc {
   const ids = ctx.p.strList("ListenerIds");
   const proto = ctx.p.str("ListenerProtocol");
   const { maxResults, nextToken } = listOpts(ctx);
-  const regionLbs = new Set(ctx.tx.all<LbDoc>(LB).filter((lb) => lb.RegionId === ctx.regionId).map((lb) => lb.LoadBalancerId));
+  const regionLbs = new Set(
+    ctx.tx
+      .all<LbDoc>(LB)
+      .filter((lb) => lb.RegionId === ctx.regionId)
+      .map((lb) => lb.LoadBalancerId),
+  );
   const all = ctx.tx
     .all<ListenerDoc>(LISTENER)
     .filter(
@@ -370,7 +429,12 @@ function listListeners(ctx: HandlerCtx): Doc {
     )
     .sort((a, b) => a._createdMs - b._createdMs || a.ListenerPort - b.ListenerPort);
   const pg = page(all, nextToken, maxResults);
-  return { Listeners: pg.items.map((l) => listenerView(l, ctx.nowMs)), TotalCount: all.length, MaxResults: maxResults, NextToken: pg.nextToken };
+  return {
+    Listeners: pg.items.map((l) => listenerView(l, ctx.nowMs)),
+    TotalCount: all.length,
+    MaxResults: maxResults,
+    NextToken: pg.nextToken,
+  };
 }
 
 function updateListenerAttribute(ctx: HandlerCtx): Doc {
@@ -383,7 +447,8 @@ function updateListenerAttribute(ctx: HandlerCtx): Doc {
 
 function deleteListener(ctx: HandlerCtx): Doc {
   const l = getListener(ctx);
-  for (const r of ctx.tx.all<RuleDoc>(RULE).filter((r) => r.ListenerId === l.ListenerId)) ctx.tx.del(RULE, r.RuleId);
+  for (const r of ctx.tx.all<RuleDoc>(RULE).filter((r) => r.ListenerId === l.ListenerId))
+    ctx.tx.del(RULE, r.RuleId);
   ctx.tx.del(LISTENER, l.ListenerId);
   return { JobId: job(ctx, "DeleteListener", "listener", l.ListenerId, "Delete") };
 }
@@ -392,9 +457,16 @@ function deleteListener(ctx: HandlerCtx): Doc {
 
 function sgView(tx: Tx, g: SgDoc): Doc {
   const related = new Set<string>();
-  for (const l of tx.all<ListenerDoc>(LISTENER)) if (referencedGroups(l.DefaultActions).includes(g.ServerGroupId)) related.add(l.LoadBalancerId);
-  for (const r of tx.all<RuleDoc>(RULE)) if (referencedGroups(r.RuleActions).includes(g.ServerGroupId)) related.add(r.LoadBalancerId);
-  return { ...view(g), ServerCount: g._servers.length, RelatedLoadBalancerIds: [...related], ServerGroupStatus: "Available" };
+  for (const l of tx.all<ListenerDoc>(LISTENER))
+    if (referencedGroups(l.DefaultActions).includes(g.ServerGroupId)) related.add(l.LoadBalancerId);
+  for (const r of tx.all<RuleDoc>(RULE))
+    if (referencedGroups(r.RuleActions).includes(g.ServerGroupId)) related.add(r.LoadBalancerId);
+  return {
+    ...view(g),
+    ServerCount: g._servers.length,
+    RelatedLoadBalancerIds: [...related],
+    ServerGroupStatus: "Available",
+  };
 }
 
 function createServerGroup(ctx: HandlerCtx): Doc {
@@ -416,7 +488,15 @@ function createServerGroup(ctx: HandlerCtx): Doc {
     VpcId: vpcId ?? "",
     RegionId: ctx.regionId,
     ResourceGroupId: ctx.p.str("ResourceGroupId") ?? "rg-default",
-    HealthCheckConfig: { HealthCheckProtocol: "HTTP", HealthCheckPath: "/", HealthCheckInterval: 2, HealthyThreshold: 3, UnhealthyThreshold: 3, ...hc, HealthCheckEnabled: hcEnabled },
+    HealthCheckConfig: {
+      HealthCheckProtocol: "HTTP",
+      HealthCheckPath: "/",
+      HealthCheckInterval: 2,
+      HealthyThreshold: 3,
+      UnhealthyThreshold: 3,
+      ...hc,
+      HealthCheckEnabled: hcEnabled,
+    },
     StickySessionConfig: obj(ctx, "StickySessionConfig") ?? { StickySessionEnabled: false },
     CreateTime: isoSeconds(ctx.nowMs),
     Tags: ctx.p.tags(),
@@ -447,10 +527,16 @@ function listServerGroups(ctx: HandlerCtx): Doc {
     )
     .sort((a, b) => a._createdMs - b._createdMs);
   const pg = page(all, nextToken, maxResults);
-  return { ServerGroups: pg.items.map((g) => sgView(ctx.tx, g)), TotalCount: all.length, MaxResults: maxResults, NextToken: pg.nextToken };
+  return {
+    ServerGroups: pg.items.map((g) => sgView(ctx.tx, g)),
+    TotalCount: all.length,
+    MaxResults: maxResults,
+    NextToken: pg.nextToken,
+  };
 }
 
-const serverKey = (s: { ServerId: string; ServerIp: string; Port: number }): string => `${s.ServerId}|${s.ServerIp}|${s.Port}`;
+const serverKey = (s: { ServerId: string; ServerIp: string; Port: number }): string =>
+  `${s.ServerId}|${s.ServerIp}|${s.Port}`;
 
 function parseServers(ctx: HandlerCtx, forAdd: boolean): ServerDoc[] {
   const raw = arr(ctx, "Servers");
@@ -461,9 +547,11 @@ function parseServers(ctx: HandlerCtx, forAdd: boolean): ServerDoc[] {
     const serverId = typeof s.ServerId === "string" ? s.ServerId : undefined;
     if (!serverType) throw Errors.missingParam(`Servers.${i + 1}.ServerType`);
     if (!serverId) throw Errors.missingParam(`Servers.${i + 1}.ServerId`);
-    if (!["Ecs", "Eni", "Eci", "Ip", "Fc"].includes(serverType)) throw Errors.invalidParam(`Servers.${i + 1}.ServerType`);
+    if (!["Ecs", "Eni", "Eci", "Ip", "Fc"].includes(serverType))
+      throw Errors.invalidParam(`Servers.${i + 1}.ServerType`);
     const port = typeof s.Port === "number" ? s.Port : 0;
-    if (forAdd && serverType !== "Fc" && (port < 1 || port > 65535)) throw Errors.invalidParam(`Servers.${i + 1}.Port`);
+    if (forAdd && serverType !== "Fc" && (port < 1 || port > 65535))
+      throw Errors.invalidParam(`Servers.${i + 1}.Port`);
     const weight = typeof s.Weight === "number" ? s.Weight : 100;
     if (weight < 0 || weight > 100) throw Errors.invalidParam(`Servers.${i + 1}.Weight`);
     return {
@@ -492,7 +580,13 @@ function removeServers(ctx: HandlerCtx): Doc {
   const gone = parseServers(ctx, false);
   // Port 0 (absent) removes every port of that server.
   const keep = g._servers.filter(
-    (s) => !gone.some((r) => r.ServerId === s.ServerId && (r.Port === 0 || r.Port === s.Port) && (!r.ServerIp || r.ServerIp === s.ServerIp)),
+    (s) =>
+      !gone.some(
+        (r) =>
+          r.ServerId === s.ServerId &&
+          (r.Port === 0 || r.Port === s.Port) &&
+          (!r.ServerIp || r.ServerIp === s.ServerIp),
+      ),
   );
   ctx.tx.put(SG, g.ServerGroupId, { ...g, _servers: keep });
   return { JobId: job(ctx, "RemoveServersFromServerGroup", "servergroup", g.ServerGroupId, "Update") };
@@ -503,10 +597,16 @@ function listServerGroupServers(ctx: HandlerCtx): Doc {
   const ids = ctx.p.strList("ServerIds");
   const ips = ctx.p.strList("ServerIps");
   const { maxResults, nextToken } = listOpts(ctx);
-  const all = g._servers.filter((s) => (ids.length === 0 || ids.includes(s.ServerId)) && (ips.length === 0 || ips.includes(s.ServerIp)));
+  const all = g._servers.filter(
+    (s) => (ids.length === 0 || ids.includes(s.ServerId)) && (ips.length === 0 || ips.includes(s.ServerIp)),
+  );
   const pg = page(all, nextToken, maxResults);
   return {
-    Servers: pg.items.map((s) => ({ ...view(s), ServerGroupId: g.ServerGroupId, Status: status(s._readyAtMs, ctx.nowMs, "Adding", "Available") })),
+    Servers: pg.items.map((s) => ({
+      ...view(s),
+      ServerGroupId: g.ServerGroupId,
+      Status: status(s._readyAtMs, ctx.nowMs, "Adding", "Available"),
+    })),
     TotalCount: all.length,
     MaxResults: maxResults,
     NextToken: pg.nextToken,
@@ -530,7 +630,9 @@ function updateServerGroupAttribute(ctx: HandlerCtx): Doc {
 function deleteServerGroup(ctx: HandlerCtx): Doc {
   const g = getSg(ctx);
   const used =
-    ctx.tx.all<ListenerDoc>(LISTENER).some((l) => referencedGroups(l.DefaultActions).includes(g.ServerGroupId)) ||
+    ctx.tx
+      .all<ListenerDoc>(LISTENER)
+      .some((l) => referencedGroups(l.DefaultActions).includes(g.ServerGroupId)) ||
     ctx.tx.all<RuleDoc>(RULE).some((r) => referencedGroups(r.RuleActions).includes(g.ServerGroupId));
   if (used) throw Errors.albInUse("ServerGroup", g.ServerGroupId);
   ctx.tx.del(SG, g.ServerGroupId);
@@ -539,10 +641,17 @@ function deleteServerGroup(ctx: HandlerCtx): Doc {
 
 // ---------------------------------------------------------------- rules
 
-function parseRule(ctx: HandlerCtx, r: Record<string, unknown>, prefix: string, l: ListenerDoc, partial: boolean): Partial<RuleDoc> {
+function parseRule(
+  ctx: HandlerCtx,
+  r: Record<string, unknown>,
+  prefix: string,
+  l: ListenerDoc,
+  partial: boolean,
+): Partial<RuleDoc> {
   const out: Partial<RuleDoc> = {};
   if (r.Priority !== undefined) {
-    if (typeof r.Priority !== "number" || r.Priority < 1 || r.Priority > 10000) throw Errors.invalidParam(`${prefix}Priority`);
+    if (typeof r.Priority !== "number" || r.Priority < 1 || r.Priority > 10000)
+      throw Errors.invalidParam(`${prefix}Priority`);
     out.Priority = r.Priority;
   } else if (!partial) throw Errors.missingParam(`${prefix}Priority`);
   if (typeof r.RuleName === "string") out.RuleName = r.RuleName;
@@ -566,13 +675,21 @@ function parseRule(ctx: HandlerCtx, r: Record<string, unknown>, prefix: string, 
     out.RuleActions = list;
   } else if (!partial) throw Errors.missingParam(`${prefix}RuleActions`);
   if (out.Priority !== undefined) {
-    const clash = ctx.tx.all<RuleDoc>(RULE).some((x) => x.ListenerId === l.ListenerId && x.Priority === out.Priority && x.RuleId !== r.RuleId);
-    if (clash) throw new ApiError("Conflict.Priority", 400, `Priority ${out.Priority} is already used on listener ${l.ListenerId}.`); // unverified code
+    const clash = ctx.tx
+      .all<RuleDoc>(RULE)
+      .some((x) => x.ListenerId === l.ListenerId && x.Priority === out.Priority && x.RuleId !== r.RuleId);
+    if (clash) throw Errors.albPriorityConflict(out.Priority, l.ListenerId);
   }
   return out;
 }
 
-function putRule(ctx: HandlerCtx, l: ListenerDoc, fields: Partial<RuleDoc>, direction: string, tags: unknown): string {
+function putRule(
+  ctx: HandlerCtx,
+  l: ListenerDoc,
+  fields: Partial<RuleDoc>,
+  direction: string,
+  tags: unknown,
+): string {
   const id = ctx.ids.id("rule-", 18, false);
   const doc: RuleDoc = {
     RuleId: id,
@@ -613,10 +730,19 @@ function createRules(ctx: HandlerCtx): Doc {
   const ids: Array<{ Priority: number; RuleId: string }> = [];
   rules.forEach((r, i) => {
     const fields = parseRule(ctx, r, `Rules.${i + 1}.`, l, false);
-    const id = putRule(ctx, l, fields, typeof r.Direction === "string" ? r.Direction : "Request", r.Tag ?? []);
+    const id = putRule(
+      ctx,
+      l,
+      fields,
+      typeof r.Direction === "string" ? r.Direction : "Request",
+      r.Tag ?? [],
+    );
     ids.push({ Priority: fields.Priority!, RuleId: id });
   });
-  return { RuleIds: ids, JobId: job(ctx, "CreateRules", "rule", ids.map((x) => x.RuleId).join(","), "Create") };
+  return {
+    RuleIds: ids,
+    JobId: job(ctx, "CreateRules", "rule", ids.map((x) => x.RuleId).join(","), "Create"),
+  };
 }
 
 function listRules(ctx: HandlerCtx): Doc {
@@ -637,7 +763,10 @@ function listRules(ctx: HandlerCtx): Doc {
     .sort((a, b) => a.Priority - b.Priority);
   const pg = page(all, nextToken, maxResults);
   return {
-    Rules: pg.items.map((r) => ({ ...view(r), RuleStatus: status(r._readyAtMs, ctx.nowMs, "Provisioning", "Available") })),
+    Rules: pg.items.map((r) => ({
+      ...view(r),
+      RuleStatus: status(r._readyAtMs, ctx.nowMs, "Provisioning", "Available"),
+    })),
     TotalCount: all.length,
     MaxResults: maxResults,
     NextToken: pg.nextToken,
@@ -672,7 +801,16 @@ function listAsynJobs(ctx: HandlerCtx): Doc {
   const api = ctx.p.str("ApiName");
   const { maxResults, nextToken } = listOpts(ctx);
   const all = ctx.tx
-    .all<Doc & { Id: string; ResourceId: string; ResourceType: string; ApiName: string; CreateTime: number; _readyAtMs: number }>(JOB)
+    .all<
+      Doc & {
+        Id: string;
+        ResourceId: string;
+        ResourceType: string;
+        ApiName: string;
+        CreateTime: number;
+        _readyAtMs: number;
+      }
+    >(JOB)
     .filter(
       (j) =>
         (ids.length === 0 || ids.includes(j.Id)) &&
@@ -685,7 +823,13 @@ function listAsynJobs(ctx: HandlerCtx): Doc {
   return {
     Jobs: pg.items.map((j) => {
       const done = ctx.nowMs >= j._readyAtMs;
-      return { ...view(j), Status: done ? "Succeeded" : "Processing", ModifyTime: done ? j._readyAtMs : j.CreateTime, ErrorCode: "", ErrorMessage: "" };
+      return {
+        ...view(j),
+        Status: done ? "Succeeded" : "Processing",
+        ModifyTime: done ? j._readyAtMs : j.CreateTime,
+        ErrorCode: "",
+        ErrorMessage: "",
+      };
     }),
     TotalCount: all.length,
     MaxResults: maxResults,
@@ -696,7 +840,13 @@ function listAsynJobs(ctx: HandlerCtx): Doc {
 // ---------------------------------------------------------------- table
 
 const V = "2020-06-16";
-const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({ product: "alb", version: V, action, mutating, fn });
+const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({
+  product: "alb",
+  version: V,
+  action,
+  mutating,
+  fn,
+});
 
 export const albHandlers: Handler[] = [
   h("CreateLoadBalancer", true, createLoadBalancer),

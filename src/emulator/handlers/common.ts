@@ -74,7 +74,9 @@ export function removeTags(tx: Tx, coll: string, resourceId: string, keys?: stri
 
 /** True when the resource carries every tag in `want` (AND). An empty value matches any value. */
 export function hasAllTags(have: TagDoc[], want: Array<{ Key: string; Value: string }>): boolean {
-  return want.every((w) => have.some((h) => h.TagKey === w.Key && (w.Value === "" || h.TagValue === w.Value)));
+  return want.every((w) =>
+    have.some((h) => h.TagKey === w.Key && (w.Value === "" || h.TagValue === w.Value)),
+  );
 }
 
 export function checkId(param: string, value: string, re: RegExp): string {

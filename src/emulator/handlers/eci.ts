@@ -39,7 +39,15 @@ interface Computed {
 }
 
 function event(name: string, type: "Normal" | "Warning", reason: string, message: string, atMs: number): Doc {
-  return { Name: name, Type: type, Reason: reason, Message: message, Count: 1, FirstTimestamp: isoSeconds(atMs), LastTimestamp: isoSeconds(atMs) };
+  return {
+    Name: name,
+    Type: type,
+    Reason: reason,
+    Message: message,
+    Count: 1,
+    FirstTimestamp: isoSeconds(atMs),
+    LastTimestamp: isoSeconds(atMs),
+  };
 }
 
 function compute(c: CacheDoc, nowMs: number): Computed {
@@ -48,19 +56,69 @@ function compute(c: CacheDoc, nowMs: number): Computed {
   const name = c.ImageCacheId;
   if (c._phase === "update") {
     const events = [event(name, "Normal", "Updating", "Updating image cache", c._phaseStartMs)];
-    if (t < ECI_UPDATING_MS) return { status: "Updating", progress: `${Math.floor((t / ECI_UPDATING_MS) * 100)}%`, events };
+    if (t < ECI_UPDATING_MS)
+      return { status: "Updating", progress: `${Math.floor((t / ECI_UPDATING_MS) * 100)}%`, events };
     const doneAtMs = c._phaseStartMs + ECI_UPDATING_MS;
-    if (fails) return { status: "UpdateFailed", progress: "0%", doneAtMs, events: [...events, event(name, "Warning", "Failed", `Failed to pull image ${c.Images.find((i) => i.includes(FAIL_MARKER))}`, doneAtMs)] };
-    return { status: "Ready", progress: "100%", doneAtMs, events: [...events, event(name, "Normal", "Succeeded", "Successfully updated image cache", doneAtMs)] };
+    if (fails)
+      return {
+        status: "UpdateFailed",
+        progress: "0%",
+        doneAtMs,
+        events: [
+          ...events,
+          event(
+            name,
+            "Warning",
+            "Failed",
+            `Failed to pull image ${c.Images.find((i) => i.includes(FAIL_MARKER))}`,
+            doneAtMs,
+          ),
+        ],
+      };
+    return {
+      status: "Ready",
+      progress: "100%",
+      doneAtMs,
+      events: [...events, event(name, "Normal", "Succeeded", "Successfully updated image cache", doneAtMs)],
+    };
   }
   const events = [event(name, "Normal", "Started", "Started image cache creation", c._phaseStartMs)];
   if (t < ECI_PREPARING_MS) return { status: "Preparing", progress: "0%", events };
-  events.push(event(name, "Normal", "Pulling", `Pulling images ${c.Images.join(",")}`, c._phaseStartMs + ECI_PREPARING_MS));
+  events.push(
+    event(
+      name,
+      "Normal",
+      "Pulling",
+      `Pulling images ${c.Images.join(",")}`,
+      c._phaseStartMs + ECI_PREPARING_MS,
+    ),
+  );
   const creating = t - ECI_PREPARING_MS;
-  if (creating < ECI_CREATING_MS) return { status: "Creating", progress: `${Math.floor((creating / ECI_CREATING_MS) * 100)}%`, events };
+  if (creating < ECI_CREATING_MS)
+    return { status: "Creating", progress: `${Math.floor((creating / ECI_CREATING_MS) * 100)}%`, events };
   const doneAtMs = c._phaseStartMs + ECI_PREPARING_MS + ECI_CREATING_MS;
-  if (fails) return { status: "Failed", progress: "0%", doneAtMs, events: [...events, event(name, "Warning", "Failed", `Failed to pull image ${c.Images.find((i) => i.includes(FAIL_MARKER))}`, doneAtMs)] };
-  return { status: "Ready", progress: "100%", doneAtMs, events: [...events, event(name, "Normal", "Succeeded", "Successfully created image cache", doneAtMs)] };
+  if (fails)
+    return {
+      status: "Failed",
+      progress: "0%",
+      doneAtMs,
+      events: [
+        ...events,
+        event(
+          name,
+          "Warning",
+          "Failed",
+          `Failed to pull image ${c.Images.find((i) => i.includes(FAIL_MARKER))}`,
+          doneAtMs,
+        ),
+      ],
+    };
+  return {
+    status: "Ready",
+    progress: "100%",
+    doneAtMs,
+    events: [...events, event(name, "Normal", "Succeeded", "Successfully created image cache", doneAtMs)],
+  };
 }
 
 function expiresAtMs(c: CacheDoc, comp: Computed): number | undefined {
@@ -80,7 +138,8 @@ function live(ctx: HandlerCtx): CacheDoc[] {
 
 function purgeExpired(ctx: HandlerCtx): void {
   const keep = new Set(live(ctx).map((c) => c.ImageCacheId));
-  for (const c of ctx.tx.all<CacheDoc>(CACHE)) if (c.RegionId === ctx.regionId && !keep.has(c.ImageCacheId)) ctx.tx.del(CACHE, c.ImageCacheId);
+  for (const c of ctx.tx.all<CacheDoc>(CACHE))
+    if (c.RegionId === ctx.regionId && !keep.has(c.ImageCacheId)) ctx.tx.del(CACHE, c.ImageCacheId);
 }
 
 function cacheView(c: CacheDoc, nowMs: number): Doc {
@@ -124,7 +183,10 @@ function readSpec(ctx: HandlerCtx, required: boolean): Partial<CacheDoc> {
   const strategy = ctx.p.str("EliminationStrategy");
   if (strategy) out.EliminationStrategy = strategy;
   const creds = ctx.p.list("ImageRegistryCredential").filter((c) => typeof c === "object");
-  if (creds.length > 0) out._credentialServers = creds.map((c) => (typeof c === "object" && typeof c.Server === "string" ? c.Server : ""));
+  if (creds.length > 0)
+    out._credentialServers = creds.map((c) =>
+      typeof c === "object" && typeof c.Server === "string" ? c.Server : "",
+    );
   const tags = ctx.p.tags();
   if (tags.length > 0) out.Tags = tags;
   return out;
@@ -136,7 +198,8 @@ function createImageCache(ctx: HandlerCtx): Doc {
   if (!/^[a-z0-9][a-z0-9-]{1,127}$/.test(name)) throw Errors.invalidParam("ImageCacheName");
   const spec = readSpec(ctx, true);
   purgeExpired(ctx);
-  if (live(ctx).length >= ctx.quotas.imageCachesPerAccount) throw Errors.eciQuota(ctx.quotas.imageCachesPerAccount);
+  if (live(ctx).length >= ctx.quotas.imageCachesPerAccount)
+    throw Errors.eciQuota(ctx.quotas.imageCachesPerAccount);
   const id = ctx.ids.id("imc-", 20, true);
   const doc: CacheDoc = {
     ImageCacheId: id,
@@ -183,7 +246,11 @@ function describeImageCaches(ctx: HandlerCtx): Doc {
     )
     .sort((a, b) => a._createdMs - b._createdMs);
   const pg = page(all, ctx.p.str("NextToken"), limit);
-  return { ImageCaches: pg.items.map((c) => cacheView(c, ctx.nowMs)), TotalCount: all.length, NextToken: pg.nextToken };
+  return {
+    ImageCaches: pg.items.map((c) => cacheView(c, ctx.nowMs)),
+    TotalCount: all.length,
+    NextToken: pg.nextToken,
+  };
 }
 
 function updateImageCache(ctx: HandlerCtx): Doc {
@@ -202,7 +269,13 @@ function deleteImageCache(ctx: HandlerCtx): Doc {
 }
 
 const V = "2018-08-08";
-const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({ product: "eci", version: V, action, mutating, fn });
+const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({
+  product: "eci",
+  version: V,
+  action,
+  mutating,
+  fn,
+});
 
 export const eciHandlers: Handler[] = [
   h("CreateImageCache", true, createImageCache),

@@ -147,7 +147,11 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
   if (tx.all(LB).length >= ctx.quotas.slbPerAccount) throw Errors.slbQuotaLb(ctx.quotas.slbPerAccount);
 
   const id = ctx.ids.id("lb-", 22, true);
-  const internetChargeType = p.oneOf("InternetChargeType", ["paybytraffic", "paybybandwidth"] as const, "paybytraffic")!;
+  const internetChargeType = p.oneOf(
+    "InternetChargeType",
+    ["paybytraffic", "paybybandwidth"] as const,
+    "paybytraffic",
+  )!;
   const address =
     p.str("Address") ??
     (addressType === "internet"
@@ -203,7 +207,11 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
 function describeLoadBalancers(ctx: HandlerCtx): Doc {
   const { p, tx } = ctx;
   p.req("RegionId");
-  const ids = p.str("LoadBalancerId")?.split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = p
+    .str("LoadBalancerId")
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   ids?.forEach((id) => checkId("LoadBalancerId", id, LB_ID));
   const wantTags = [...p.tags(), ...legacyTags(p, false)];
   const name = p.str("LoadBalancerName");
@@ -234,7 +242,12 @@ function describeLoadBalancers(ctx: HandlerCtx): Doc {
     // The list API reports the charge type as a code and the readable name as the alias.
     InternetChargeType: lb.InternetChargeType === "paybybandwidth" ? "3" : "4",
   }));
-  return { LoadBalancers: { LoadBalancer: items }, TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize };
+  return {
+    LoadBalancers: { LoadBalancer: items },
+    TotalCount: all.length,
+    PageNumber: pageNumber,
+    PageSize: pageSize,
+  };
 }
 
 function describeLoadBalancerAttribute(ctx: HandlerCtx): Doc {
@@ -243,12 +256,22 @@ function describeLoadBalancerAttribute(ctx: HandlerCtx): Doc {
   const backends = ctx.tx
     .all<VsgDoc>(VSG)
     .filter((g) => g.LoadBalancerId === lb.LoadBalancerId)
-    .flatMap((g) => g.BackendServers.map((b) => ({ ServerId: b.ServerId, Weight: b.Weight, Type: b.Type, ServerIp: b.ServerIp ?? "" })));
+    .flatMap((g) =>
+      g.BackendServers.map((b) => ({
+        ServerId: b.ServerId,
+        Weight: b.Weight,
+        Type: b.Type,
+        ServerIp: b.ServerIp ?? "",
+      })),
+    );
   return {
     ...lbView(ctx.tx, lb),
     ListenerPorts: { ListenerPort: listeners.map((l) => l.ListenerPort) },
     ListenerPortsAndProtocal: {
-      ListenerPortAndProtocal: listeners.map((l) => ({ ListenerPort: l.ListenerPort, ListenerProtocal: l.ListenerProtocol })),
+      ListenerPortAndProtocal: listeners.map((l) => ({
+        ListenerPort: l.ListenerPort,
+        ListenerProtocal: l.ListenerProtocol,
+      })),
     },
     ListenerPortsAndProtocol: {
       ListenerPortAndProtocol: listeners.map((l) => ({
@@ -275,7 +298,8 @@ function deleteLoadBalancer(ctx: HandlerCtx): Doc {
     tx.del(VSG, g.VServerGroupId);
     removeTags(tx, TAG, g.VServerGroupId);
   }
-  for (const d of tx.all<Doc>(DOMAIN_EXT).filter((d) => d._lbId === id)) tx.del(DOMAIN_EXT, String(d.DomainExtensionId));
+  for (const d of tx.all<Doc>(DOMAIN_EXT).filter((d) => d._lbId === id))
+    tx.del(DOMAIN_EXT, String(d.DomainExtensionId));
   removeTags(tx, TAG, id);
   tx.del(LB, id);
   return {};
@@ -303,12 +327,23 @@ function modifyInstanceChargeType(ctx: HandlerCtx): Doc {
   if (!t) throw Errors.missingParam("InstanceChargeType");
   const spec = ctx.p.str("LoadBalancerSpec");
   if (t === "PayBySpec" && !spec) throw Errors.missingParam("LoadBalancerSpec");
-  return updateLb(ctx, { InstanceChargeType: t, LoadBalancerSpec: t === "PayByCLCU" ? "" : spec }, orderId(ctx));
+  return updateLb(
+    ctx,
+    { InstanceChargeType: t, LoadBalancerSpec: t === "PayByCLCU" ? "" : spec },
+    orderId(ctx),
+  );
 }
 
 // ---------------------------------------------------------------- tags
 
-const TAG_RESOURCE_TYPES = ["instance", "certificate", "acl", "listener", "vservergroup", "masterslaveservergroup"] as const;
+const TAG_RESOURCE_TYPES = [
+  "instance",
+  "certificate",
+  "acl",
+  "listener",
+  "vservergroup",
+  "masterslaveservergroup",
+] as const;
 
 function tagTargets(ctx: HandlerCtx): { type: string; ids: string[] } {
   ctx.p.req("RegionId");
@@ -347,14 +382,26 @@ function listTagResources(ctx: HandlerCtx): Doc {
   if (!type) throw Errors.missingParam("ResourceType");
   const ids = ctx.p.strList("ResourceId");
   const want = ctx.p.tags();
-  const all = ctx.tx.all<TagDoc>(TAG).filter((t) => t.ResourceType === type && (ids.length === 0 || ids.includes(t.ResourceId)));
+  const all = ctx.tx
+    .all<TagDoc>(TAG)
+    .filter((t) => t.ResourceType === type && (ids.length === 0 || ids.includes(t.ResourceId)));
   const matchingResources = new Set(
-    [...new Set(all.map((t) => t.ResourceId))].filter((r) => hasAllTags(all.filter((t) => t.ResourceId === r), want)),
+    [...new Set(all.map((t) => t.ResourceId))].filter((r) =>
+      hasAllTags(
+        all.filter((t) => t.ResourceId === r),
+        want,
+      ),
+    ),
   );
   const rows = all
     .filter((t) => matchingResources.has(t.ResourceId))
     .sort((a, b) => (a.ResourceId + a.TagKey < b.ResourceId + b.TagKey ? -1 : 1))
-    .map((t) => ({ ResourceId: t.ResourceId, ResourceType: t.ResourceType, TagKey: t.TagKey, TagValue: t.TagValue }));
+    .map((t) => ({
+      ResourceId: t.ResourceId,
+      ResourceType: t.ResourceType,
+      TagKey: t.TagKey,
+      TagValue: t.TagValue,
+    }));
   const pg = page(rows, ctx.p.str("NextToken"), 50);
   return { TagResources: { TagResource: pg.items }, NextToken: pg.nextToken };
 }
@@ -381,7 +428,11 @@ function describeTags(ctx: HandlerCtx): Doc {
   const counts = new Map<string, { TagKey: string; TagValue: string; InstanceCount: number }>();
   for (const t of ctx.tx.all<TagDoc>(TAG)) {
     if (t.ResourceType !== "instance" || (lbIds && !lbIds.includes(t.ResourceId))) continue;
-    if (want.length > 0 && !want.some((w) => w.Key === t.TagKey && (w.Value === "" || w.Value === t.TagValue))) continue;
+    if (
+      want.length > 0 &&
+      !want.some((w) => w.Key === t.TagKey && (w.Value === "" || w.Value === t.TagValue))
+    )
+      continue;
     const k = `${t.TagKey}\u0000${t.TagValue}`;
     const c = counts.get(k) ?? { TagKey: t.TagKey, TagValue: t.TagValue, InstanceCount: 0 };
     c.InstanceCount++;
@@ -461,13 +512,68 @@ const ON_OFF_ATTRS = new Set([
   "AclStatus",
 ]);
 /** Attributes shown at the top level of DescribeLoadBalancerListeners; the rest go into the config. */
-const TOP_LEVEL = new Set(["VServerGroupId", "Description", "Bandwidth", "Scheduler", "BackendServerPort", "AclId", "AclStatus", "AclType"]);
+const TOP_LEVEL = new Set([
+  "VServerGroupId",
+  "Description",
+  "Bandwidth",
+  "Scheduler",
+  "BackendServerPort",
+  "AclId",
+  "AclStatus",
+  "AclType",
+]);
 
 const DEFAULTS: Record<Proto, Record<string, string | number>> = {
-  tcp: { Scheduler: "wrr", Bandwidth: -1, HealthCheckSwitch: "on", HealthCheckType: "tcp", PersistenceTimeout: 0, EstablishedTimeout: 900, HealthyThreshold: 3, UnhealthyThreshold: 3, HealthCheckInterval: 2, HealthCheckConnectTimeout: 5, ConnectionDrain: "off", AclStatus: "off" },
-  udp: { Scheduler: "wrr", Bandwidth: -1, HealthCheckSwitch: "on", HealthyThreshold: 3, UnhealthyThreshold: 3, HealthCheckInterval: 2, HealthCheckConnectTimeout: 5, ConnectionDrain: "off", AclStatus: "off" },
-  http: { Scheduler: "wrr", Bandwidth: -1, HealthCheck: "off", StickySession: "off", XForwardedFor: "on", IdleTimeout: 15, RequestTimeout: 60, Gzip: "on", ListenerForward: "off", AclStatus: "off" },
-  https: { Scheduler: "wrr", Bandwidth: -1, HealthCheck: "off", StickySession: "off", XForwardedFor: "on", IdleTimeout: 15, RequestTimeout: 60, Gzip: "on", EnableHttp2: "on", TLSCipherPolicy: "tls_cipher_policy_1_0", AclStatus: "off" },
+  tcp: {
+    Scheduler: "wrr",
+    Bandwidth: -1,
+    HealthCheckSwitch: "on",
+    HealthCheckType: "tcp",
+    PersistenceTimeout: 0,
+    EstablishedTimeout: 900,
+    HealthyThreshold: 3,
+    UnhealthyThreshold: 3,
+    HealthCheckInterval: 2,
+    HealthCheckConnectTimeout: 5,
+    ConnectionDrain: "off",
+    AclStatus: "off",
+  },
+  udp: {
+    Scheduler: "wrr",
+    Bandwidth: -1,
+    HealthCheckSwitch: "on",
+    HealthyThreshold: 3,
+    UnhealthyThreshold: 3,
+    HealthCheckInterval: 2,
+    HealthCheckConnectTimeout: 5,
+    ConnectionDrain: "off",
+    AclStatus: "off",
+  },
+  http: {
+    Scheduler: "wrr",
+    Bandwidth: -1,
+    HealthCheck: "off",
+    StickySession: "off",
+    XForwardedFor: "on",
+    IdleTimeout: 15,
+    RequestTimeout: 60,
+    Gzip: "on",
+    ListenerForward: "off",
+    AclStatus: "off",
+  },
+  https: {
+    Scheduler: "wrr",
+    Bandwidth: -1,
+    HealthCheck: "off",
+    StickySession: "off",
+    XForwardedFor: "on",
+    IdleTimeout: 15,
+    RequestTimeout: 60,
+    Gzip: "on",
+    EnableHttp2: "on",
+    TLSCipherPolicy: "tls_cipher_policy_1_0",
+    AclStatus: "off",
+  },
 };
 
 function readAttrs(ctx: HandlerCtx, lbId: string): Record<string, string | number> {
@@ -480,7 +586,8 @@ function readAttrs(ctx: HandlerCtx, lbId: string): Record<string, string | numbe
     const v = ON_OFF_ATTRS.has(name) ? ctx.p.oneOf(name, ["on", "off"] as const) : ctx.p.str(name);
     if (v !== undefined) out[name] = v;
   }
-  if (out.Scheduler !== undefined) out.Scheduler = ctx.p.oneOf("Scheduler", ["wrr", "rr", "wlc", "sch", "tch", "qch"] as const)!;
+  if (out.Scheduler !== undefined)
+    out.Scheduler = ctx.p.oneOf("Scheduler", ["wrr", "rr", "wlc", "sch", "tch", "qch"] as const)!;
   const vsgId = out.VServerGroupId;
   if (typeof vsgId === "string") {
     checkId("VServerGroupId", vsgId, VSG_ID);
@@ -497,15 +604,22 @@ function createListener(proto: Proto) {
     if (proto !== "http") ctx.p.reqInt("Bandwidth", { min: -1, max: 5120 });
     if (proto === "http" || proto === "https") ctx.p.req("HealthCheck");
     const attrs = readAttrs(ctx, lb.LoadBalancerId);
-    if (!attrs.VServerGroupId && attrs.BackendServerPort === undefined) throw Errors.missingParam("BackendServerPort");
+    if (!attrs.VServerGroupId && attrs.BackendServerPort === undefined)
+      throw Errors.missingParam("BackendServerPort");
     if (proto === "https" && !attrs.ServerCertificateId) throw Errors.missingParam("ServerCertificateId");
     const existing = listenersOf(ctx.tx, lb.LoadBalancerId);
     // Only TCP and UDP may share a port.
     const clash = existing.find(
-      (l) => l.ListenerPort === port && !(new Set([l.ListenerProtocol, proto]).size === 2 && [l.ListenerProtocol, proto].every((x) => x === "tcp" || x === "udp")),
+      (l) =>
+        l.ListenerPort === port &&
+        !(
+          new Set([l.ListenerProtocol, proto]).size === 2 &&
+          [l.ListenerProtocol, proto].every((x) => x === "tcp" || x === "udp")
+        ),
     );
     if (clash) throw Errors.slbListenerExists();
-    if (existing.length >= ctx.quotas.listenersPerSlb) throw Errors.slbQuotaListener(ctx.quotas.listenersPerSlb);
+    if (existing.length >= ctx.quotas.listenersPerSlb)
+      throw Errors.slbQuotaListener(ctx.quotas.listenersPerSlb);
     const doc: ListenerDoc = {
       LoadBalancerId: lb.LoadBalancerId,
       ListenerPort: port,
@@ -573,7 +687,12 @@ function describeLoadBalancerListeners(ctx: HandlerCtx): Doc {
   const proto = ctx.p.oneOf("ListenerProtocol", PROTOS);
   const port = ctx.p.int("ListenerPort", { min: 1, max: 65535 });
   const maxResults = ctx.p.int("MaxResults", { min: 1, max: 100 }) ?? 20;
-  const regionLbs = new Set(ctx.tx.all<LbDoc>(LB).filter((lb) => lb.RegionId === ctx.regionId).map((lb) => lb.LoadBalancerId));
+  const regionLbs = new Set(
+    ctx.tx
+      .all<LbDoc>(LB)
+      .filter((lb) => lb.RegionId === ctx.regionId)
+      .map((lb) => lb.LoadBalancerId),
+  );
   const all = ctx.tx
     .all<ListenerDoc>(LISTENER)
     .filter(
@@ -583,16 +702,30 @@ function describeLoadBalancerListeners(ctx: HandlerCtx): Doc {
         (!proto || l.ListenerProtocol === proto) &&
         (port === undefined || l.ListenerPort === port),
     )
-    .sort((a, b) => (a.LoadBalancerId === b.LoadBalancerId ? a.ListenerPort - b.ListenerPort : a.LoadBalancerId < b.LoadBalancerId ? -1 : 1));
+    .sort((a, b) =>
+      a.LoadBalancerId === b.LoadBalancerId
+        ? a.ListenerPort - b.ListenerPort
+        : a.LoadBalancerId < b.LoadBalancerId
+          ? -1
+          : 1,
+    );
   const pg = page(all, ctx.p.str("NextToken"), maxResults);
-  return { Listeners: pg.items.map(listenerListView), NextToken: pg.nextToken, TotalCount: all.length, MaxResults: maxResults };
+  return {
+    Listeners: pg.items.map(listenerListView),
+    NextToken: pg.nextToken,
+    TotalCount: all.length,
+    MaxResults: maxResults,
+  };
 }
 
 function setListenerStatus(status: "running" | "stopped") {
   return (ctx: HandlerCtx): Doc => {
     const lb = getLb(ctx);
     const l = findListener(ctx, lb);
-    ctx.tx.put(LISTENER, listenerKey(lb.LoadBalancerId, l.ListenerProtocol, l.ListenerPort), { ...l, Status: status });
+    ctx.tx.put(LISTENER, listenerKey(lb.LoadBalancerId, l.ListenerProtocol, l.ListenerPort), {
+      ...l,
+      Status: status,
+    });
     return {};
   };
 }
@@ -603,7 +736,8 @@ function deleteListener(ctx: HandlerCtx): Doc {
   ctx.tx.del(LISTENER, listenerKey(lb.LoadBalancerId, l.ListenerProtocol, l.ListenerPort));
   removeTags(ctx.tx, TAG, `${lb.LoadBalancerId}-${l.ListenerProtocol}-${l.ListenerPort}`);
   for (const d of ctx.tx.all<Doc>(DOMAIN_EXT)) {
-    if (d._lbId === lb.LoadBalancerId && d.ListenerPort === l.ListenerPort) ctx.tx.del(DOMAIN_EXT, String(d.DomainExtensionId));
+    if (d._lbId === lb.LoadBalancerId && d.ListenerPort === l.ListenerPort)
+      ctx.tx.del(DOMAIN_EXT, String(d.DomainExtensionId));
   }
   return {};
 }
@@ -624,12 +758,15 @@ function parseBackends(ctx: HandlerCtx, name: string, required: boolean): Backen
   return raw.map((o) => {
     if (!isObject(o)) throw Errors.invalidParam(name);
     const serverId = ciStr(o, "ServerId");
-    if (!serverId || !/^[A-Za-z0-9._:-]+$/.test(serverId)) throw Errors.invalidParam(name, "ServerId is missing or malformed.");
+    if (!serverId || !/^[A-Za-z0-9._:-]+$/.test(serverId))
+      throw Errors.invalidParam(name, "ServerId is missing or malformed.");
     const type = (ciStr(o, "Type") ?? "ecs").toLowerCase();
-    if (!(BACKEND_TYPES as readonly string[]).includes(type)) throw Errors.invalidParam(name, `Unknown Type "${type}".`);
+    if (!(BACKEND_TYPES as readonly string[]).includes(type))
+      throw Errors.invalidParam(name, `Unknown Type "${type}".`);
     const port = ciInt(o, "Port", name);
     const weight = ciInt(o, "Weight", name) ?? 100;
-    if (port !== undefined && (port < 1 || port > 65535)) throw Errors.invalidParam(name, "Port must be within [1, 65535].");
+    if (port !== undefined && (port < 1 || port > 65535))
+      throw Errors.invalidParam(name, "Port must be within [1, 65535].");
     if (weight < 0 || weight > 100) throw Errors.invalidParam(name, "Weight must be within [0, 100].");
     const b: Backend = { ServerId: serverId, Port: port ?? 0, Weight: weight, Type: type };
     const ip = ciStr(o, "ServerIp");
@@ -640,21 +777,31 @@ function parseBackends(ctx: HandlerCtx, name: string, required: boolean): Backen
   });
 }
 
-const backendKey = (b: Backend): string => `${b.ServerId}|${b.Port}|${b.Type === "eni" ? (b.ServerIp ?? "") : ""}`;
+const backendKey = (b: Backend): string =>
+  `${b.ServerId}|${b.Port}|${b.Type === "eni" ? (b.ServerIp ?? "") : ""}`;
 
 function requirePorts(name: string, list: Backend[]): void {
-  if (list.some((b) => b.Port === 0)) throw Errors.invalidParam(name, "Port is required for vserver group backends.");
+  if (list.some((b) => b.Port === 0))
+    throw Errors.invalidParam(name, "Port is required for vserver group backends.");
 }
 
-function checkBackendQuota(ctx: HandlerCtx, lbId: string, replacing: VsgDoc | undefined, next: Backend[]): void {
+function checkBackendQuota(
+  ctx: HandlerCtx,
+  lbId: string,
+  replacing: VsgDoc | undefined,
+  next: Backend[],
+): void {
   const others = ctx.tx
     .all<VsgDoc>(VSG)
     .filter((g) => g.LoadBalancerId === lbId && g.VServerGroupId !== replacing?.VServerGroupId)
     .reduce((n, g) => n + g.BackendServers.length, 0);
-  if (others + next.length > ctx.quotas.backendsPerSlb) throw Errors.slbQuotaBackends(ctx.quotas.backendsPerSlb);
+  if (others + next.length > ctx.quotas.backendsPerSlb)
+    throw Errors.slbQuotaBackends(ctx.quotas.backendsPerSlb);
 }
 
-const backendsView = (list: Backend[]): Doc => ({ BackendServer: list.map((b) => ({ Description: "", ServerIp: "", ...b })) });
+const backendsView = (list: Backend[]): Doc => ({
+  BackendServer: list.map((b) => ({ Description: "", ServerIp: "", ...b })),
+});
 
 function createVServerGroup(ctx: HandlerCtx): Doc {
   ctx.p.req("RegionId");
@@ -742,7 +889,11 @@ function removeBackends(ctx: HandlerCtx): Doc {
   ctx.p.req("RegionId");
   const g = getVsg(ctx);
   const gone = new Set(parseBackends(ctx, "BackendServers", true).map(backendKey));
-  return saveVsg(ctx, g, g.BackendServers.filter((b) => !gone.has(backendKey(b))));
+  return saveVsg(
+    ctx,
+    g,
+    g.BackendServers.filter((b) => !gone.has(backendKey(b))),
+  );
 }
 
 function modifyBackends(ctx: HandlerCtx): Doc {
@@ -761,17 +912,28 @@ function setVServerGroupAttribute(ctx: HandlerCtx): Doc {
   // Only weight and description of existing members change; unknown members are ignored.
   const backends = g.BackendServers.map((b) => {
     const u = updates.get(backendKey(b));
-    return u ? { ...b, Weight: u.Weight, ...(u.Description !== undefined ? { Description: u.Description } : {}) } : b;
+    return u
+      ? { ...b, Weight: u.Weight, ...(u.Description !== undefined ? { Description: u.Description } : {}) }
+      : b;
   });
   const name = ctx.p.str("VServerGroupName");
-  ctx.tx.put(VSG, g.VServerGroupId, { ...g, VServerGroupName: name ?? g.VServerGroupName, BackendServers: backends });
-  return { VServerGroupId: g.VServerGroupId, VServerGroupName: name ?? g.VServerGroupName, BackendServers: backendsView(backends) };
+  ctx.tx.put(VSG, g.VServerGroupId, {
+    ...g,
+    VServerGroupName: name ?? g.VServerGroupName,
+    BackendServers: backends,
+  });
+  return {
+    VServerGroupId: g.VServerGroupId,
+    VServerGroupName: name ?? g.VServerGroupName,
+    BackendServers: backendsView(backends),
+  };
 }
 
 function deleteVServerGroup(ctx: HandlerCtx): Doc {
   ctx.p.req("RegionId");
   const g = getVsg(ctx);
-  if (listenersOf(ctx.tx, g.LoadBalancerId).some((l) => l._attrs.VServerGroupId === g.VServerGroupId)) throw Errors.slbVsgInUse();
+  if (listenersOf(ctx.tx, g.LoadBalancerId).some((l) => l._attrs.VServerGroupId === g.VServerGroupId))
+    throw Errors.slbVsgInUse();
   ctx.tx.del(VSG, g.VServerGroupId);
   removeTags(ctx.tx, TAG, g.VServerGroupId);
   return {};
@@ -785,7 +947,8 @@ function uploadServerCertificate(ctx: HandlerCtx): Doc {
   const aliId = ctx.p.str("AliCloudCertificateId");
   if (!pem && !aliId) throw Errors.missingParam("ServerCertificate");
   if (pem && !ctx.p.str("PrivateKey")) throw Errors.missingParam("PrivateKey");
-  if (pem && !pem.includes("-----BEGIN CERTIFICATE-----")) throw Errors.invalidParam("ServerCertificate", "Not a PEM certificate.");
+  if (pem && !pem.includes("-----BEGIN CERTIFICATE-----"))
+    throw Errors.invalidParam("ServerCertificate", "Not a PEM certificate.");
   const id = `${ctx.accountId}-${ctx.ids.base36(11)}`;
   const fingerprint = createHash("sha1")
     .update(pem ?? aliId ?? "")
@@ -813,7 +976,9 @@ function uploadServerCertificate(ctx: HandlerCtx): Doc {
 function describeServerCertificates(ctx: HandlerCtx): Doc {
   ctx.p.req("RegionId");
   const id = ctx.p.str("ServerCertificateId");
-  const certs = ctx.tx.all<Doc>(CERT).filter((c) => c.RegionId === ctx.regionId && (!id || c.ServerCertificateId === id));
+  const certs = ctx.tx
+    .all<Doc>(CERT)
+    .filter((c) => c.RegionId === ctx.regionId && (!id || c.ServerCertificateId === id));
   return { ServerCertificates: { ServerCertificate: certs.map(view) } };
 }
 
@@ -829,11 +994,20 @@ function createDomainExtension(ctx: HandlerCtx): Doc {
   const port = ctx.p.reqInt("ListenerPort", { min: 1, max: 65535 });
   const domain = ctx.p.req("Domain");
   const certId = ctx.p.req("ServerCertificateId");
-  if (!ctx.tx.get(LISTENER, listenerKey(lb.LoadBalancerId, "https", port))) throw Errors.slbListenerNotFound(port);
-  const dup = ctx.tx.all<Doc>(DOMAIN_EXT).some((d) => d._lbId === lb.LoadBalancerId && d.ListenerPort === port && d.Domain === domain);
+  if (!ctx.tx.get(LISTENER, listenerKey(lb.LoadBalancerId, "https", port)))
+    throw Errors.slbListenerNotFound(port);
+  const dup = ctx.tx
+    .all<Doc>(DOMAIN_EXT)
+    .some((d) => d._lbId === lb.LoadBalancerId && d.ListenerPort === port && d.Domain === domain);
   if (dup) throw Errors.slbDomainExists();
   const id = ctx.ids.id("de-", 20, true);
-  ctx.tx.put(DOMAIN_EXT, id, { DomainExtensionId: id, Domain: domain, ServerCertificateId: certId, ListenerPort: port, _lbId: lb.LoadBalancerId });
+  ctx.tx.put(DOMAIN_EXT, id, {
+    DomainExtensionId: id,
+    Domain: domain,
+    ServerCertificateId: certId,
+    ListenerPort: port,
+    _lbId: lb.LoadBalancerId,
+  });
   return { DomainExtensionId: id, ListenerPort: port };
 }
 
@@ -850,8 +1024,14 @@ function describeDomainExtensions(ctx: HandlerCtx): Doc {
   const id = ctx.p.str("DomainExtensionId");
   const items = ctx.tx
     .all<Doc>(DOMAIN_EXT)
-    .filter((d) => d._lbId === lb.LoadBalancerId && d.ListenerPort === port && (!id || d.DomainExtensionId === id))
-    .map((d) => ({ DomainExtensionId: d.DomainExtensionId, Domain: d.Domain, ServerCertificateId: d.ServerCertificateId }));
+    .filter(
+      (d) => d._lbId === lb.LoadBalancerId && d.ListenerPort === port && (!id || d.DomainExtensionId === id),
+    )
+    .map((d) => ({
+      DomainExtensionId: d.DomainExtensionId,
+      Domain: d.Domain,
+      ServerCertificateId: d.ServerCertificateId,
+    }));
   return { DomainExtensions: { DomainExtension: items } };
 }
 
@@ -862,7 +1042,10 @@ function describeHealthStatus(ctx: HandlerCtx): Doc {
   const rows: Doc[] = [];
   for (const l of listenersOf(ctx.tx, lb.LoadBalancerId)) {
     if ((port !== undefined && l.ListenerPort !== port) || (proto && l.ListenerProtocol !== proto)) continue;
-    const g = typeof l._attrs.VServerGroupId === "string" ? ctx.tx.get<VsgDoc>(VSG, l._attrs.VServerGroupId) : undefined;
+    const g =
+      typeof l._attrs.VServerGroupId === "string"
+        ? ctx.tx.get<VsgDoc>(VSG, l._attrs.VServerGroupId)
+        : undefined;
     for (const b of g?.BackendServers ?? []) {
       rows.push({
         ListenerPort: l.ListenerPort,
@@ -881,7 +1064,13 @@ function describeHealthStatus(ctx: HandlerCtx): Doc {
 // ---------------------------------------------------------------- table
 
 const V = "2014-05-15";
-const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({ product: "slb", version: V, action, mutating, fn });
+const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({
+  product: "slb",
+  version: V,
+  action,
+  mutating,
+  fn,
+});
 
 export const slbHandlers: Handler[] = [
   h("CreateLoadBalancer", true, createLoadBalancer),
@@ -899,7 +1088,11 @@ export const slbHandlers: Handler[] = [
     ctx.p.req("RegionId");
     const v = ctx.p.oneOf("ModificationProtectionStatus", ["ConsoleProtection", "NonProtection"] as const);
     if (!v) throw Errors.missingParam("ModificationProtectionStatus");
-    return updateLb(ctx, { ModificationProtectionStatus: v, ModificationProtectionReason: v === "NonProtection" ? "" : (ctx.p.str("ModificationProtectionReason") ?? "") });
+    return updateLb(ctx, {
+      ModificationProtectionStatus: v,
+      ModificationProtectionReason:
+        v === "NonProtection" ? "" : (ctx.p.str("ModificationProtectionReason") ?? ""),
+    });
   }),
   h("ModifyLoadBalancerInstanceSpec", true, (ctx) => {
     const spec = ctx.p.req("LoadBalancerSpec");
@@ -938,7 +1131,10 @@ export const slbHandlers: Handler[] = [
   h("DescribeServerCertificates", false, describeServerCertificates),
   h("SetServerCertificateName", true, (ctx) => {
     const c = getCert(ctx);
-    ctx.tx.put(CERT, String(c.ServerCertificateId), { ...c, ServerCertificateName: ctx.p.req("ServerCertificateName") });
+    ctx.tx.put(CERT, String(c.ServerCertificateId), {
+      ...c,
+      ServerCertificateName: ctx.p.req("ServerCertificateName"),
+    });
     return {};
   }),
   h("DeleteServerCertificate", true, (ctx) => {
@@ -949,7 +1145,10 @@ export const slbHandlers: Handler[] = [
   h("CreateDomainExtension", true, createDomainExtension),
   h("SetDomainExtensionAttribute", true, (ctx) => {
     const d = getDomainExt(ctx);
-    ctx.tx.put(DOMAIN_EXT, String(d.DomainExtensionId), { ...d, ServerCertificateId: ctx.p.req("ServerCertificateId") });
+    ctx.tx.put(DOMAIN_EXT, String(d.DomainExtensionId), {
+      ...d,
+      ServerCertificateId: ctx.p.req("ServerCertificateId"),
+    });
     return {};
   }),
   h("DeleteDomainExtension", true, (ctx) => {
