@@ -621,7 +621,7 @@ export const CLB_ANNOTATIONS: readonly AnyAnnotationDef[] = [
     group: "instance",
     meaning: "Instance billing: by spec or by capacity unit.",
     codec: enumCodec(["PayBySpec", "PayByCLCU"] as const, true),
-    defaultText: "`PayByCLCU` when absent; `PayBySpec` when `spec` is set",
+    defaultText: "`PayByCLCU`",
     webhookDefault: { value: "PayBySpec", when: "spec-set" },
     mutability: "mutable",
     protocols: "n/a",
@@ -1589,3 +1589,45 @@ export function resolveListenerProtocols(svc: unknown, config?: ClbAnnotationCon
 export function listenerTransport(protocol: ListenerProtocol): "TCP" | "UDP" {
   return protocol === "udp" ? "UDP" : "TCP";
 }
+
+// ---------------------------------------------------------------- reuse rules (doc text, §2.5)
+
+/** Reuse rules for `P`+id; R1-R4 are enforced by validateService, R5 by the reconciler, R6 by mutateService. */
+export const REUSE_RULES: ReadonlyArray<{ id: string; title: string; text: string; enforcedBy: string }> = [
+  {
+    id: "R1",
+    title: "Not controller-owned",
+    text: "An `id` of X is rejected if another Service in any namespace has the label `service.k8s.alibaba/loadbalancer-id=X` and no `id` annotation itself (the controller created that SLB for it).",
+    enforcedBy: "validating webhook",
+  },
+  {
+    id: "R2",
+    title: "No listener-port overlap on a shared SLB",
+    text: "Rejected if another Service has the same `id` and both share a listener key (port, transport); transport is TCP for tcp/http/https and UDP for udp, so TCP:80 and UDP:80 can coexist. Applies regardless of `force-override-listeners`.",
+    enforcedBy: "validating webhook",
+  },
+  {
+    id: "R3",
+    title: "`id` is immutable",
+    text: "On UPDATE, adding, changing or removing `id` is rejected while the old object has a non-empty `status.loadBalancer.ingress` or the label `service.k8s.alibaba/loadbalancer-id`.",
+    enforcedBy: "validating webhook",
+  },
+  {
+    id: "R4",
+    title: "`vgroup-port` needs `id`",
+    text: "`vgroup-port` without `id` is rejected; `weight` without `vgroup-port` is admitted with a warning and has no effect.",
+    enforcedBy: "validating webhook",
+  },
+  {
+    id: "R5",
+    title: "Reused-SLB immutables",
+    text: "If `address-type`, `ip-version`, `resource-group-id`, `master-zoneid` or `slave-zoneid` is set on a reused SLB it must match the SLB; otherwise a `SyncLoadBalancerFailed` warning event is emitted and the Service is requeued.",
+    enforcedBy: "reconciler (needs the cloud)",
+  },
+  {
+    id: "R6",
+    title: "No default annotations on a reused SLB",
+    text: "When `id` is present the mutating webhook adds none of the `address-type`, `ip-version`, `delete-protection`, `modification-protection` defaults.",
+    enforcedBy: "mutating webhook",
+  },
+];
