@@ -42,12 +42,16 @@ function safeEqual(a: string, b: string): boolean {
 /** Remembers nonces for the skew window so a replayed request is refused. */
 export class NonceCache {
   private readonly seen = new Map<string, number>();
-  constructor(private readonly ttlMs: number) {}
+  /** The cap bounds memory under sustained load; evicting the oldest only weakens replay checks on old nonces. */
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 500_000,
+  ) {}
   /** Returns false if the nonce was already used within the TTL. */
   use(nonce: string, nowMs: number): boolean {
     // Map keeps insertion order, so expired entries are always at the front.
     for (const [n, exp] of this.seen) {
-      if (exp > nowMs) break;
+      if (exp > nowMs && this.seen.size < this.maxEntries) break;
       this.seen.delete(n);
     }
     if (this.seen.has(nonce)) return false;

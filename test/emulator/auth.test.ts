@@ -134,3 +134,17 @@ test("missing signature, unknown version and unknown action", async () => {
   const act = await rejectsWith(v3("DescribeUnicorns"), "InvalidAction.NotFound");
   assert.equal(act.statusCode, 404);
 });
+
+test("V2 over GET verifies with GET in the string to sign; a POST signature replayed as GET does not", async () => {
+  const ok = await goSdkV2(emu, "DescribeLoadBalancers", {}, { method: "GET" });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  const replayed = await goSdkV2(emu, "DescribeLoadBalancers", {}, { method: "POST", sendAs: "GET" });
+  assert.equal(replayed.body.Code, "SignatureDoesNotMatch");
+});
+
+test("ClientToken longer than 64 characters is refused", async () => {
+  await rejectsWith(
+    v3("CreateLoadBalancer", { ClientToken: "x".repeat(65) }),
+    "InvalidClientToken.ValueNotSupported",
+  );
+});

@@ -141,6 +141,10 @@ export function goSdkV2(
     inBody?: boolean;
     /** Params changed after signing (tampering). */
     tamper?: Record<string, string>;
+    /** The aliyun CLI and old clients use GET. */
+    method?: "GET" | "POST";
+    /** Send with another method than the one signed. */
+    sendAs?: "GET" | "POST";
   } = {},
 ): Promise<RawResponse> {
   const params: Record<string, string> = {
@@ -161,11 +165,12 @@ export function goSdkV2(
     .map((k) => `${pct(k)}=${pct(params[k])}`)
     .join("&");
   params.Signature = createHmac("sha1", (opts.secret ?? SECRET) + "&")
-    .update(`POST&${pct("/")}&${pct(canon)}`)
+    .update(`${opts.method ?? "POST"}&${pct("/")}&${pct(canon)}`)
     .digest("base64");
   Object.assign(params, opts.tamper ?? {});
   const encoded = goEncode(params);
   return rawRequest(emu, {
+    method: opts.sendAs ?? opts.method ?? "POST",
     path: opts.inBody ? "/" : "/?" + encoded,
     body: opts.inBody ? encoded : "",
     headers: {
