@@ -142,3 +142,10 @@ test("create token is deterministic from the Service UID", () => {
   if (create.params.kind === "CreateLoadBalancer")
     assert.match(create.params.request.clientToken, /^[0-9a-f]{64}$/);
 });
+
+test("listeners that were not read are never diffed (no blind re-create)", () => {
+  const input = load("noop-resync");
+  const { listeners: _unread, ...remote } = input.remote;
+  const out = plan(input.desired, remote);
+  assert.equal(out.actions.filter((a) => a.kind.includes("Listener")).length, 0);
+});

@@ -160,7 +160,8 @@ function planEnsure(desired: DesiredModel, remote: RemoteModel, scope: "full" | 
   }
   const groups = planVServerGroups(desired, remote, lbId, out);
   // A new SLB has no listeners yet, whatever the hash says.
-  const full = scope === "full" || !lb;
+  // Listeners that were not read cannot be diffed: planning against "none" would re-create them all.
+  const full = !lb || (scope === "full" && remote.listeners !== undefined);
   const listenerKeys =
     full && listenersManaged(desired) ? planListeners(desired, remote, lbId, groups, out) : [];
   planStaleGroups(desired, remote, listenerKeys, out);
