@@ -333,7 +333,7 @@ const tagsCodec: Codec<Record<string, string>> = {
       const lower = key.toLowerCase();
       if (RESERVED_TAG_PREFIXES.some((pre) => lower.startsWith(pre)))
         return bad(
-          `uses the reserved tag key ${quoteValue(key)}; keys may not start with ${RESERVED_TAG_PREFIXES.join(" or ")}`,
+          `uses the reserved tag key ${quoteValue(key)}; allowed keys not starting with ${RESERVED_TAG_PREFIXES.join(" or ")}`,
         );
       if (Object.prototype.hasOwnProperty.call(out, key))
         return bad(`lists tag key ${quoteValue(key)} twice; allowed each key once`);
