@@ -4,7 +4,7 @@
 // changes to `https://localhost:<port>/...` with our own CA. Nothing is dialled off this machine.
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import { join, resolve } from "node:path";
 import yaml from "js-yaml";
@@ -42,9 +42,23 @@ export interface LocalOperator {
 
 type K8sObject = { kind: string; metadata: { name: string }; webhooks?: Array<Record<string, unknown>> };
 
-/** Runs `npx pepr build` when the module YAML is missing or older than the sources. */
+/** Newest modification time among the files that decide the webhook rules (the bindings). */
+function newestBindingSourceMs(): number {
+  let newest = statSync(join(REPO_ROOT, "package.json")).mtimeMs;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  walk(join(REPO_ROOT, "capabilities"));
+  return Math.max(newest, statSync(join(REPO_ROOT, "pepr.ts")).mtimeMs);
+}
+
+/** Runs `npx pepr build` when the module YAML is missing or older than the binding sources. */
 export function ensureModuleBuilt(force = false): void {
-  if (!force && existsSync(BUILT_MODULE_YAML)) return;
+  if (!force && existsSync(BUILT_MODULE_YAML) && statSync(BUILT_MODULE_YAML).mtimeMs >= newestBindingSourceMs()) return;
   execFileSync("npx", ["--offline", "pepr", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }
 

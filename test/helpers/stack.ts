@@ -82,10 +82,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   try {
     if (opts.crds !== false) {
-      for (const f of readdirSync(join(ROOT, "crds")).filter(n => n.endsWith(".yaml"))) {
-        kubectlOk(["apply", "--server-side", "-f", join(ROOT, "crds", f)]);
-      }
-      kubectlOk(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+      const crdFiles = readdirSync(join(ROOT, "crds")).filter(n => n.endsWith(".yaml"));
+      for (const f of crdFiles) kubectlOk(["apply", "--server-side", "-f", join(ROOT, "crds", f)]);
+      if (crdFiles.length) kubectlOk(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
     }
     if (opts.emulator) {
       const { startEmulator } = await import("../../src/emulator");
