@@ -357,33 +357,46 @@ test("planFor: a new Service plans a create; a bad annotation plans nothing on e
   );
 });
 
-test("backend quota on add: this group's remove runs first, then the add is retried once", async () => {
+test("backend quota on add: this group's remove runs first, then the add resumes where it stopped", async () => {
   const calls: string[] = [];
-  let addAttempts = 0;
+  let addCalls = 0;
   const slb = {
-    addBackendServers: async () => {
-      calls.push("add");
-      if (addAttempts++ === 0) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
+    addBackendServers: async (_id: string, batch: SlbBackendServer[]) => {
+      calls.push(`add:${batch.length}`);
+      if (++addCalls === 2) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
     },
-    removeBackendServers: async () => void calls.push("remove"),
+    removeBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
+      void calls.push(`remove:${batch.length}`),
   } as unknown as SlbProvider;
-  const b: SlbBackendServer = { serverId: "i-1", port: 1, weight: 1, type: "ecs", description: "d" };
+  const many = (n: number, prefix: string): SlbBackendServer[] =>
+    Array.from({ length: n }, (_, i) => ({
+      serverId: `${prefix}${i}`,
+      port: 1,
+      weight: 1,
+      type: "ecs",
+      description: "d",
+    }));
   const res = await apply(slb, [
     {
       kind: "AddBackendServers",
       key: "add",
       dependsOn: [],
-      params: { kind: "AddBackendServers", vServerGroupId: "rsp-1", name: "g", backends: [b] },
+      params: { kind: "AddBackendServers", vServerGroupId: "rsp-1", name: "g", backends: many(25, "i-new-") },
     },
     {
       kind: "RemoveBackendServers",
       key: "rm",
       dependsOn: ["add"],
-      params: { kind: "RemoveBackendServers", vServerGroupId: "rsp-1", name: "g", backends: [b] },
+      params: {
+        kind: "RemoveBackendServers",
+        vServerGroupId: "rsp-1",
+        name: "g",
+        backends: many(3, "i-old-"),
+      },
     },
   ]);
   assert.deepEqual(res.errors, []);
-  assert.deepEqual(calls, ["add", "remove", "add"]);
+  assert.deepEqual(calls, ["add:20", "add:5", "remove:3", "add:5"]);
   assert.deepEqual(res.results.map((r) => [r.key, r.status]).sort(), [
     ["add", "ok"],
     ["rm", "ok"],

@@ -61,6 +61,8 @@ class Run {
   private readonly results = new Map<string, ActionResult>();
   private readonly errors: ApplyError[] = [];
   private readonly duplicates: ActionResult[] = [];
+  /** Backends already sent per action key (index of the next batch). */
+  private readonly batchesDone = new Map<string, number>();
   private readonly pending: Action[];
   private readonly running = new Map<string, Promise<void>>();
 
@@ -165,7 +167,7 @@ class Run {
    */
   private async performMakingRoom(a: Action): Promise<ActionOutput | undefined> {
     try {
-      return await this.perform(a.params);
+      return await this.perform(a.params, a.key);
     } catch (e) {
       const p = a.params;
       if (p.kind !== "AddBackendServers" || !isCloudError(e, "QuotaExceeded")) throw e;
@@ -179,7 +181,7 @@ class Run {
       this.take(remove);
       await this.runOne({ ...remove, dependsOn: [] });
       if (this.results.get(remove.key)?.status !== "ok") throw e;
-      return await this.perform(a.params);
+      return await this.perform(a.params, a.key); // resumes after the batches that already went in
     }
   }
 
@@ -198,16 +200,19 @@ class Run {
     return value;
   }
 
+  /** Calls `call` per batch; progress is kept per action key so a retried add does not re-add. */
   private async inBatches(
+    key: string,
     backends: SlbBackendServer[],
     call: (batch: SlbBackendServer[]) => Promise<void>,
   ): Promise<void> {
-    for (let i = 0; i < backends.length; i += this.opts.backendBatchSize) {
+    for (let i = this.batchesDone.get(key) ?? 0; i < backends.length; i += this.opts.backendBatchSize) {
       await call(backends.slice(i, i + this.opts.backendBatchSize));
+      this.batchesDone.set(key, i + this.opts.backendBatchSize);
     }
   }
 
-  private async perform(p: ActionParams): Promise<ActionOutput | undefined> {
+  private async perform(p: ActionParams, key: string): Promise<ActionOutput | undefined> {
     const slb = this.slb;
     switch (p.kind) {
       case "CreateLoadBalancer": {
@@ -248,12 +253,16 @@ class Run {
         return void (await slb.deleteVServerGroup(p.vServerGroupId));
       case "AddBackendServers": {
         const id = this.resolve(p.vServerGroupId);
-        return void (await this.inBatches(p.backends, (b) => slb.addBackendServers(id, b)));
+        return void (await this.inBatches(key, p.backends, (b) => slb.addBackendServers(id, b)));
       }
       case "RemoveBackendServers":
-        return void (await this.inBatches(p.backends, (b) => slb.removeBackendServers(p.vServerGroupId, b)));
+        return void (await this.inBatches(key, p.backends, (b) =>
+          slb.removeBackendServers(p.vServerGroupId, b),
+        ));
       case "UpdateBackendServers":
-        return void (await this.inBatches(p.backends, (b) => slb.updateBackendServers(p.vServerGroupId, b)));
+        return void (await this.inBatches(key, p.backends, (b) =>
+          slb.updateBackendServers(p.vServerGroupId, b),
+        ));
       case "CreateListener":
         return void (await slb.createListener(this.resolve(p.loadBalancerId), {
           ...p.spec,
