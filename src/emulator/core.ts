@@ -3,12 +3,15 @@
 import { Errors } from "./errors";
 import type { Doc, Tx } from "./store";
 
-export type Product = "slb" | "alb" | "eci";
+export type Product = "slb" | "alb" | "eci" | "vpc" | "ecs";
 
 export const VERSION_PRODUCT: Record<string, Product> = {
   "2014-05-15": "slb",
   "2020-06-16": "alb",
   "2018-08-08": "eci",
+  // Optional CCM paths only (emulator-clients.md §4.3).
+  "2016-04-28": "vpc",
+  "2014-05-26": "ecs",
 };
 
 export interface Quotas {

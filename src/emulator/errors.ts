@@ -194,8 +194,10 @@ const productHost: Record<string, string> = {
   slb: "slb.aliyuncs.com",
   alb: "alb.aliyuncs.com",
   eci: "eci.aliyuncs.com",
+  vpc: "vpc.aliyuncs.com",
+  ecs: "ecs.aliyuncs.com",
 };
-const productName: Record<string, string> = { slb: "Slb", alb: "Alb", eci: "Eci" };
+const productName: Record<string, string> = { slb: "Slb", alb: "Alb", eci: "Eci", vpc: "Vpc", ecs: "Ecs" };
 
 /** The Alibaba error envelope. */
 export function errorBody(

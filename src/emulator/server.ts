@@ -22,6 +22,7 @@ import { type FaultRule, Faults, RateLimiter } from "./faults";
 import { albHandlers } from "./handlers/alb";
 import { eciHandlers } from "./handlers/eci";
 import { slbHandlers } from "./handlers/slb";
+import { vpcEcsHandlers } from "./handlers/vpc-ecs";
 import { type Doc, Store } from "./store";
 
 export interface EmulatorOptions {
@@ -51,7 +52,7 @@ export interface RunningEmulator {
 }
 
 /** The one handler table: `${version}/${action}` → handler. */
-const HANDLERS: Handler[] = [...slbHandlers, ...albHandlers, ...eciHandlers];
+const HANDLERS: Handler[] = [...slbHandlers, ...albHandlers, ...eciHandlers, ...vpcEcsHandlers];
 const TABLE = new Map(HANDLERS.map((h) => [`${h.version}/${h.action}`, h]));
 
 export function handlerTable(): ReadonlyArray<Pick<Handler, "product" | "version" | "action" | "mutating">> {

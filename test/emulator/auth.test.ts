@@ -148,3 +148,40 @@ test("ClientToken longer than 64 characters is refused", async () => {
     "InvalidClientToken.ValueNotSupported",
   );
 });
+
+test("one port, routed by Version: VPC and ECS answers for the CCM's optional paths; TagResources stays SLB", async () => {
+  const vsw = await goSdkV2(
+    emu,
+    "DescribeVSwitches",
+    { VSwitchId: "vsw-bp1abcdefg" },
+    { version: "2016-04-28" },
+  );
+  assert.equal(vsw.status, 200, JSON.stringify(vsw.body));
+  assert.equal(vsw.body.VSwitches.VSwitch[0].VSwitchId, "vsw-bp1abcdefg");
+  assert.ok(vsw.body.VSwitches.VSwitch[0].AvailableIpAddressCount > 0);
+  const vpc = await goSdkV2(
+    emu,
+    "DescribeVpcAttribute",
+    { VpcId: "vpc-bp1abcdefg" },
+    { version: "2016-04-28" },
+  );
+  assert.equal(vpc.body.CidrBlock, "192.168.0.0/16");
+  const eni = await goSdkV2(
+    emu,
+    "DescribeNetworkInterfaces",
+    { VpcId: "vpc-bp1abcdefg", Status: "InUse", MaxResults: "100" },
+    { version: "2014-05-26" },
+  );
+  assert.deepEqual([eni.body.NetworkInterfaceSets.NetworkInterfaceSet, eni.body.NextToken], [[], ""]);
+  const eip = await goSdkV2(
+    emu,
+    "DescribeEipAddresses",
+    { AssociatedInstanceType: "SlbInstance" },
+    { version: "2016-04-28" },
+  );
+  assert.equal(eip.body.TotalCount, 0);
+  // The same action name under the ECS version is not SLB's TagResources.
+  const ecsTag = await goSdkV2(emu, "TagResources", {}, { version: "2014-05-26" });
+  assert.equal(ecsTag.body.Code, "InvalidAction.NotFound");
+  assert.equal(ecsTag.body.HostId, "ecs.aliyuncs.com");
+});
