@@ -60,6 +60,9 @@ export class Store {
   private seq = 0;
   private journalFd: number | undefined;
   private recordsSinceSnapshot = 0;
+  /** Length of the journal's valid prefix. */
+  private journalBytes = 0;
+  private journalBroken = false;
 
   private constructor(
     private readonly dataDir: string | undefined,
@@ -104,18 +107,38 @@ export class Store {
   /** Makes the transaction durable. Throws (after rolling back memory) if the journal write fails. */
   commit(tx: Tx): void {
     if (tx.ops.length === 0) return;
+    if (this.journalBroken) {
+      tx.rollback();
+      throw new Error("journal is unusable after an earlier I/O error; restart the emulator");
+    }
     const rec: JournalRecord = { seq: this.seq + 1, ops: tx.ops };
     if (this.journalFd !== undefined) {
+      const line = Buffer.from(JSON.stringify(rec) + "\n");
       try {
-        fs.writeSync(this.journalFd, JSON.stringify(rec) + "\n");
+        for (let off = 0; off < line.length; ) off += fs.writeSync(this.journalFd, line, off);
         if (this.fsync) fs.fsyncSync(this.journalFd);
+        this.journalBytes += line.length;
       } catch (e) {
         tx.rollback();
+        // Cut a partial line off again: later records appended after garbage would be lost on replay.
+        try {
+          fs.ftruncateSync(this.journalFd, this.journalBytes);
+        } catch {
+          this.journalBroken = true;
+        }
         throw e;
       }
     }
     this.seq = rec.seq;
-    if (this.journalFd !== undefined && ++this.recordsSinceSnapshot >= this.snapshotEvery) this.snapshot();
+    if (this.journalFd !== undefined && ++this.recordsSinceSnapshot >= this.snapshotEvery) {
+      try {
+        this.snapshot();
+      } catch (e) {
+        // The record is already durable in the journal; a failed compaction only delays the next one.
+        console.error("emulator: snapshot failed, journal keeps growing:", e);
+        this.recordsSinceSnapshot = 0;
+      }
+    }
   }
 
   /** Clears every collection; journaled like any other write. */
@@ -149,6 +172,7 @@ export class Store {
     // A crash between rename and truncate is safe: replay skips records with seq <= snapshot seq.
     fs.ftruncateSync(this.journalFd, 0);
     if (this.fsync) fs.fsyncSync(this.journalFd);
+    this.journalBytes = 0;
     this.recordsSinceSnapshot = 0;
   }
 
@@ -203,6 +227,7 @@ export class Store {
     }
     this.journalFd = fs.openSync(jPath, "a");
     fs.ftruncateSync(this.journalFd, goodBytes);
+    this.journalBytes = goodBytes;
     fsyncDir(dir);
   }
 }
