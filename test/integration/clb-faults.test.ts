@@ -86,6 +86,10 @@ test("20% throttling and 5% server errors: every Service converges, no duplicate
   stack.kubectlOk(["apply", "-f", "-"], manyServices("flaky", 10));
   await allConverged("flaky", 10, 120_000);
   await faults("DELETE");
+  const log = (await (await fetch(`${stack.emulator!.url}/_emulator/requests`)).json()) as { requests: Array<{ fault?: string[] }> };
+  const fired = (id: string) => log.requests.filter(r => r.fault?.includes(id)).length;
+  assert.ok(fired("throttle") > 0, "throttling was injected");
+  assert.equal(fired("lost-reply"), 2, "two create replies were lost");
   await assertOneSlbEach("flaky", 10);
 });
 
