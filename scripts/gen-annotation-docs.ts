@@ -74,6 +74,21 @@ export function renderAnnotationDocs(): string {
     }
     out.push("");
   }
+  out.push("## Mutating webhook defaults");
+  out.push("");
+  out.push(
+    "Only CLB-managed Services, on CREATE and UPDATE. A key that is present in any spelling (canonical, legacy or vendor alias) is never overwritten.",
+  );
+  out.push("");
+  for (const d of CLB_ANNOTATIONS) {
+    if (d.webhookDefault)
+      out.push(
+        `* \`${d.key}: ${d.webhookDefault.value}\`, ${WHEN_TEXT[d.webhookDefault.when].replace("written by the mutating webhook ", "")}.`,
+      );
+  }
+  out.push("");
+  out.push("Nothing else is defaulted; listener defaults are cloud-side outcomes, not annotations.");
+  out.push("");
   out.push("## Listener protocol of a port");
   out.push("");
   out.push(

@@ -684,3 +684,13 @@ test("resolveListenerProtocols: protocol-port entry, else spec protocol lowercas
   for (const junk of [undefined, null, {}, { spec: { ports: "x" } }, { spec: { ports: [1, "a", null] } }])
     assert.deepEqual(resolveListenerProtocols(junk), []);
 });
+
+test("docs/annotations.md is generated from the registry (run npx tsx scripts/gen-annotation-docs.ts)", async () => {
+  const { renderAnnotationDocs } = await import("../../scripts/gen-annotation-docs");
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const text = renderAnnotationDocs();
+  assert.equal(readFileSync(join(__dirname, "..", "..", "docs", "annotations.md"), "utf8"), text);
+  for (const d of CLB_ANNOTATIONS) assert.ok(text.includes(`\`${d.key}\``), d.key);
+  for (const r of ["R1", "R2", "R3", "R4", "R5", "R6"]) assert.ok(text.includes(`**${r}.`), r);
+});

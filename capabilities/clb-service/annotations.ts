@@ -1622,7 +1622,7 @@ export const REUSE_RULES: ReadonlyArray<{ id: string; title: string; text: strin
     id: "R5",
     title: "Reused-SLB immutables",
     text: "If `address-type`, `ip-version`, `resource-group-id`, `master-zoneid` or `slave-zoneid` is set on a reused SLB it must match the SLB; otherwise a `SyncLoadBalancerFailed` warning event is emitted and the Service is requeued.",
-    enforcedBy: "reconciler (needs the cloud)",
+    enforcedBy: "reconciler, needs the cloud",
   },
   {
     id: "R6",
