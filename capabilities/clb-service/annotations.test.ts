@@ -1,5 +1,8 @@
 import test from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderAnnotationDocs } from "../../scripts/gen-annotation-docs";
 import {
   ANNOTATION_PREFIX,
   CLB_ANNOTATIONS,
@@ -685,10 +688,7 @@ test("resolveListenerProtocols: protocol-port entry, else spec protocol lowercas
     assert.deepEqual(resolveListenerProtocols(junk), []);
 });
 
-test("docs/annotations.md is generated from the registry (run npx tsx scripts/gen-annotation-docs.ts)", async () => {
-  const { renderAnnotationDocs } = await import("../../scripts/gen-annotation-docs");
-  const { readFileSync } = await import("node:fs");
-  const { join } = await import("node:path");
+test("docs/annotations.md is generated from the registry (run npx tsx scripts/gen-annotation-docs.ts)", () => {
   const text = renderAnnotationDocs();
   assert.equal(readFileSync(join(__dirname, "..", "..", "docs", "annotations.md"), "utf8"), text);
   for (const d of CLB_ANNOTATIONS) assert.ok(text.includes(`\`${d.key}\``), d.key);
