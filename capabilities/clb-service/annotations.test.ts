@@ -12,6 +12,7 @@ import {
   isClbManagedService,
   parseClbAnnotations,
   quoteValue,
+  requestedLoadBalancerId,
   resolveListenerProtocols,
   type ClbAnnotationConfig,
 } from "./annotations";
@@ -693,4 +694,13 @@ test("docs/annotations.md is generated from the registry (run npx tsx scripts/ge
   assert.equal(readFileSync(join(__dirname, "..", "..", "docs", "annotations.md"), "utf8"), text);
   for (const d of CLB_ANNOTATIONS) assert.ok(text.includes(`\`${d.key}\``), d.key);
   for (const r of ["R1", "R2", "R3", "R4", "R5", "R6"]) assert.ok(text.includes(`**${r}.`), r);
+});
+
+test("requestedLoadBalancerId reads every spelling", () => {
+  const withAnn = (a: Record<string, unknown>) => ({ metadata: { annotations: a } });
+  assert.equal(requestedLoadBalancerId(withAnn({ [`${P}id`]: "lb-1" })), "lb-1");
+  assert.equal(requestedLoadBalancerId(withAnn({ [`${L}id`]: "lb-2" })), "lb-2");
+  assert.equal(requestedLoadBalancerId(withAnn({ "kubernetes.io/elb.id": "lb-3" })), "lb-3");
+  assert.equal(requestedLoadBalancerId(withAnn({ [`${P}id`]: "" })), undefined);
+  assert.equal(requestedLoadBalancerId(null), undefined);
 });

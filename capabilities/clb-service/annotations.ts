@@ -1631,3 +1631,8 @@ export const REUSE_RULES: ReadonlyArray<{ id: string; title: string; text: strin
     enforcedBy: "mutating webhook",
   },
 ];
+
+/** The SLB id a Service asks to reuse, in any spelling (canonical, legacy, vendor alias); undefined when absent or invalid. */
+export function requestedLoadBalancerId(svc: unknown): string | undefined {
+  return parseClbAnnotations(serviceAnnotations(svc)).config.loadBalancerId;
+}
