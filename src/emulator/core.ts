@@ -182,7 +182,8 @@ export class IdGen {
   constructor(
     seed: number,
     private readonly exists: (id: string) => boolean,
-    private readonly regionCode: string,
+    /** Set per request (handlers are synchronous): IDs carry the code of the request's region. */
+    public regionCode: string,
   ) {
     this.state = seed >>> 0;
   }

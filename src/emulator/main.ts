@@ -105,7 +105,9 @@ async function main(): Promise<void> {
     stopping = true;
     emu.close().then(
       () => {
-        console.error(`emulator: ${sig}, ${typeof dataDir === "string" ? `state saved in ${dataDir}` : "stopped"}`);
+        console.error(
+          `emulator: ${sig}, ${typeof dataDir === "string" ? `state saved in ${dataDir}` : "stopped"}`,
+        );
         process.exit(0);
       },
       (e: unknown) => {

@@ -227,6 +227,7 @@ class Emulator {
         return { body: prev.body, replayed: true };
       }
     }
+    this.ids.regionCode = regionCode(regionId);
     const tx = this.store.begin();
     const ctx: HandlerCtx = {
       p,

@@ -522,3 +522,19 @@ test("HTTPS listener with certificate and domain extensions", async () => {
   );
   await slb("DeleteLoadBalancer", { LoadBalancerId: lbId });
 });
+
+test("regions: IDs carry the region code, and resources are only listed in their region", async () => {
+  const bj = await slb("CreateLoadBalancer", { RegionId: "cn-beijing", LoadBalancerName: "beijing" });
+  assert.match(bj.LoadBalancerId, /^lb-2ze/);
+  assert.equal((await slb("DescribeLoadBalancers", { LoadBalancerName: "beijing" })).TotalCount, 0);
+  assert.equal(
+    (await slb("DescribeLoadBalancers", { RegionId: "cn-beijing", LoadBalancerName: "beijing" })).TotalCount,
+    1,
+  );
+  // Actions keyed by id resolve without the region, as the real API's global id index does.
+  assert.equal(
+    (await slb("DescribeLoadBalancerAttribute", { LoadBalancerId: bj.LoadBalancerId })).RegionId,
+    "cn-beijing",
+  );
+  await slb("DeleteLoadBalancer", { LoadBalancerId: bj.LoadBalancerId });
+});
