@@ -324,6 +324,8 @@ const tagsCodec: Codec<Record<string, string>> = {
       const eq = p.indexOf("=");
       const key = (eq < 0 ? p : p.slice(0, eq)).trim();
       const value = eq < 0 ? "" : p.slice(eq + 1).trim();
+      // upstream splits on every "=" and keeps only the second piece; reject rather than guess [D]
+      if (value.includes("=")) return bad(`has a tag with more than one "=" (${quoteValue(p)}); allowed K=V`);
       if (key.length === 0)
         return bad(`has a tag with an empty key (${quoteValue(p)}); allowed K=V with a non-empty K`);
       if (RESERVED_TAG_KEYS.includes(key))
