@@ -22,6 +22,22 @@ export interface Quotas {
   imageCachesPerAccount: number;
 }
 
+/** Durations of the asynchronous transitions, in virtual ms (alibaba-openapi.md §5.5). */
+export interface Transitions {
+  /** ALB instance/listener/rule/server/job: Provisioning|Adding|Processing → done. */
+  albMs: number;
+  eciPreparingMs: number;
+  eciCreatingMs: number;
+  eciUpdatingMs: number;
+}
+
+export const DEFAULT_TRANSITIONS: Transitions = {
+  albMs: 1_000,
+  eciPreparingMs: 2_000,
+  eciCreatingMs: 5_000,
+  eciUpdatingMs: 5_000,
+};
+
 export interface HandlerCtx {
   p: Params;
   tx: Tx;
@@ -31,6 +47,7 @@ export interface HandlerCtx {
   accountId: string;
   ids: IdGen;
   quotas: Quotas;
+  transitions: Transitions;
   requestId: string;
 }
 

@@ -2,4 +2,4 @@
 export { startEmulator, handlerTable } from "./server";
 export type { EmulatorOptions, RunningEmulator } from "./server";
 export type { FaultRule } from "./faults";
-export type { Quotas } from "./core";
+export type { Quotas, Transitions } from "./core";

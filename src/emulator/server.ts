@@ -14,6 +14,8 @@ import {
   Params,
   type Product,
   type Quotas,
+  type Transitions,
+  DEFAULT_TRANSITIONS,
   regionCode,
   VERSION_PRODUCT,
 } from "./core";
@@ -43,6 +45,8 @@ export interface EmulatorOptions {
   rateLimitRps?: number;
   /** Journal records between snapshots. */
   snapshotEvery?: number;
+  /** Durations of asynchronous transitions (ALB provisioning, ECI phases), in virtual ms. */
+  transitions?: Partial<Transitions>;
 }
 
 export interface RunningEmulator {
@@ -83,6 +87,7 @@ class Emulator {
   private readonly nonces: NonceCache;
   private readonly accessKeys: Record<string, string>;
   private readonly quotas: Quotas;
+  private transitions: Transitions;
   private readonly regionId: string;
   private readonly limiter: RateLimiter | undefined;
   private readonly ids: IdGen;
@@ -94,10 +99,12 @@ class Emulator {
       fsync: opts.fsync ?? true,
       snapshotEvery: opts.snapshotEvery ?? EMULATOR_DEFAULTS.snapshotEvery,
     });
-    this.accessKeys = opts.accessKeys ?? {
-      [EMULATOR_DEFAULTS.accessKeyId]: EMULATOR_DEFAULTS.accessKeySecret,
+    // A copy: POST /_emulator/credentials adds keys without touching the caller's object.
+    this.accessKeys = {
+      ...(opts.accessKeys ?? { [EMULATOR_DEFAULTS.accessKeyId]: EMULATOR_DEFAULTS.accessKeySecret }),
     };
     this.quotas = { ...EMULATOR_DEFAULTS.quotas, ...(opts.quotas ?? {}) };
+    this.transitions = checkTransitions({ ...DEFAULT_TRANSITIONS, ...(opts.transitions ?? {}) });
     this.regionId = opts.regionId ?? EMULATOR_DEFAULTS.regionId;
     this.nonces = new NonceCache(EMULATOR_DEFAULTS.maxClockSkewMs);
     this.limiter = opts.rateLimitRps ? new RateLimiter(opts.rateLimitRps) : undefined;
@@ -237,6 +244,7 @@ class Emulator {
       accountId: EMULATOR_DEFAULTS.accountId,
       ids: this.ids,
       quotas: this.quotas,
+      transitions: this.transitions,
       requestId,
     };
     let body: Doc;
@@ -341,6 +349,29 @@ class Emulator {
           );
           return reply(200, { requests: this.requests.slice(-limit) });
         }
+        case route === "GET /_emulator/transitions":
+          return reply(200, { transitions: this.transitions });
+        case route === "POST /_emulator/transitions":
+          this.transitions = checkTransitions({ ...this.transitions, ...(json as Partial<Transitions>) });
+          return reply(200, { transitions: this.transitions });
+        case route === "GET /_emulator/credentials":
+          return reply(200, { accessKeyIds: Object.keys(this.accessKeys) });
+        case route === "POST /_emulator/credentials": {
+          const { accessKeyId, accessKeySecret } = json;
+          if (
+            typeof accessKeyId !== "string" ||
+            !accessKeyId ||
+            typeof accessKeySecret !== "string" ||
+            !accessKeySecret
+          ) {
+            return reply(400, {
+              Code: "InvalidParameter",
+              Message: "accessKeyId and accessKeySecret are required",
+            });
+          }
+          this.accessKeys[accessKeyId] = accessKeySecret;
+          return reply(200, { accessKeyIds: Object.keys(this.accessKeys) });
+        }
         case route === "GET /_emulator/handlers":
           return reply(200, { handlers: handlerTable() });
         default:
@@ -355,6 +386,14 @@ class Emulator {
   close(): void {
     this.store.close({ snapshot: true });
   }
+}
+
+function checkTransitions(t: Transitions): Transitions {
+  for (const [k, v] of Object.entries(t)) {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+      throw Errors.invalidParam(k, "Durations are non-negative ms.");
+  }
+  return t;
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

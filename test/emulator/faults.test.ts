@@ -190,3 +190,36 @@ test("network faults: reset drops the connection, hang runs into the SDK's read 
   assert.ok(log.requests.some((r: Json) => r.action === "CreateLoadBalancer" && r.code === "network.reset"));
   await admin(emu, "DELETE", "faults");
 });
+
+test("admin: transitions are configurable (option and API) and credentials can be added at run time", async () => {
+  const fast = await startEmulator({ transitions: { eciPreparingMs: 0, eciCreatingMs: 0 } });
+  try {
+    const eci = rpcClient(fast, "2018-08-08");
+    const { ImageCacheId } = await eci("CreateImageCache", { ImageCacheName: "instant", Image: ["busybox"] });
+    assert.equal((await eci("DescribeImageCaches", { ImageCacheId })).ImageCaches[0].Status, "Ready");
+    const t = await admin(fast, "POST", "transitions", { eciUpdatingMs: 60_000 });
+    assert.equal(t.transitions.eciUpdatingMs, 60_000);
+    await eci("UpdateImageCache", { ImageCacheId, Image: ["busybox:2"] });
+    await admin(fast, "POST", "clock/advance", { ms: 30_000 });
+    assert.equal((await eci("DescribeImageCaches", { ImageCacheId })).ImageCaches[0].Status, "Updating");
+    const bad = await rawRequest(fast, {
+      path: "/_emulator/transitions",
+      body: JSON.stringify({ albMs: -1 }),
+    });
+    assert.equal(bad.status, 400);
+
+    await rejectsWith(
+      rpcClient(fast, SLB_VERSION, { accessKeyId: "ak2", accessKeySecret: "s2" })("DescribeTags"),
+      "InvalidAccessKeyId.NotFound",
+    );
+    const creds = await admin(fast, "POST", "credentials", { accessKeyId: "ak2", accessKeySecret: "s2" });
+    assert.deepEqual(creds.accessKeyIds, ["testAk", "ak2"]);
+    assert.ok(
+      !JSON.stringify(await admin(fast, "GET", "credentials")).includes("s2"),
+      "secrets are never listed",
+    );
+    await rpcClient(fast, SLB_VERSION, { accessKeyId: "ak2", accessKeySecret: "s2" })("DescribeTags");
+  } finally {
+    await fast.close();
+  }
+});

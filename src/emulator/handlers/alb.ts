@@ -17,9 +17,6 @@ const LSR_ID = /^lsr-[a-z0-9]{8,40}$/;
 const SGP_ID = /^sgp-[a-z0-9]{8,40}$/;
 const RULE_ID = /^rule-[a-z0-9]{8,40}$/;
 
-/** How long each asynchronous step takes, in virtual ms (alibaba-openapi.md §5.5). */
-export const ALB_TRANSITION_MS = 1_000;
-
 type Tag = { Key: string; Value: string };
 
 interface LbDoc extends Doc {
@@ -135,7 +132,7 @@ function job(
     ResourceId: resourceId,
     OperateType: operateType,
     CreateTime: ctx.nowMs,
-    _readyAtMs: ctx.nowMs + ALB_TRANSITION_MS,
+    _readyAtMs: ctx.nowMs + ctx.transitions.albMs,
   });
   return id;
 }
@@ -266,7 +263,7 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
     CreateTime: isoSeconds(ctx.nowMs),
     ZoneMappings: zoneMappings,
     Tags: p.tags(),
-    _readyAtMs: ctx.nowMs + ALB_TRANSITION_MS,
+    _readyAtMs: ctx.nowMs + ctx.transitions.albMs,
     _createdMs: ctx.nowMs,
   };
   ctx.tx.put(LB, id, lb);
@@ -400,7 +397,7 @@ function createListener(ctx: HandlerCtx): Doc {
     Tags: ctx.p.tags(),
     ...(fields as Partial<ListenerDoc>),
     DefaultActions: fields.DefaultActions as ListenerDoc["DefaultActions"],
-    _readyAtMs: ctx.nowMs + ALB_TRANSITION_MS,
+    _readyAtMs: ctx.nowMs + ctx.transitions.albMs,
     _createdMs: ctx.nowMs,
   };
   ctx.tx.put(LISTENER, id, doc);
@@ -561,7 +558,7 @@ function parseServers(ctx: HandlerCtx, forAdd: boolean): ServerDoc[] {
       Port: port,
       Weight: weight,
       Description: typeof s.Description === "string" ? s.Description : "",
-      _readyAtMs: ctx.nowMs + ALB_TRANSITION_MS,
+      _readyAtMs: ctx.nowMs + ctx.transitions.albMs,
     };
   });
 }
@@ -701,7 +698,7 @@ function putRule(
     RuleActions: fields.RuleActions!,
     Direction: direction,
     Tags: tags,
-    _readyAtMs: ctx.nowMs + ALB_TRANSITION_MS,
+    _readyAtMs: ctx.nowMs + ctx.transitions.albMs,
     _createdMs: ctx.nowMs,
   };
   ctx.tx.put(RULE, id, doc);

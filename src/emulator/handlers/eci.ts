@@ -1,7 +1,7 @@
 // ECI 2018-08-08 image caches. Status is a pure function of the phase start time and the virtual
 // clock: Preparing → Creating (Progress 0→100 %) → Ready, Updating → Ready. An image whose name
 // contains "emulator-fail" makes the phase end in Failed/UpdateFailed, so controllers can test it.
-import { type Handler, type HandlerCtx, isoSeconds, page } from "../core";
+import { type Handler, type HandlerCtx, isoSeconds, page, type Transitions } from "../core";
 import { Errors } from "../errors";
 import type { Doc } from "../store";
 import { checkId, VSW_ID } from "./common";
@@ -9,10 +9,6 @@ import { checkId, VSW_ID } from "./common";
 const CACHE = "eci.imageCache";
 const IMC_ID = /^imc-[a-z0-9]{8,40}$/;
 
-/** Phase durations in virtual ms (alibaba-openapi.md §5.5). */
-export const ECI_PREPARING_MS = 2_000;
-export const ECI_CREATING_MS = 5_000;
-export const ECI_UPDATING_MS = 5_000;
 const FAILED_KEEP_MS = 86_400_000; // failed caches are kept for one day
 const FAIL_MARKER = "emulator-fail";
 
@@ -50,15 +46,15 @@ function event(name: string, type: "Normal" | "Warning", reason: string, message
   };
 }
 
-function compute(c: CacheDoc, nowMs: number): Computed {
+function compute(c: CacheDoc, nowMs: number, tr: Transitions): Computed {
   const t = nowMs - c._phaseStartMs;
   const fails = c.Images.some((i) => i.includes(FAIL_MARKER));
   const name = c.ImageCacheId;
   if (c._phase === "update") {
     const events = [event(name, "Normal", "Updating", "Updating image cache", c._phaseStartMs)];
-    if (t < ECI_UPDATING_MS)
-      return { status: "Updating", progress: `${Math.floor((t / ECI_UPDATING_MS) * 100)}%`, events };
-    const doneAtMs = c._phaseStartMs + ECI_UPDATING_MS;
+    if (t < tr.eciUpdatingMs)
+      return { status: "Updating", progress: `${Math.floor((t / tr.eciUpdatingMs) * 100)}%`, events };
+    const doneAtMs = c._phaseStartMs + tr.eciUpdatingMs;
     if (fails)
       return {
         status: "UpdateFailed",
@@ -83,20 +79,20 @@ function compute(c: CacheDoc, nowMs: number): Computed {
     };
   }
   const events = [event(name, "Normal", "Started", "Started image cache creation", c._phaseStartMs)];
-  if (t < ECI_PREPARING_MS) return { status: "Preparing", progress: "0%", events };
+  if (t < tr.eciPreparingMs) return { status: "Preparing", progress: "0%", events };
   events.push(
     event(
       name,
       "Normal",
       "Pulling",
       `Pulling images ${c.Images.join(",")}`,
-      c._phaseStartMs + ECI_PREPARING_MS,
+      c._phaseStartMs + tr.eciPreparingMs,
     ),
   );
-  const creating = t - ECI_PREPARING_MS;
-  if (creating < ECI_CREATING_MS)
-    return { status: "Creating", progress: `${Math.floor((creating / ECI_CREATING_MS) * 100)}%`, events };
-  const doneAtMs = c._phaseStartMs + ECI_PREPARING_MS + ECI_CREATING_MS;
+  const creating = t - tr.eciPreparingMs;
+  if (creating < tr.eciCreatingMs)
+    return { status: "Creating", progress: `${Math.floor((creating / tr.eciCreatingMs) * 100)}%`, events };
+  const doneAtMs = c._phaseStartMs + tr.eciPreparingMs + tr.eciCreatingMs;
   if (fails)
     return {
       status: "Failed",
@@ -130,7 +126,7 @@ function expiresAtMs(c: CacheDoc, comp: Computed): number | undefined {
 /** Expired caches are deleted by the cloud; we hide them lazily (they are purged on the next write). */
 function live(ctx: HandlerCtx): CacheDoc[] {
   return ctx.tx.all<CacheDoc>(CACHE).filter((c) => {
-    const exp = expiresAtMs(c, compute(c, ctx.nowMs));
+    const exp = expiresAtMs(c, compute(c, ctx.nowMs, ctx.transitions));
     if (exp !== undefined && ctx.nowMs >= exp) return false;
     return c.RegionId === ctx.regionId;
   });
@@ -142,8 +138,8 @@ function purgeExpired(ctx: HandlerCtx): void {
     if (c.RegionId === ctx.regionId && !keep.has(c.ImageCacheId)) ctx.tx.del(CACHE, c.ImageCacheId);
 }
 
-function cacheView(c: CacheDoc, nowMs: number): Doc {
-  const comp = compute(c, nowMs);
+function cacheView(c: CacheDoc, nowMs: number, tr: Transitions): Doc {
+  const comp = compute(c, nowMs, tr);
   const exp = expiresAtMs(c, comp);
   return {
     ImageCacheId: c.ImageCacheId,
@@ -247,7 +243,7 @@ function describeImageCaches(ctx: HandlerCtx): Doc {
     .sort((a, b) => a._createdMs - b._createdMs);
   const pg = page(all, ctx.p.str("NextToken"), limit);
   return {
-    ImageCaches: pg.items.map((c) => cacheView(c, ctx.nowMs)),
+    ImageCaches: pg.items.map((c) => cacheView(c, ctx.nowMs, ctx.transitions)),
     TotalCount: all.length,
     NextToken: pg.nextToken,
   };
@@ -255,7 +251,7 @@ function describeImageCaches(ctx: HandlerCtx): Doc {
 
 function updateImageCache(ctx: HandlerCtx): Doc {
   const c = getCache(ctx);
-  const st = compute(c, ctx.nowMs).status;
+  const st = compute(c, ctx.nowMs, ctx.transitions).status;
   if (st !== "Ready" && st !== "UpdateFailed") throw Errors.eciIncorrectStatus(st);
   const spec = readSpec(ctx, false);
   ctx.tx.put(CACHE, c.ImageCacheId, { ...c, ...spec, _phase: "update", _phaseStartMs: ctx.nowMs });
