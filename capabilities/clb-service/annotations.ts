@@ -235,7 +235,6 @@ function splitList(raw: string): string[] | undefined {
 
 function listCodec<E, T>(opts: {
   values: string;
-  entry: string;
   parseEntry(entry: string): ParseResult<E>;
   finish(entries: E[]): ParseResult<T>;
 }): Codec<T> {
@@ -274,7 +273,6 @@ const protocolPortCodec = listCodec<
   Array<{ protocol: ListenerProtocol; port: number }>
 >({
   values: "`proto:port[,proto:port…]`, proto tcp|udp|http|https, port 1-65535, each port once",
-  entry: "proto:port",
   parseEntry(e) {
     const parts = e.split(":");
     if (parts.length !== 2) return bad("want proto:port");
@@ -295,7 +293,6 @@ const forwardPortCodec = listCodec<
   Array<{ httpPort: number; httpsPort: number }>
 >({
   values: "`httpPort:httpsPort[,…]`, ports 1-65535",
-  entry: "httpPort:httpsPort",
   parseEntry(e) {
     const parts = e.split(":");
     if (parts.length !== 2) return bad("want httpPort:httpsPort");
@@ -347,7 +344,6 @@ const tagsCodec: Codec<Record<string, string>> = {
 
 const backendLabelCodec = listCodec<[string, string], Record<string, string>>({
   values: "`k1=v1[,k2=v2]` (all must match)",
-  entry: "k=v",
   parseEntry(e) {
     const parts = e.split("=");
     if (parts.length !== 2 || parts[0].length === 0) return bad("want k=v");
@@ -364,7 +360,6 @@ const backendLabelCodec = listCodec<[string, string], Record<string, string>>({
 
 const aclIdsCodec = listCodec<string, string[]>({
   values: "`acl-…[,acl-…]`",
-  entry: "acl id",
   parseEntry: (e) => (/^[^\s,]{1,128}$/.test(e) ? ok(e) : bad("want an ACL id without whitespace")),
   finish: (entries) => ok([...new Set(entries)]),
 });
@@ -374,7 +369,6 @@ const domainExtensionsCodec = listCodec<
   Array<{ domain: string; certId: string }>
 >({
   values: "`domain:certId[,domain:certId]`",
-  entry: "domain:certId",
   parseEntry(e) {
     const parts = e.split(":");
     if (parts.length !== 2) return bad("want domain:certId");
@@ -395,7 +389,6 @@ const domainExtensionsCodec = listCodec<
 const HTTP_CODES: readonly HealthCheckHttpCode[] = ["http_2xx", "http_3xx", "http_4xx", "http_5xx"];
 const httpCodesCodec = listCodec<HealthCheckHttpCode, HealthCheckHttpCode[]>({
   values: "comma list of http_2xx | http_3xx | http_4xx | http_5xx",
-  entry: "code class",
   parseEntry(e) {
     const hit = HTTP_CODES.find((c) => c === e);
     return hit ? ok(hit) : bad(`must be one of ${HTTP_CODES.join(", ")}`);
@@ -408,7 +401,6 @@ const vgroupPortCodec = listCodec<
   Array<{ vGroupId: string; port: number }>
 >({
   values: "`rsp-id:port[,rsp-id:port]`, port 1-65535",
-  entry: "rsp-id:port",
   parseEntry(e) {
     const parts = e.split(":");
     if (parts.length !== 2 || !/^[^\s]{1,128}$/.test(parts[0])) return bad("want rsp-id:port");
