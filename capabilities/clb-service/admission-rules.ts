@@ -325,6 +325,16 @@ function checkListenerRules(
         `annotation ${keyAsWritten(svc, d.field)} applies only to ${protocols.join("/")} listeners and has no effect here; listeners: ${protocolsText(listeners)}`,
       );
   }
+  // on tcp listeners the HTTP check keys matter only with health-check-type http (§1.2 rows 49-51)
+  const httpCheckFields = ["healthCheckUri", "healthCheckDomain", "healthCheckHttpCodes"] as const;
+  if (listeners.length && !has("http") && !has("https") && has("tcp") && cfg.healthCheckType !== "http") {
+    for (const field of httpCheckFields) {
+      if (cfg[field] !== undefined)
+        f.warn(
+          `annotation ${keyAsWritten(svc, field)} has no effect on tcp listeners unless ${annotationDef("healthCheckType").key} is "http"`,
+        );
+    }
+  }
 }
 
 function checkInstanceRules(svc: unknown, cfg: ClbAnnotationConfig, f: Findings): void {
