@@ -25,7 +25,7 @@ import { albHandlers } from "./handlers/alb";
 import { eciHandlers } from "./handlers/eci";
 import { slbHandlers } from "./handlers/slb";
 import { vpcEcsHandlers } from "./handlers/vpc-ecs";
-import { type Doc, Store } from "./store";
+import { type Doc, Store, type Tx } from "./store";
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -67,6 +67,8 @@ const MAX_BODY_BYTES = 1 << 20;
 const REQUEST_LOG_SIZE = 1_000;
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const IDEM = "idem";
+/** Expired idempotency records are purged every this many mutating requests (and on clock/advance). */
+const IDEM_PURGE_EVERY = 500;
 const META = "meta";
 
 interface RequestLogEntry {
@@ -92,6 +94,7 @@ class Emulator {
   private readonly limiter: RateLimiter | undefined;
   private readonly ids: IdGen;
   private readonly requests: RequestLogEntry[] = [];
+  private mutationsSincePurge = 0;
 
   constructor(opts: EmulatorOptions) {
     this.store = Store.open({
@@ -252,12 +255,22 @@ class Emulator {
       body = handler.fn(ctx);
       if (handler.mutating && p.str("DryRun") !== undefined && p.bool("DryRun")) throw Errors.dryRun();
       if (idemKey) tx.put(IDEM, idemKey, { hash, body, atMs: nowMs });
+      if (handler.mutating && ++this.mutationsSincePurge >= IDEM_PURGE_EVERY)
+        this.purgeIdempotency(tx, nowMs);
     } catch (e) {
       tx.rollback();
       throw e;
     }
     this.store.commit(tx); // appends + fsyncs the journal; rolls back and throws on I/O failure
     return { body, replayed: false };
+  }
+
+  /** Drops idempotency records past their TTL, inside the caller's transaction (so it is journaled). */
+  private purgeIdempotency(tx: Tx, nowMs: number): void {
+    this.mutationsSincePurge = 0;
+    for (const [id, rec] of this.store.coll(IDEM)) {
+      if (nowMs - Number(rec.atMs) >= IDEMPOTENCY_TTL_MS) tx.del(IDEM, id);
+    }
   }
 
   private send(
@@ -339,6 +352,7 @@ class Emulator {
             return reply(400, { Code: "InvalidParameter", Message: "ms must be a non-negative number" });
           const tx = this.store.begin();
           tx.put(META, "clock", { offsetMs: this.clockOffsetMs + ms });
+          this.purgeIdempotency(tx, this.virtualNowMs()); // the put above already moved the clock
           this.store.commit(tx);
           return reply(200, { nowMs: this.virtualNowMs(), clockOffsetMs: this.clockOffsetMs });
         }

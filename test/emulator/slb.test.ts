@@ -3,7 +3,7 @@
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
-import { goSdkV2, type Json, rejectsWith, rpcClient, SLB_VERSION, type Call } from "./helpers";
+import { admin, goSdkV2, type Json, rejectsWith, rpcClient, SLB_VERSION, type Call } from "./helpers";
 
 let emu: RunningEmulator;
 let slb: Call;
@@ -537,4 +537,18 @@ test("regions: IDs carry the region code, and resources are only listed in their
     "cn-beijing",
   );
   await slb("DeleteLoadBalancer", { LoadBalancerId: bj.LoadBalancerId });
+});
+
+test("ClientToken records expire after 24 h of virtual time and are purged from state", async () => {
+  const first = await slb("CreateLoadBalancer", { LoadBalancerName: "ttl", ClientToken: "ttl-1" });
+  const key = (state: Json): string[] =>
+    Object.keys(state.collections.idem ?? {}).filter((k) => k.endsWith("|ttl-1"));
+  assert.equal(key(await admin(emu, "GET", "state")).length, 1);
+  await admin(emu, "POST", "clock/advance", { ms: 24 * 3_600_000 });
+  assert.deepEqual(key(await admin(emu, "GET", "state")), []);
+  // After expiry the token is free again: other parameters no longer conflict.
+  const second = await slb("CreateLoadBalancer", { LoadBalancerName: "ttl-other", ClientToken: "ttl-1" });
+  assert.notEqual(second.LoadBalancerId, first.LoadBalancerId);
+  await slb("DeleteLoadBalancer", { LoadBalancerId: first.LoadBalancerId });
+  await slb("DeleteLoadBalancer", { LoadBalancerId: second.LoadBalancerId });
 });
