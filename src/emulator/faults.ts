@@ -91,14 +91,17 @@ function validateRule(r: FaultRule): void {
     throw Errors.invalidParam("error", "A rule needs an error, a network fault or latencyMs.");
 }
 
-/** Token bucket per (AccessKeyId, product, action): `rps` tokens per second, burst of `rps`. */
+/** Token bucket per (AccessKeyId, product, action): `rps` tokens per second, burst of max(1, rps). */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
-  constructor(private readonly rps: number) {}
+  private readonly burst: number;
+  constructor(private readonly rps: number) {
+    this.burst = Math.max(1, rps);
+  }
   /** Returns 0 if allowed, else the ms to wait for the next token. */
   take(key: string, nowMs: number): number {
-    const b = this.buckets.get(key) ?? { tokens: this.rps, atMs: nowMs };
-    b.tokens = Math.min(this.rps, b.tokens + ((nowMs - b.atMs) / 1000) * this.rps);
+    const b = this.buckets.get(key) ?? { tokens: this.burst, atMs: nowMs };
+    b.tokens = Math.min(this.burst, b.tokens + ((nowMs - b.atMs) / 1000) * this.rps);
     b.atMs = nowMs;
     this.buckets.set(key, b);
     if (b.tokens >= 1) {
