@@ -142,6 +142,13 @@ export const Errors = {
     ),
   slbTooManyTags: () =>
     new ApiError("QuotaExceeded.TagNum", 400, "The number of tags exceeds 20 per resource."),
+  slbAclNotFound: (id: string) =>
+    new ApiError("AclNotExist", 404, `The specified AclId does not exist: ${id}.`),
+  slbAclNameExists: () => new ApiError("AclNameExist", 400, "The specified AclName already exists."),
+  slbAclInUse: () => new ApiError("AclInUsed", 400, "The specified ACL is bound to listeners."),
+  slbAclEntryEmpty: () => new ApiError("AclEntryEmpty", 400, "AclEntrys must contain at least one entry."),
+  slbAclQuota: (limit: number) =>
+    new ApiError("AclNumberOverLimit", 400, `The number of ACLs exceeds the quota (${limit}).`),
   slbModificationProtected: () =>
     new ApiError(
       "OperationDenied.ModificationProtection",

@@ -552,3 +552,59 @@ test("ClientToken records expire after 24 h of virtual time and are purged from 
   await slb("DeleteLoadBalancer", { LoadBalancerId: first.LoadBalancerId });
   await slb("DeleteLoadBalancer", { LoadBalancerId: second.LoadBalancerId });
 });
+
+test("ACLs: create, entries, bind to a listener, in-use guard, rename, delete", async () => {
+  const { AclId } = await slb("CreateAccessControlList", { AclName: "office" });
+  assert.match(AclId, /^acl-bp1[a-z0-9]{17}$/);
+  await rejectsWith(slb("CreateAccessControlList", { AclName: "office" }), "AclNameExist");
+  await slb("AddAccessControlListEntry", {
+    AclId,
+    AclEntrys: JSON.stringify([
+      { entry: "10.0.0.0/24", comment: "lan" },
+      { entry: "192.168.1.7", comment: "host" },
+    ]),
+  });
+  await rejectsWith(slb("AddAccessControlListEntry", { AclId, AclEntrys: "[]" }), "AclEntryEmpty");
+  await rejectsWith(
+    slb("AddAccessControlListEntry", { AclId, AclEntrys: JSON.stringify([{ entry: "not-an-ip" }]) }),
+    "InvalidParameter",
+  );
+  await slb("RemoveAccessControlListEntry", { AclId, AclEntrys: JSON.stringify([{ entry: "192.168.1.7" }]) });
+
+  const { LoadBalancerId: lbId } = await slb("CreateLoadBalancer", { LoadBalancerName: "acl-lb" });
+  await rejectsWith(
+    slb("CreateLoadBalancerTCPListener", {
+      LoadBalancerId: lbId,
+      ListenerPort: 22,
+      Bandwidth: -1,
+      BackendServerPort: 22,
+      AclStatus: "on",
+      AclType: "white",
+      AclId: "acl-bp1missing000000000",
+    }),
+    "AclNotExist",
+  );
+  await slb("CreateLoadBalancerTCPListener", {
+    LoadBalancerId: lbId,
+    ListenerPort: 22,
+    Bandwidth: -1,
+    BackendServerPort: 22,
+    AclStatus: "on",
+    AclType: "white",
+    AclId,
+  });
+  const attr = await slb("DescribeAccessControlListAttribute", { AclId });
+  assert.deepEqual(attr.AclEntrys.AclEntry, [{ AclEntryIP: "10.0.0.0/24", AclEntryComment: "lan" }]);
+  assert.deepEqual(attr.RelatedListeners.RelatedListener, [
+    { LoadBalancerId: lbId, ListenerPort: 22, Protocol: "tcp", AclType: "white" },
+  ]);
+  const l = (await slb("DescribeLoadBalancerListeners", { LoadBalancerId: [lbId] })).Listeners[0];
+  assert.deepEqual([l.AclStatus, l.AclType, l.AclIds], ["on", "white", [AclId]]);
+  await rejectsWith(slb("DeleteAccessControlList", { AclId }), "AclInUsed");
+  await slb("SetAccessControlListAttribute", { AclId, AclName: "office-2" });
+  assert.equal((await slb("DescribeAccessControlLists", { AclName: "office-2" })).Acls.Acl[0].AclId, AclId);
+  await slb("DeleteLoadBalancerListener", { LoadBalancerId: lbId, ListenerPort: 22 });
+  await slb("DeleteAccessControlList", { AclId });
+  await rejectsWith(slb("DescribeAccessControlListAttribute", { AclId }), "AclNotExist");
+  await slb("DeleteLoadBalancer", { LoadBalancerId: lbId });
+});
