@@ -3,13 +3,8 @@
 import { PeprMutateRequest, PeprValidateRequest, a } from "pepr";
 import type { V1Service } from "@kubernetes/client-node";
 import { ClusterClient, describeK8sError } from "../../src/k8s/client";
-import { isClbManagedService } from "./annotations";
+import { isClbManagedService, requestedLoadBalancerId } from "./annotations";
 import { mutateService, validateService } from "./admission-rules";
-
-const ID_KEYS = [
-  "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id",
-  "service.beta.kubernetes.io/alicloud-loadbalancer-id",
-];
 
 let client: ClusterClient | undefined;
 
@@ -22,8 +17,7 @@ export function mutateServiceRequest(req: PeprMutateRequest<a.Service>): void {
 
 /** Only a Service that names an SLB by id can conflict with others: list the cluster only then. */
 async function otherServicesFor(svc: V1Service): Promise<V1Service[]> {
-  const annotations = svc.metadata?.annotations ?? {};
-  if (!ID_KEYS.some(k => annotations[k])) return [];
+  if (!requestedLoadBalancerId(svc)) return [];
   client ??= new ClusterClient();
   const all = await client.listServices();
   return all.filter(s => !(s.metadata?.namespace === svc.metadata?.namespace && s.metadata?.name === svc.metadata?.name));

@@ -94,6 +94,8 @@ class Emulator {
   private readonly limiter: RateLimiter | undefined;
   private readonly ids: IdGen;
   private readonly requests: RequestLogEntry[] = [];
+  /** Calls per "<product>:<action>" since start or the last DELETE /_emulator/stats (benchmarks count these). */
+  private callCounts = new Map<string, number>();
   private mutationsSincePurge = 0;
 
   constructor(opts: EmulatorOptions) {
@@ -209,6 +211,8 @@ class Emulator {
         log.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
         this.requests.push(log);
         if (this.requests.length > REQUEST_LOG_SIZE) this.requests.shift();
+        const countKey = `${log.product ?? "unknown"}:${log.action ?? ""}`;
+        this.callCounts.set(countKey, (this.callCounts.get(countKey) ?? 0) + 1);
       }
     }
   }
@@ -392,6 +396,11 @@ class Emulator {
           this.accessKeys[accessKeyId] = accessKeySecret;
           return reply(200, { accessKeyIds: Object.keys(this.accessKeys) });
         }
+        case route === "GET /_emulator/stats":
+          return reply(200, { calls: Object.fromEntries(this.callCounts) });
+        case route === "DELETE /_emulator/stats":
+          this.callCounts = new Map();
+          return reply(200, { calls: {} });
         case route === "GET /_emulator/handlers":
           return reply(200, { handlers: handlerTable() });
         default:

@@ -27,6 +27,8 @@ export interface LocalOperatorOptions {
    * halves the Helm chart runs as separate Deployments (so a test can crash the controllers alone).
    */
   mode?: "all" | "admission" | "watcher";
+  /** Extra node flags for the operator process, e.g. ["--cpu-prof"] to profile it. */
+  nodeArgs?: string[];
   /** Register the webhooks (default: true unless mode is `watcher`). */
   registerWebhooks?: boolean;
 }
@@ -138,7 +140,7 @@ export async function startLocalOperator(opts: LocalOperatorOptions): Promise<Lo
 
   const logPath = join(dir, "operator.log");
   const log = createWriteStream(logPath, { flags: "a" });
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/operator/main.ts")], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", join(REPO_ROOT, "src/operator/main.ts")], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
