@@ -42,7 +42,7 @@ function startEmulatorProcess(dataDir: string, args: string[]): Promise<{ child:
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((res, rej) => {
-    createInterface({ input: child.stdout! }).on("line", line => {
+    createInterface({ input: child.stdout }).on("line", line => {
       const m = /emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
       if (m) res({ child, url: m[1] });
     });

@@ -9,7 +9,7 @@ import { mutateService, validateService } from "./admission-rules";
 let client: ClusterClient | undefined;
 
 export function mutateServiceRequest(req: PeprMutateRequest<a.Service>): void {
-  const svc = req.Raw as V1Service;
+  const svc = req.Raw;
   if (!isClbManagedService(svc)) return;
   const { annotationsToAdd } = mutateService(svc);
   for (const [key, value] of Object.entries(annotationsToAdd)) req.SetAnnotation(key, value);
@@ -32,9 +32,9 @@ function unchangedForUs(svc: V1Service, old: V1Service | undefined): boolean {
 }
 
 export async function validateServiceRequest(req: PeprValidateRequest<a.Service>) {
-  const svc = req.Raw as V1Service;
+  const svc = req.Raw;
   const oldSvc = req.OldResource as V1Service | undefined;
-  const operation = req.Request.operation === "UPDATE" ? "UPDATE" : "CREATE";
+  const operation = String(req.Request.operation) === "UPDATE" ? "UPDATE" : "CREATE";
   // Never block deletion, and never block our own metadata/status writes on an object that was
   // admitted before the webhook existed: only a change of annotations or spec is judged.
   if (svc.metadata?.deletionTimestamp) return req.Approve();
