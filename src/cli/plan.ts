@@ -65,9 +65,18 @@ async function main(): Promise<number> {
       for (const e of decision.errors) console.log(`  - ${e}`);
       continue;
     }
-    // A Service not created yet has no UID: plan with a stand-in so names are stable in the preview.
+    // A Service not created yet has no UID and no NodePorts (the apiserver assigns both): plan with
+    // stand-ins so the preview is complete, and say so.
     svc.metadata.uid = existing?.metadata?.uid ?? "00000000-0000-0000-0000-000000000000";
     svc.status = existing?.status;
+    let placeholderPorts = false;
+    for (const [i, port] of (svc.spec?.ports ?? []).entries()) {
+      const assigned = existing?.spec?.ports?.find(p => p.port === port.port && p.protocol === port.protocol)?.nodePort;
+      if (port.nodePort === undefined) {
+        port.nodePort = assigned ?? 30000 + i;
+        placeholderPorts ||= assigned === undefined;
+      }
+    }
     const result = await planFor({
       svc,
       nodes: cluster?.nodes ?? [],
@@ -77,6 +86,7 @@ async function main(): Promise<number> {
       deleting: false,
     });
     console.log(`${key}:${Object.keys(defaults).length ? ` (defaults added: ${Object.entries(defaults).map(([k, v]) => `${k.split("/").pop()}=${v}`).join(", ")})` : ""}`);
+    if (placeholderPorts) console.log("  note: NodePorts are assigned at create time; this preview uses 30000, 30001, ...");
     for (const w of decision.warnings) console.log(`  warning: ${w}`);
     for (const e of result.modelErrors) console.log(`  error: ${e.field}: ${e.message}`);
     for (const e of result.plan.errors) console.log(`  error: ${e.message}`);
