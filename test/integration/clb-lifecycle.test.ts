@@ -176,3 +176,24 @@ test("preserve-lb-on-delete keeps the SLB and releases our ownership tags", asyn
   assert.ok(!lb.tags.some(t => t.key === "kubernetes.do.not.delete"), "ownership tag removed");
   assert.equal((await cloud.slb.listListeners(lbId)).length, 0, "our listeners removed");
 });
+
+test("odd input through the real webhook: always a clean allow or a deny with a message, never an error", () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const keys = ["scheduler", "health-check-interval", "protocol-port", "address-type", "bandwidth", "additional-resource-tags", "cookie", "acl-id", "forward-port", "id"];
+  const values = ["", " ", "0", "-1", "99999999999999999999", "1.5", "on", "ON", "rr", "http:80,https:443", "ünïcödé-✓", "🚀", "a".repeat(10_000), "k=v,k=w", "\u0000", "null", "[]", "{\"a\":1}", "tcp:0", "lb-"];
+  let denied = 0;
+  for (let i = 0; i < 25; i++) {
+    const annotations: Record<string, string> = {};
+    const n = 1 + Math.floor(random() * 4);
+    for (let j = 0; j < n; j++) annotations[`${P}${keys[Math.floor(random() * keys.length)]}`] = values[Math.floor(random() * values.length)];
+    const r = stack.kubectl(["apply", "--dry-run=server", "-f", "-"], serviceYaml(`odd-${i}`, annotations));
+    if (r.code === 0) continue;
+    denied++;
+    const text = r.stderr;
+    const cleanDeny = /denied the request: .*annotation/.test(text) || /Invalid value|metadata\.annotations/.test(text);
+    assert.ok(cleanDeny, `case ${i} ${JSON.stringify(annotations).slice(0, 200)}: ${text.slice(0, 300)}`);
+    assert.doesNotMatch(text, /failed calling webhook|Internal Server Error|denied the request: \{\}/);
+  }
+  assert.ok(denied > 0, "the generator produced bad input");
+});
