@@ -100,6 +100,9 @@ async function main(): Promise<void> {
     String(LATENCY_MS),
     "--rate-limit",
     String(RATE_LIMIT_RPS),
+    // The account quota (60 SLBs by default) is raised so the bench measures speed, not the quota.
+    "--quotas",
+    JSON.stringify({ slbPerAccount: RSS_SERVICES + 100 }),
   ]);
   const cp = await startControlPlane({ dir: join(dir, "cp") });
   const kc = new KubeConfig();

@@ -34,7 +34,8 @@ function down(): void {
 
 /**
  * The SLB examples/clb-reuse.yaml reuses: made "by hand" (no ownership tags), once per emulator data
- * dir, first thing after a fresh start, so the seeded emulator gives it the same id every time.
+ * dir, first thing after a fresh start, so the seeded emulator (--seed 1) gives it the id that
+ * examples/clb-reuse.yaml names: lb-bp1m0izyampfzgh5e85h2e.
  */
 async function ensureUserSlb(cloudEnv: Record<string, string>): Promise<string> {
   const cloud = createCloudProvider(loadCloudConfig(cloudEnv));
@@ -50,7 +51,7 @@ async function ensureUserSlb(cloudEnv: Record<string, string>): Promise<string> 
 }
 
 function startEmulatorProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/emulator/main.ts"), "--port", "0", "--data-dir", dataDir], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/emulator/main.ts"), "--port", "0", "--data-dir", dataDir, "--seed", "1"], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -2,7 +2,7 @@
 // operator's URL-registered webhooks deny a bad Service with a message that reaches `kubectl apply`.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { Stack, startStack } from "../helpers/stack";
+import { ROOT, Stack, startStack } from "../helpers/stack";
 
 let stack: Stack;
 
@@ -86,4 +86,30 @@ spec: {type: ClusterIP, ports: [{port: 80}]}
   const annotations = Object.keys(svc.metadata.annotations ?? {}).filter(k => k !== "kubectl.kubernetes.io/last-applied-configuration");
   assert.deepEqual(annotations, []);
   assert.equal(svc.metadata.finalizers, undefined);
+});
+
+test("CEL rules of the CRDs run in the apiserver: repeated images, one-zone ALBs", () => {
+  const dup = `apiVersion: eci.alibabacloud.com/v1
+kind: ImageCache
+metadata: {name: dup-cache}
+spec: {images: ["nginx:1.27", "nginx:1.27"]}
+`;
+  const r = stack.kubectl(["apply", "-f", "-"], dup);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /images must not repeat/);
+  const oneZone = `apiVersion: alibabacloud.com/v1
+kind: AlbConfig
+metadata: {name: one-zone}
+spec: {config: {zoneMappings: [{vSwitchId: vsw-a}]}}
+`;
+  const z = stack.kubectl(["apply", "-f", "-"], oneZone);
+  assert.notEqual(z.code, 0);
+  assert.match(z.stderr, /at least two zones/);
+});
+
+test("the AlbConfig and ImageCache examples are accepted by the real apiserver", () => {
+  for (const f of ["examples/albconfig.yaml", "examples/imagecache.yaml"]) {
+    const r = stack.kubectl(["apply", "--dry-run=server", "-f", `${ROOT}/${f}`]);
+    assert.equal(r.code, 0, `${f}: ${r.stderr}`);
+  }
 });
