@@ -245,8 +245,7 @@ class Run {
       case "DeleteLoadBalancer":
         return void (await slb.deleteLoadBalancer(this.resolve(p.loadBalancerId)));
       case "CreateVServerGroup": {
-        // Created empty; backends follow in batches (AddBackendServers), as upstream does.
-        const r = await slb.createVServerGroup(this.resolve(p.loadBalancerId), p.name, []);
+        const r = await slb.createVServerGroup(this.resolve(p.loadBalancerId), p.name, p.backends);
         return { vServerGroupId: r.vServerGroupId };
       }
       case "DeleteVServerGroup":

@@ -60,6 +60,8 @@ export class ClbController {
    * events and the periodic resync still reconcile it, so drift is repaired.
    */
   readonly #lastSynced = new Map<string, string>();
+  /** The fingerprint a running reconcile works from: events of our own writes during it are no news. */
+  readonly #inFlight = new Map<string, string>();
   readonly #ready: Promise<void>;
   #resyncTimer?: NodeJS.Timeout;
 
@@ -98,7 +100,8 @@ export class ClbController {
     const key = serviceKey(svc);
     if (isClbManagedService(svc) || svc.metadata?.finalizers?.includes(this.#deps.finalizer)) {
       this.#known.add(key);
-      if (this.#lastSynced.get(key) !== serviceFingerprint(svc)) this.queue.add(key);
+      const fingerprint = serviceFingerprint(svc);
+      if (this.#lastSynced.get(key) !== fingerprint && this.#inFlight.get(key) !== fingerprint) this.queue.add(key);
     } else if (this.#known.delete(key)) {
       this.queue.add(key); // it stopped being ours: clean up
     }
@@ -141,6 +144,14 @@ export class ClbController {
   }
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
+    try {
+      return await this.#reconcile(key);
+    } finally {
+      this.#inFlight.delete(key);
+    }
+  }
+
+  async #reconcile(key: string): Promise<ReconcileOutcome> {
     const [namespace, name] = key.split("/", 2);
     const { client, finalizer } = this.#deps;
     let svc = await client.getService(namespace, name);
@@ -149,7 +160,9 @@ export class ClbController {
       this.#lastSynced.delete(key);
       return;
     }
+    const fingerprint = serviceFingerprint(svc);
     this.#lastSynced.delete(key);
+    this.#inFlight.set(key, fingerprint);
     const hasFinalizer = svc.metadata?.finalizers?.includes(finalizer) ?? false;
     const deleting = !!svc.metadata?.deletionTimestamp || !isClbManagedService(svc);
     if (deleting && !hasFinalizer) return; // nothing of ours exists for it
@@ -200,7 +213,7 @@ export class ClbController {
     if (result.plan.actions.length > 0 || !hasCondition(svc, "True")) {
       await this.#report(svc, "Normal", "EnsuredLoadBalancer", `Ensured load balancer [${lbId}]`, true);
     }
-    this.#lastSynced.set(key, serviceFingerprint(svc));
+    this.#lastSynced.set(key, fingerprint);
   }
 
   async #addFinalizer(svc: V1Service): Promise<V1Service> {

@@ -13,6 +13,7 @@ import {
   parseClbAnnotations,
   resolveListenerProtocols,
   stringAnnotations,
+  LOADBALANCER_ID_LABEL,
   type ClbAnnotationConfig,
   type ResolvedListenerPort,
 } from "./annotations";
@@ -96,6 +97,11 @@ export interface DesiredModel {
   /** Cleanup instead of ensure (deletionTimestamp set, or no longer CLB-managed). */
   deleting: boolean;
   statusIngress: { ip?: string; hostname?: string }[];
+  /**
+   * The Service has been given an SLB before (it has an ingress or the loadbalancer-id label). Only
+   * then can an SLB of ours have lost its ownership tag, so only then is the by-name lookup needed.
+   */
+  provisionedBefore: boolean;
   loadBalancer: DesiredLoadBalancer;
   listeners: DesiredListener[];
   vServerGroups: DesiredVServerGroup[];
@@ -409,6 +415,8 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
     statusIngress: (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
       dropEmpty({ ip: i.ip, hostname: i.hostname }),
     ),
+    provisionedBefore:
+      (svc.status?.loadBalancer?.ingress ?? []).length > 0 || !!meta.labels?.[LOADBALANCER_ID_LABEL],
     loadBalancer: desiredLoadBalancer(svc, config, clusterId),
     listeners: [],
     vServerGroups: [],

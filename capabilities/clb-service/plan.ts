@@ -72,7 +72,7 @@ export type ActionParams =
   | { kind: "TagLoadBalancer"; loadBalancerId: IdOrRef; tags: Tag[] }
   | { kind: "UntagLoadBalancer"; loadBalancerId: IdOrRef; tagKeys: string[] }
   | { kind: "DeleteLoadBalancer"; loadBalancerId: IdOrRef }
-  | { kind: "CreateVServerGroup"; loadBalancerId: IdOrRef; name: string }
+  | { kind: "CreateVServerGroup"; loadBalancerId: IdOrRef; name: string; backends: SlbBackendServer[] }
   | { kind: "DeleteVServerGroup"; vServerGroupId: string; name: string }
   | { kind: "AddBackendServers"; vServerGroupId: IdOrRef; name: string; backends: SlbBackendServer[] }
   | { kind: "RemoveBackendServers"; vServerGroupId: string; name: string; backends: SlbBackendServer[] }
@@ -399,26 +399,15 @@ function planVServerGroups(desired: DesiredModel, remote: RemoteModel, lbId: IdO
       planBackendDiff(desired, g, found, out);
       continue;
     }
+    // The group is created with its backends: one call instead of a create and an add (the adapter
+    // sends what does not fit the create's 20 in further batches).
     const createKey = push(
       out,
       `${groupKey(g)}:create`,
-      { kind: "CreateVServerGroup", loadBalancerId: lbId, name: g.name },
+      { kind: "CreateVServerGroup", loadBalancerId: lbId, name: g.name, backends: sortBackends(g.backends) },
       depsOfRef(lbId),
     );
     ids.set(g.name, { id: { ref: createKey }, createKey });
-    if (g.backends.length > 0) {
-      push(
-        out,
-        `${groupKey(g)}:add`,
-        {
-          kind: "AddBackendServers",
-          vServerGroupId: { ref: createKey },
-          name: g.name,
-          backends: sortBackends(g.backends),
-        },
-        [createKey],
-      );
-    }
   }
   return ids;
 }
@@ -947,7 +936,7 @@ function actionText(p: ActionParams): string {
     case "DeleteLoadBalancer":
       return `DeleteLoadBalancer ${idText(p.loadBalancerId)}`;
     case "CreateVServerGroup":
-      return `CreateVServerGroup ${idText(p.loadBalancerId)} name=${p.name}`;
+      return `CreateVServerGroup ${idText(p.loadBalancerId)} name=${p.name} backends=${p.backends.length}`;
     case "DeleteVServerGroup":
       return `DeleteVServerGroup ${p.vServerGroupId} name=${p.name}`;
     case "AddBackendServers":

@@ -57,7 +57,10 @@ async function findLoadBalancer(slb: SlbProvider, desired: DesiredModel): Promis
   if (byTag.length > 1)
     return { lookupError: `find multiple loadbalances by tag ${TAG_DO_NOT_DELETE}=${d.defaultName}` };
   if (byTag.length === 1) return { loadBalancer: byTag[0], foundBy: "tag" };
-  // A created SLB whose tag was removed is still ours by its default name (§2.1 step 3).
+  // A created SLB whose tag was removed is still ours by its default name (§2.1 step 3). A Service
+  // that never had an SLB cannot have one whose tag a person removed: its SLB, if a crashed create
+  // made one, carries the tag (tags are set atomically by CreateLoadBalancer), so skip the call.
+  if (!desired.provisionedBefore && !desired.deleting) return {};
   const byName = await slb.findLoadBalancers({ loadBalancerName: d.defaultName });
   if (byName.length > 1) return { lookupError: `find multiple loadbalances by name ${d.defaultName}` };
   if (byName.length === 1) return { loadBalancer: byName[0], foundBy: "name" };

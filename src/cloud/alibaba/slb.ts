@@ -407,11 +407,9 @@ export class AlibabaSlbProvider implements SlbProvider {
     backends: SlbBackendServer[],
   ): Promise<{ vServerGroupId: string }> {
     const [first = [], ...rest] = chunk(backends, MAX_BACKENDS_PER_CALL);
-    // CreateVServerGroup takes no ClientToken. If an attempt fails ambiguously, adopt a group of this
-    // name that appeared meanwhile instead of creating a twin (operator-made names are unique per LB).
-    const existingBefore = new Set(
-      (await this.describeGroups(loadBalancerId)).filter((g) => g.name === name).map((g) => g.id),
-    );
+    // CreateVServerGroup takes no ClientToken. If an attempt fails ambiguously, adopt the group of this
+    // name instead of creating a twin: callers create a group only after reading that none of that name
+    // exists, and operator-made names are unique per LB (k8s/<port>/<svc>/<ns>/<cluster>).
     const body = await this.t.rpc(
       "slb",
       "CreateVServerGroup",
@@ -422,9 +420,7 @@ export class AlibabaSlbProvider implements SlbProvider {
       },
       {
         recover: async () => {
-          const made = (await this.describeGroups(loadBalancerId)).find(
-            (g) => g.name === name && !existingBefore.has(g.id),
-          );
+          const made = (await this.describeGroups(loadBalancerId)).find((g) => g.name === name);
           return made ? { VServerGroupId: made.id } : undefined;
         },
       },
