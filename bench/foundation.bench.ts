@@ -11,7 +11,7 @@ import { row, treeRssMiB, writeResult } from "./lib";
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 async function bareNodeRss(): Promise<number> {
-  const child = spawn(process.execPath, ["--import", "tsx", "-e", "setTimeout(() => {}, 5000)"], { stdio: "ignore" });
+  const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 5000)"], { stdio: "ignore" });
   await sleep(2_000);
   const rss = treeRssMiB(child.pid!);
   child.kill();
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     row("kube-apiserver RSS at idle", apiserverRss, "MiB"),
     row("etcd RSS at idle", etcdRss, "MiB"),
     row("operator RSS at idle (admission + controllers, one process)", operatorRss, "MiB", {
-      baseline: { what: "a bare node+tsx process", value: Math.round(nodeRss * 100) / 100 },
+      baseline: { what: "a bare node process", value: Math.round(nodeRss * 100) / 100 },
     }),
   ]);
 }
