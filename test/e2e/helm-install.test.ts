@@ -29,8 +29,35 @@ after(async () => {
 });
 
 test("helm install of the generated chart creates CRDs, webhooks, RBAC and Deployments", () => {
-  const install = helm(["install", "alicloud-operator", chartDir, "--namespace", "pepr-system", "--timeout", "60s"]);
+  // The README's steps: pre-create pepr-system for the credentials Secret, adoptable by the release
+  // (the chart creates that namespace itself, so the release record lives in default).
+  const prep = spawnSync(
+    "bash",
+    [
+      "-c",
+      `kubectl create namespace pepr-system --dry-run=client -o yaml | kubectl label -f - --local -o yaml \
+        app.kubernetes.io/managed-by=Helm | kubectl annotate -f - --local -o yaml \
+        meta.helm.sh/release-name=alicloud-operator meta.helm.sh/release-namespace=default | kubectl apply -f - &&
+       kubectl -n pepr-system create secret generic alibaba-cloud-credentials \
+        --from-literal=ALIBABA_CLOUD_ACCESS_KEY_ID=ak --from-literal=ALIBABA_CLOUD_ACCESS_KEY_SECRET=sk`,
+    ],
+    { env: { ...process.env, KUBECONFIG: stack.cp.kubeconfigPath }, encoding: "utf8" },
+  );
+  assert.equal(prep.status, 0, `${prep.stdout}${prep.stderr}`);
+  const install = helm([
+    "install",
+    "alicloud-operator",
+    chartDir,
+    "--set",
+    "watcher.envFrom[0].secretRef.name=alibaba-cloud-credentials",
+    "--timeout",
+    "60s",
+  ]);
   assert.equal(install.code, 0, install.out);
+  const watcher = JSON.parse(stack.kubectlOk(["-n", "pepr-system", "get", "deployment", "pepr-alicloud-operator-watcher", "-o", "json"])) as {
+    spec: { template: { spec: { containers: Array<{ envFrom?: Array<{ secretRef?: { name: string } }> }> } } };
+  };
+  assert.equal(watcher.spec.template.spec.containers[0].envFrom?.[0]?.secretRef?.name, "alibaba-cloud-credentials");
 
   const crds = stack.kubectlOk(["get", "crd", "-o", "name"]);
   assert.match(crds, /albconfigs\.alibabacloud\.com/);
@@ -61,7 +88,7 @@ test("helm install of the generated chart creates CRDs, webhooks, RBAC and Deplo
 });
 
 test("helm uninstall removes the webhook configurations", () => {
-  const r = helm(["uninstall", "alicloud-operator", "--namespace", "pepr-system", "--timeout", "60s"]);
+  const r = helm(["uninstall", "alicloud-operator", "--timeout", "60s"]);
   assert.equal(r.code, 0, r.out);
   const left = stack.kubectl(["get", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "-o", "name"]);
   assert.doesNotMatch(left.stdout, /pepr-alicloud-operator/);
