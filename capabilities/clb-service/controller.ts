@@ -37,6 +37,13 @@ function describeError(e: unknown): string {
   return describeK8sError(e);
 }
 
+interface Outcome {
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  synced: boolean;
+}
+
 interface Condition {
   type: string;
   status: "True" | "False" | "Unknown";
@@ -204,15 +211,14 @@ export class ClbController {
     }
 
     for (const w of result.plan.warnings) await this.#event(svc, "Normal", "UnAvailableLoadBalancer", w);
-    if (lb) await this.#publish(svc, lb, result.desired?.loadBalancer.additionalTags.map(t => t.key) ?? [], failures.length === 0);
-    if (failures.length > 0) {
-      const message = `Error syncing load balancer [${lbId}]: ${failures.join("; ")}`;
-      await this.#report(svc, "Warning", "SyncLoadBalancerFailed", message, false);
-      throw new Error(message);
-    }
-    if (result.plan.actions.length > 0 || !hasCondition(svc, "True")) {
-      await this.#report(svc, "Normal", "EnsuredLoadBalancer", `Ensured load balancer [${lbId}]`, true);
-    }
+    const outcome: Outcome =
+      failures.length > 0
+        ? { type: "Warning", reason: "SyncLoadBalancerFailed", message: `Error syncing load balancer [${lbId}]: ${failures.join("; ")}`, synced: false }
+        : { type: "Normal", reason: "EnsuredLoadBalancer", message: `Ensured load balancer [${lbId}]`, synced: true };
+    // Report only news: a resync that changed nothing and was already reported writes nothing.
+    const news = result.plan.actions.length > 0 || !outcome.synced || !hasCondition(svc, "True");
+    await this.#publish(svc, lb, result.desired?.loadBalancer.additionalTags.map(t => t.key) ?? [], outcome, news);
+    if (!outcome.synced) throw new Error(outcome.message);
     this.#lastSynced.set(key, fingerprint);
   }
 
@@ -223,26 +229,61 @@ export class ClbController {
     });
   }
 
-  /** Labels, applied-tag bookkeeping and status.loadBalancer, each written only when it changed. */
-  async #publish(svc: V1Service, lb: { loadBalancerId: string; address: string }, tagKeys: string[], tagsApplied: boolean) {
+  /**
+   * Labels and applied-tag bookkeeping (one metadata write), status.loadBalancer and the Synced
+   * condition (one status write) and the Event, each only when it changed; the status write and the
+   * Event go out together.
+   */
+  async #publish(
+    svc: V1Service,
+    lb: { loadBalancerId: string; address: string } | undefined,
+    tagKeys: string[],
+    outcome: Outcome,
+    news: boolean,
+  ): Promise<void> {
     const { client } = this.#deps;
     const ns = svc.metadata!.namespace!;
     const name = svc.metadata!.name!;
     const metadata: { labels?: Record<string, string>; annotations?: Record<string, string | null> } = {};
-    if (svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId) metadata.labels = { [LB_ID_LABEL]: lb.loadBalancerId };
-    const appliedKeys = tagKeys.sort().join(",");
+    if (lb && svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId) metadata.labels = { [LB_ID_LABEL]: lb.loadBalancerId };
+    const appliedKeys = [...tagKeys].sort().join(",");
     const currentKeys = svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION] ?? "";
-    if (tagsApplied && appliedKeys !== currentKeys) {
+    if (lb && outcome.synced && appliedKeys !== currentKeys) {
       metadata.annotations = { [APPLIED_TAG_KEYS_ANNOTATION]: appliedKeys === "" ? null : appliedKeys };
     }
     if (metadata.labels || metadata.annotations) await client.mergePatchService(ns, name, { metadata });
 
-    const hostname = svc.metadata?.annotations?.[HOSTNAME_ANNOTATION];
-    const ingress = hostname ? [{ hostname }] : lb.address ? [{ ip: lb.address }] : [];
-    const current = svc.status?.loadBalancer?.ingress ?? [];
-    if (JSON.stringify(current.map(i => ({ ...(i.hostname ? { hostname: i.hostname } : { ip: i.ip }) }))) !== JSON.stringify(ingress)) {
-      await client.mergePatchServiceStatus(ns, name, { status: { loadBalancer: { ingress } } });
+    const status: { loadBalancer?: { ingress: Array<{ ip?: string; hostname?: string }> }; conditions?: Condition[] } = {};
+    if (lb) {
+      const hostname = svc.metadata?.annotations?.[HOSTNAME_ANNOTATION];
+      const ingress = hostname ? [{ hostname }] : lb.address ? [{ ip: lb.address }] : [];
+      const current = (svc.status?.loadBalancer?.ingress ?? []).map(i => (i.hostname ? { hostname: i.hostname } : { ip: i.ip }));
+      if (JSON.stringify(current) !== JSON.stringify(ingress)) status.loadBalancer = { ingress };
     }
+    if (news) status.conditions = this.#conditionsWith(svc, outcome);
+    const writes: Promise<unknown>[] = [];
+    if (status.loadBalancer || status.conditions) {
+      writes.push(
+        client.mergePatchServiceStatus(ns, name, { status }).catch(e => {
+          if (!status.loadBalancer) console.warn(`clb-service: could not write condition on ${ns}/${name}: ${describeK8sError(e)}`);
+          else throw e;
+        }),
+      );
+    }
+    if (news) writes.push(this.#event(svc, outcome.type, outcome.reason, outcome.message));
+    await Promise.all(writes);
+  }
+
+  #conditionsWith(svc: V1Service, outcome: Outcome): Condition[] {
+    const condition: Condition = {
+      type: SYNCED_CONDITION,
+      status: outcome.synced ? "True" : "False",
+      reason: outcome.reason,
+      message: outcome.message.slice(0, 32_000),
+      lastTransitionTime: new Date().toISOString(),
+      observedGeneration: svc.metadata?.generation,
+    };
+    return [...(svc.status?.conditions ?? []).filter(c => c.type !== SYNCED_CONDITION), condition] as Condition[];
   }
 
   async #finishCleanup(svc: V1Service): Promise<void> {
@@ -278,23 +319,7 @@ export class ClbController {
 
   /** An Event plus the Synced condition, so a failure is visible on the object itself. */
   async #report(svc: V1Service, type: "Normal" | "Warning", reason: string, message: string, synced: boolean) {
-    await this.#event(svc, type, reason, message);
-    const condition: Condition = {
-      type: SYNCED_CONDITION,
-      status: synced ? "True" : "False",
-      reason,
-      message: message.slice(0, 32_000),
-      lastTransitionTime: new Date().toISOString(),
-      observedGeneration: svc.metadata?.generation,
-    };
-    const others = (svc.status?.conditions ?? []).filter(c => c.type !== SYNCED_CONDITION);
-    try {
-      await this.#deps.client.mergePatchServiceStatus(svc.metadata!.namespace!, svc.metadata!.name!, {
-        status: { conditions: [...others, condition] },
-      });
-    } catch (e) {
-      console.warn(`clb-service: could not write condition on ${serviceKey(svc)}: ${describeK8sError(e)}`);
-    }
+    await this.#publish(svc, undefined, [], { type, reason, message, synced }, true);
   }
 
   async #event(svc: V1Service, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {

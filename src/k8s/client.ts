@@ -115,16 +115,6 @@ export class ClusterClient {
     const digest = createHash("sha256").update(`${ref.uid}/${type}/${reason}/${message}`).digest("hex").slice(0, 12);
     const name = `${ref.name}.${digest}`.slice(0, 253);
     const now = new Date();
-    try {
-      const existing = await this.core.readNamespacedEvent({ namespace, name });
-      await this.core.patchNamespacedEvent(
-        { namespace, name, body: { count: (existing.count ?? 1) + 1, lastTimestamp: now } },
-        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-      );
-      return;
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
     const event: CoreV1Event = {
       metadata: { name, namespace },
       involvedObject: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, namespace: ref.namespace, uid: ref.uid },
@@ -138,10 +128,17 @@ export class ClusterClient {
       lastTimestamp: now,
       count: 1,
     };
+    // Create first (the common case, one call); a repeat finds it there and bumps its count.
     try {
       await this.core.createNamespacedEvent({ namespace, body: event });
+      return;
     } catch (e) {
       if (!isConflict(e)) throw e;
     }
+    const existing = await this.core.readNamespacedEvent({ namespace, name });
+    await this.core.patchNamespacedEvent(
+      { namespace, name, body: { count: (existing.count ?? 1) + 1, lastTimestamp: now } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
   }
 }

@@ -197,3 +197,16 @@ test("odd input through the real webhook: always a clean allow or a deny with a 
   }
   assert.ok(denied > 0, "the generator produced bad input");
 });
+
+test("a cloud-side failure shows on the Service: a Warning Event and the Synced condition False", async () => {
+  stack.kubectlOk(["apply", "-f", "-"], serviceYaml("ghost", { [`${P}id`]: "lb-bp1doesnotexist000000" }));
+  const condition = await eventually(() => {
+    const c = getService(stack, "ghost")?.status?.conditions?.find(x => x.type === "alicloud-operator/LoadBalancerSynced");
+    return c?.status === "False" ? c : undefined;
+  }, 30_000, "Synced=False");
+  assert.match(condition.message, /lb-bp1doesnotexist000000/);
+  const events = stack.kubectlOk(["get", "events", "--field-selector", "involvedObject.name=ghost,type=Warning", "-o", "jsonpath={.items[*].reason}"]);
+  assert.match(events, /SyncLoadBalancerFailed/);
+  stack.kubectlOk(["delete", "svc", "ghost", "--wait=false"]);
+  await eventually(() => (getService(stack, "ghost") === undefined ? true : undefined), 30_000, "ghost deleted");
+});
