@@ -12,7 +12,8 @@ const benches = readdirSync(__dirname)
   .filter(f => !only || f.startsWith(`${only}.`))
   .sort();
 let failed = 0;
-for (const f of benches) {
+// REPORT_ONLY=1 regenerates bench/README.md from the committed results without running anything.
+for (const f of process.env.REPORT_ONLY ? [] : benches) {
   console.log(`\n== ${f}`);
   const r = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, f)], { stdio: "inherit" });
   if (r.status !== 0) {
