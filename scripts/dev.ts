@@ -17,9 +17,12 @@ const PIDS_FILE = join(DEV_DIR, "pids.json");
 function down(): void {
   const files = [PIDS_FILE, join(DEV_DIR, "controlplane", "pids.json")].filter(f => existsSync(f));
   let killed = 0;
+  const seen = new Set<number>();
   for (const f of files) {
     const pids = JSON.parse(readFileSync(f, "utf8")) as Record<string, number>;
     for (const [name, pid] of Object.entries(pids)) {
+      if (seen.has(pid)) continue;
+      seen.add(pid);
       try {
         process.kill(pid, "SIGTERM");
         killed++;
@@ -48,6 +51,27 @@ async function ensureUserSlb(cloudEnv: Record<string, string>): Promise<string> 
     clientToken: clientTokenFor("make-dev", "user-made-slb"),
   });
   return created.loadBalancerId;
+}
+
+/** Ready Nodes with Alibaba-style providerIDs: what a kubelet and the node controller would provide. */
+function createDevNodes(kubeconfigPath: string, count: number): void {
+  const kubectl = (args: string[], input?: string) =>
+    execFileSync("kubectl", ["--kubeconfig", kubeconfigPath, ...args], { input, stdio: ["pipe", "ignore", "ignore"] });
+  for (let i = 1; i <= count; i++) {
+    const name = `dev-node-${i}`;
+    kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name }, spec: { providerID: `cn-hangzhou.i-devnode${i}` } }));
+    const now = new Date().toISOString();
+    const status = {
+      conditions: [{ type: "Ready", status: "True", reason: "Dev", lastHeartbeatTime: now, lastTransitionTime: now }],
+      addresses: [{ type: "InternalIP", address: `192.168.0.${10 + i}` }],
+    };
+    kubectl(["patch", "node", name, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
+    try {
+      kubectl(["taint", "node", name, "node.kubernetes.io/not-ready:NoSchedule-"]);
+    } catch {
+      // the taint may not be there
+    }
+  }
 }
 
 function startEmulatorProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -80,6 +104,8 @@ async function main(): Promise<void> {
   const kubeconfigPath = join(DEV_DIR, "kubeconfig");
   writeFileSync(kubeconfigPath, readFileSync(cp.kubeconfigPath));
   console.log(`control plane ready at ${cp.url} in ${cp.startMs} ms`);
+  createDevNodes(kubeconfigPath, 2);
+  console.log("created 2 Ready nodes (no kubelet here) so SLBs get ECS backends");
 
   console.log("starting the cloud emulator ...");
   const emulator = await startEmulatorProcess(join(DEV_DIR, "emulator"));
