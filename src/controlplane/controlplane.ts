@@ -4,11 +4,10 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import https from "node:https";
 import { join, resolve } from "node:path";
 import { CONTROL_PLANE_DEFAULTS } from "../config";
 import { ensureCa, ensureRsaKey, ensureServingCert } from "./pki";
-import { freePort, waitFor } from "./ports";
+import { freePort, httpsOk, waitFor } from "./ports";
 
 export interface ControlPlaneOptions {
   /** Folder for data, PKI, logs and the kubeconfig. */
@@ -51,20 +50,6 @@ async function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> 
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
   clearTimeout(timer);
-}
-
-function httpsGetOk(url: string, caPem: Buffer, token: string): Promise<boolean> {
-  return new Promise(res => {
-    const req = https.get(url, { ca: caPem, headers: { Authorization: `Bearer ${token}` }, timeout: 2_000 }, r => {
-      r.resume();
-      res(r.statusCode === 200);
-    });
-    req.on("error", () => res(false));
-    req.on("timeout", () => {
-      req.destroy();
-      res(false);
-    });
-  });
 }
 
 export function writeKubeconfig(path: string, server: string, caCertPath: string, token: string): void {
@@ -175,7 +160,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await waitFor(
       async () => {
         if (exitedEarly()) throw new Error(`control plane process exited; see ${logDir}`);
-        return httpsGetOk(`${url}/readyz`, caPem, token);
+        return httpsOk({ host: "127.0.0.1", port: apiPort, path: "/readyz", ca: caPem, headers: { Authorization: `Bearer ${token}` } });
       },
       CONTROL_PLANE_DEFAULTS.startTimeoutMs,
       "kube-apiserver /readyz",

@@ -1,4 +1,5 @@
 // Loopback port helpers shared by the control plane, the emulator runner and the operator runner.
+import https from "node:https";
 import net from "node:net";
 
 /** A port that was free on 127.0.0.1 a moment ago (the kernel picks it). */
@@ -27,4 +28,19 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
     delayMs = Math.min(delayMs * 2, 500);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** True when an HTTPS GET answers 200 within `timeoutMs`; any error or timeout is false (for polling). */
+export function httpsOk(options: https.RequestOptions, timeoutMs = 2_000): Promise<boolean> {
+  return new Promise(resolve => {
+    const req = https.get({ ...options, timeout: timeoutMs }, r => {
+      r.resume();
+      resolve(r.statusCode === 200);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
 }

@@ -5,11 +5,10 @@
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import https from "node:https";
 import { join, resolve } from "node:path";
 import yaml from "js-yaml";
 import { ensureCa, ensureServingCert } from "../controlplane/pki";
-import { freePort, waitFor } from "../controlplane/ports";
+import { freePort, httpsOk, waitFor } from "../controlplane/ports";
 
 export const REPO_ROOT = resolve(__dirname, "../..");
 export const MODULE_UUID = "alicloud-operator";
@@ -112,23 +111,6 @@ function kubectl(kubeconfigPath: string, args: string[], input?: string): string
   }).toString();
 }
 
-function healthy(port: number, ca: Buffer): Promise<boolean> {
-  return new Promise(res => {
-    const req = https.get(
-      { host: "127.0.0.1", port, path: "/healthz", ca, servername: "localhost", timeout: 1_000 },
-      r => {
-        r.resume();
-        res(r.statusCode === 200);
-      },
-    );
-    req.on("error", () => res(false));
-    req.on("timeout", () => {
-      req.destroy();
-      res(false);
-    });
-  });
-}
-
 function modeEnv(mode: "all" | "admission" | "watcher"): Record<string, string> {
   if (mode === "all") return { PEPR_MODE: "dev" };
   return { PEPR_WATCH_MODE: mode === "watcher" ? "true" : "false" };
@@ -200,7 +182,7 @@ export async function startLocalOperator(opts: LocalOperatorOptions): Promise<Lo
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logPath}`);
-        return healthy(port, caPem);
+        return httpsOk({ host: "127.0.0.1", port, path: "/healthz", ca: caPem, servername: "localhost" }, 1_000);
       },
       60_000,
       "operator /healthz",
