@@ -29,6 +29,7 @@ build: deps
 
 lint: deps
 	npx eslint --max-warnings 0 .
+	npx prettier --check --log-level warn "**/*.ts"
 
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit

@@ -30,8 +30,16 @@ function postService(t: Target, agent: https.Agent, name: string): Promise<numbe
   const body = JSON.stringify({
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name, namespace: "default", annotations: { [`${P}scheduler`]: "wrr", [`${P}health-check-interval`]: "5" } },
-    spec: { type: "LoadBalancer", allocateLoadBalancerNodePorts: false, ports: [{ port: 80, targetPort: 8080 }] },
+    metadata: {
+      name,
+      namespace: "default",
+      annotations: { [`${P}scheduler`]: "wrr", [`${P}health-check-interval`]: "5" },
+    },
+    spec: {
+      type: "LoadBalancer",
+      allocateLoadBalancerNodePorts: false,
+      ports: [{ port: 80, targetPort: 8080 }],
+    },
   });
   return new Promise((resolve, reject) => {
     const req = https.request(
@@ -44,9 +52,11 @@ function postService(t: Target, agent: https.Agent, name: string): Promise<numbe
         agent,
         headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
       },
-      res => {
+      (res) => {
         res.resume();
-        res.on("end", () => (res.statusCode === 201 ? resolve(res.statusCode) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on("end", () =>
+          res.statusCode === 201 ? resolve(res.statusCode) : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
       },
     );
     req.on("error", reject);
@@ -65,7 +75,7 @@ async function load(t: Target, prefix: string): Promise<number[]> {
   for (let i = 0; i < total; i++) {
     const dueMs = t0 + i * intervalMs;
     const waitMs = dueMs - performance.now();
-    if (waitMs > 0) await new Promise(r => setTimeout(r, waitMs));
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
     inflight.push(
       postService(t, agent, `${prefix}-${i}`).then(() => {
         if (i >= WARMUP) latencies.push(performance.now() - dueMs);
@@ -78,23 +88,45 @@ async function load(t: Target, prefix: string): Promise<number[]> {
 }
 
 function kubectl(kubeconfig: string, args: string[], input?: string): void {
-  execFileSync("kubectl", ["--kubeconfig", kubeconfig, ...args], { input, stdio: ["pipe", "ignore", "inherit"] });
+  execFileSync("kubectl", ["--kubeconfig", kubeconfig, ...args], {
+    input,
+    stdio: ["pipe", "ignore", "inherit"],
+  });
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bench-adm-"));
   const cp = await startControlPlane({ dir: join(dir, "cp") });
   const url = new URL(cp.url);
-  const target: Target = { host: "127.0.0.1", port: Number(url.port), ca: readFileSync(cp.caCertPath), token: cp.token };
+  const target: Target = {
+    host: "127.0.0.1",
+    port: Number(url.port),
+    ca: readFileSync(cp.caCertPath),
+    token: cp.token,
+  };
 
   // Baseline: two no-op webhooks (one mutating, one validating, as ours) in their own process.
   const ca = ensureCa(join(dir, "noop"), "noop-ca");
-  const serving = ensureServingCert(join(dir, "noop"), "noop", ca, { dns: ["localhost"], ips: ["127.0.0.1"] });
-  const noopPort = await freePort();
-  const noop: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(__dirname, "noop-webhook.ts"), String(noopPort), serving.certPath, serving.keyPath], {
-    stdio: ["ignore", "pipe", "inherit"],
+  const serving = ensureServingCert(join(dir, "noop"), "noop", ca, {
+    dns: ["localhost"],
+    ips: ["127.0.0.1"],
   });
-  await new Promise<void>(res => createInterface({ input: noop.stdout! }).on("line", () => res()));
+  const noopPort = await freePort();
+  const noop: ChildProcess = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(__dirname, "noop-webhook.ts"),
+      String(noopPort),
+      serving.certPath,
+      serving.keyPath,
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  await new Promise<void>((res) => createInterface({ input: noop.stdout! }).on("line", () => res()));
   const caBundle = readFileSync(ca.certPath).toString("base64");
   const hook = (kind: string) => ({
     apiVersion: "admissionregistration.k8s.io/v1",
@@ -107,20 +139,31 @@ async function main(): Promise<void> {
         sideEffects: "None",
         failurePolicy: "Fail",
         clientConfig: { url: `https://localhost:${noopPort}/`, caBundle },
-        rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }],
+        rules: [
+          { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] },
+        ],
       },
     ],
   });
   kubectl(cp.kubeconfigPath, ["apply", "-f", "-"], JSON.stringify(hook("MutatingWebhookConfiguration")));
   kubectl(cp.kubeconfigPath, ["apply", "-f", "-"], JSON.stringify(hook("ValidatingWebhookConfiguration")));
-  await new Promise(r => setTimeout(r, 2_000));
+  await new Promise((r) => setTimeout(r, 2_000));
   const baseline = await load(target, "noop");
-  kubectl(cp.kubeconfigPath, ["delete", "mutatingwebhookconfiguration,validatingwebhookconfiguration", "noop"]);
+  kubectl(cp.kubeconfigPath, [
+    "delete",
+    "mutatingwebhookconfiguration,validatingwebhookconfiguration",
+    "noop",
+  ]);
   noop.kill();
 
   ensureModuleBuilt();
-  const op = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "op"), mode: "admission", env: { LOG_LEVEL: "warn" } });
-  await new Promise(r => setTimeout(r, 2_000));
+  const op = await startLocalOperator({
+    kubeconfigPath: cp.kubeconfigPath,
+    dir: join(dir, "op"),
+    mode: "admission",
+    env: { LOG_LEVEL: "warn" },
+  });
+  await new Promise((r) => setTimeout(r, 2_000));
   const ours = await load(target, "ours");
   await op.stop();
   await cp.stop();
@@ -140,7 +183,7 @@ async function main(): Promise<void> {
   ]);
 }
 
-main().catch(e => {
+main().catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -34,19 +34,26 @@ const MIN_CALLS_PER_SERVICE = 5;
 /** The busiest single API in that minimum is called once per Service. */
 const MIN_CALLS_OF_BUSIEST_API_PER_SERVICE = 1;
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startEmulatorProcess(dataDir: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/emulator/main.ts"), "--port", "0", "--data-dir", dataDir, ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+function startEmulatorProcess(
+  dataDir: string,
+  args: string[],
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "src/emulator/main.ts"), "--port", "0", "--data-dir", dataDir, ...args],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((res, rej) => {
-    createInterface({ input: child.stdout }).on("line", line => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
       const m = /emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
       if (m) res({ child, url: m[1] });
     });
-    child.once("exit", code => rej(new Error(`emulator exited with ${code}`)));
+    child.once("exit", (code) => rej(new Error(`emulator exited with ${code}`)));
   });
 }
 
@@ -72,11 +79,20 @@ function sum(s: Stats, filter: (action: string) => boolean = () => true): number
 function service(name: string): V1Service {
   return {
     metadata: { name, namespace: "default" },
-    spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }] },
+    spec: {
+      type: "LoadBalancer",
+      selector: { app: name },
+      ports: [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }],
+    },
   };
 }
 
-async function createServices(core: CoreV1Api, prefix: string, count: number, concurrency = 16): Promise<void> {
+async function createServices(
+  core: CoreV1Api,
+  prefix: string,
+  count: number,
+  concurrency = 16,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -90,7 +106,9 @@ async function createServices(core: CoreV1Api, prefix: string, count: number, co
 
 async function readyCount(core: CoreV1Api, prefix: string): Promise<number> {
   const list = await core.listNamespacedService({ namespace: "default" });
-  return list.items.filter(s => s.metadata?.name?.startsWith(`${prefix}-`) && s.status?.loadBalancer?.ingress?.length).length;
+  return list.items.filter(
+    (s) => s.metadata?.name?.startsWith(`${prefix}-`) && s.status?.loadBalancer?.ingress?.length,
+  ).length;
 }
 
 async function main(): Promise<void> {
@@ -112,9 +130,24 @@ async function main(): Promise<void> {
   for (let i = 0; i < NODES; i++) {
     const name = `node-${i}`;
     await core.createNode({ body: { metadata: { name }, spec: { providerID: `cn-hangzhou.i-node${i}` } } });
-    await core.patchNodeStatus(
-      { name, body: [{ op: "add", path: "/status/conditions", value: [{ type: "Ready", status: "True", reason: "Bench", lastHeartbeatTime: now, lastTransitionTime: now }] }] },
-    );
+    await core.patchNodeStatus({
+      name,
+      body: [
+        {
+          op: "add",
+          path: "/status/conditions",
+          value: [
+            {
+              type: "Ready",
+              status: "True",
+              reason: "Bench",
+              lastHeartbeatTime: now,
+              lastTransitionTime: now,
+            },
+          ],
+        },
+      ],
+    });
   }
   const cloudEnv = {
     ALIBABA_CLOUD_ENDPOINT: emulator.url,
@@ -125,8 +158,18 @@ async function main(): Promise<void> {
     LOG_LEVEL: "warn",
   };
   ensureModuleBuilt();
-  const admission = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "admission"), env: cloudEnv, mode: "admission" });
-  let watcher = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "watcher"), env: cloudEnv, mode: "watcher" });
+  const admission = await startLocalOperator({
+    kubeconfigPath: cp.kubeconfigPath,
+    dir: join(dir, "admission"),
+    env: cloudEnv,
+    mode: "admission",
+  });
+  let watcher = await startLocalOperator({
+    kubeconfigPath: cp.kubeconfigPath,
+    dir: join(dir, "watcher"),
+    env: cloudEnv,
+    mode: "watcher",
+  });
   await sleep(3_000);
   const idleRss = treeRssMiB(watcher.pid);
 
@@ -138,18 +181,23 @@ async function main(): Promise<void> {
   const convergeMs = Date.now() - t0;
   await sleep(2_000); // let follow-up events of our own writes settle before counting
   const created = diff(await stats(emulator.url), before);
-  const callsPerService = sum(created, a => a !== "") / SERVICES;
+  const callsPerService = sum(created, (a) => a !== "") / SERVICES;
   const busiest = Object.entries(created).sort((a, b) => b[1] - a[1])[0];
   const floorMs = ((SERVICES * MIN_CALLS_OF_BUSIEST_API_PER_SERVICE) / RATE_LIMIT_RPS) * 1000;
 
   // 2. A resync with nothing changed: a fresh controller process reconciles every Service once.
   await watcher.stop();
   const beforeResync = await stats(emulator.url);
-  watcher = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "watcher2"), env: cloudEnv, mode: "watcher" });
+  watcher = await startLocalOperator({
+    kubeconfigPath: cp.kubeconfigPath,
+    dir: join(dir, "watcher2"),
+    env: cloudEnv,
+    mode: "watcher",
+  });
   await sleep(Math.max(15_000, (SERVICES / RATE_LIMIT_RPS) * 4 * 1000));
   const resync = diff(await stats(emulator.url), beforeResync);
-  const resyncMutating = sum(resync, a => MUTATING.test(a));
-  const resyncReads = sum(resync, a => !MUTATING.test(a));
+  const resyncMutating = sum(resync, (a) => MUTATING.test(a));
+  const resyncReads = sum(resync, (a) => !MUTATING.test(a));
 
   // 3. RSS with RSS_SERVICES Services.
   await createServices(core, "rss", RSS_SERVICES - SERVICES);
@@ -165,14 +213,19 @@ async function main(): Promise<void> {
 
   writeResult("clb", "make bench ONLY=clb", [
     row(`time until ${SERVICES} Services over ${NODES} nodes have an ingress IP`, convergeMs / 1000, "s", {
-      baseline: { what: `floor: ${SERVICES} calls of the busiest API / ${RATE_LIMIT_RPS} rps per API`, value: floorMs / 1000 },
+      baseline: {
+        what: `floor: ${SERVICES} calls of the busiest API / ${RATE_LIMIT_RPS} rps per API`,
+        value: floorMs / 1000,
+      },
       target: "<= 1.5",
       note: `emulator latency ${LATENCY_MS} ms per call; busiest API ${busiest?.[0]} x${busiest?.[1]}`,
     }),
     row("cloud calls per Service (create)", callsPerService, "calls", {
       baseline: { what: "minimum calls per Service", value: MIN_CALLS_PER_SERVICE },
       target: "<= 1.1",
-      note: Object.entries(created).map(([k, v]) => `${k}=${v}`).join(" "),
+      note: Object.entries(created)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" "),
     }),
     row(`mutating cloud calls in a resync of ${SERVICES} unchanged Services`, resyncMutating, "calls", {
       target: "0",
@@ -185,7 +238,7 @@ async function main(): Promise<void> {
   ]);
 }
 
-main().catch(e => {
+main().catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -229,18 +229,28 @@ async function main(): Promise<void> {
     commit: gitCommit(),
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
     rows: [
-      row("mixed workload through the SDK, in-memory emulator", r.mixedEmulatorMemory.requestsPerSecond, "req/s", {
-        baseline: { what: "canned-JSON node server", value: r.mixedCannedServer.requestsPerSecond },
-      }),
+      row(
+        "mixed workload through the SDK, in-memory emulator",
+        r.mixedEmulatorMemory.requestsPerSecond,
+        "req/s",
+        {
+          baseline: { what: "canned-JSON node server", value: r.mixedCannedServer.requestsPerSecond },
+        },
+      ),
       row("mixed workload p50, in-memory emulator", r.mixedEmulatorMemory.p50Ms, "ms", {
         baseline: { what: "canned-JSON node server", value: r.mixedCannedServer.p50Ms },
       }),
       row("mixed workload p99, in-memory emulator", r.mixedEmulatorMemory.p99Ms, "ms", {
         baseline: { what: "canned-JSON node server", value: r.mixedCannedServer.p99Ms },
       }),
-      row("mixed workload, journal fsynced before each reply", r.mixedEmulatorFsync.requestsPerSecond, "req/s", {
-        baseline: { what: "journal without fsync", value: r.mixedEmulatorNoFsync.requestsPerSecond },
-      }),
+      row(
+        "mixed workload, journal fsynced before each reply",
+        r.mixedEmulatorFsync.requestsPerSecond,
+        "req/s",
+        {
+          baseline: { what: "journal without fsync", value: r.mixedEmulatorNoFsync.requestsPerSecond },
+        },
+      ),
       row("write-only workload p50, journal fsynced", r.writeEmulatorFsync.p50Ms, "ms", {
         baseline: { what: "journal without fsync", value: r.writeEmulatorNoFsync.p50Ms },
       }),
@@ -257,7 +267,9 @@ async function main(): Promise<void> {
 
 function gitCommit(): string {
   try {
-    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return "unknown";
   }

@@ -8,7 +8,7 @@ import { startControlPlane } from "../src/controlplane/controlplane";
 import { ensureModuleBuilt, startLocalOperator } from "../src/operator/local";
 import { row, treeRssMiB, writeResult } from "./lib";
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function bareNodeRss(): Promise<number> {
   const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 5000)"], { stdio: "ignore" });
@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bench-cp-"));
   const cp = await startControlPlane({ dir });
   ensureModuleBuilt();
-  const op = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "op"), env: { LOG_LEVEL: "warn" } });
+  const op = await startLocalOperator({
+    kubeconfigPath: cp.kubeconfigPath,
+    dir: join(dir, "op"),
+    env: { LOG_LEVEL: "warn" },
+  });
   spawnSync("kubectl", ["--kubeconfig", cp.kubeconfigPath, "get", "--raw", "/readyz"]);
   await sleep(10_000);
   const apiserverRss = treeRssMiB(cp.pids["kube-apiserver"]);
@@ -42,7 +46,9 @@ async function main(): Promise<void> {
   const nodeRss = await bareNodeRss();
   const warmStartMs = starts.sort((a, b) => a - b)[1];
   writeResult("foundation", "npx tsx bench/foundation.bench.ts", [
-    row("control plane warm start to /readyz (median of 3)", warmStartMs, "ms", { note: `runs: ${starts.join(", ")} ms` }),
+    row("control plane warm start to /readyz (median of 3)", warmStartMs, "ms", {
+      note: `runs: ${starts.join(", ")} ms`,
+    }),
     row("kube-apiserver RSS at idle", apiserverRss, "MiB"),
     row("etcd RSS at idle", etcdRss, "MiB"),
     row("operator RSS at idle (admission + controllers, one process)", operatorRss, "MiB", {
@@ -51,7 +57,7 @@ async function main(): Promise<void> {
   ]);
 }
 
-main().catch(e => {
+main().catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -27,7 +27,12 @@ export interface BenchResult {
 
 export const RESULTS_DIR = resolve(__dirname, "results");
 
-export function row(figure: string, value: number, unit: string, extra: Omit<BenchRow, "figure" | "value" | "unit"> = {}): BenchRow {
+export function row(
+  figure: string,
+  value: number,
+  unit: string,
+  extra: Omit<BenchRow, "figure" | "value" | "unit"> = {},
+): BenchRow {
   const r: BenchRow = { figure, value: round(value), unit, ...extra };
   if (r.baseline && r.baseline.value > 0) r.ratio = round(value / r.baseline.value, 3);
   return r;
@@ -42,7 +47,9 @@ export function writeResult(name: string, command: string, rows: BenchRow[]): Be
   mkdirSync(RESULTS_DIR, { recursive: true });
   let commit = "unknown";
   try {
-    commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     // not a checkout
   }
@@ -56,8 +63,13 @@ export function writeResult(name: string, command: string, rows: BenchRow[]): Be
   };
   writeFileSync(join(RESULTS_DIR, `${name}.json`), JSON.stringify(result, null, 2) + "\n");
   for (const r of rows) {
-    const ratio = r.ratio !== undefined ? `  ratio ${r.ratio} vs ${r.baseline!.what} (${r.baseline!.value} ${r.unit})` : "";
-    console.log(`${name}: ${r.figure} = ${r.value} ${r.unit}${ratio}${r.target ? `  target ${r.target}` : ""}`);
+    const ratio =
+      r.ratio !== undefined
+        ? `  ratio ${r.ratio} vs ${r.baseline!.what} (${r.baseline!.value} ${r.unit})`
+        : "";
+    console.log(
+      `${name}: ${r.figure} = ${r.value} ${r.unit}${ratio}${r.target ? `  target ${r.target}` : ""}`,
+    );
   }
   return result;
 }

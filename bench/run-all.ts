@@ -8,8 +8,8 @@ import { RESULTS_DIR } from "./lib";
 
 const only = process.env.ONLY;
 const benches = readdirSync(__dirname)
-  .filter(f => f.endsWith(".bench.ts"))
-  .filter(f => !only || f.startsWith(`${only}.`))
+  .filter((f) => f.endsWith(".bench.ts"))
+  .filter((f) => !only || f.startsWith(`${only}.`))
   .sort();
 let failed = 0;
 // REPORT_ONLY=1 regenerates bench/README.md from the committed results without running anything.
@@ -29,10 +29,17 @@ const lines = [
   "baseline measured in the same run on the same machine. Re-run one bench with `make bench ONLY=<name>`.",
   "",
 ];
-for (const f of readdirSync(RESULTS_DIR).filter(n => n.endsWith(".json")).sort()) {
+for (const f of readdirSync(RESULTS_DIR)
+  .filter((n) => n.endsWith(".json"))
+  .sort()) {
   const res = JSON.parse(readFileSync(join(RESULTS_DIR, f), "utf8")) as BenchResult;
   if (!Array.isArray(res.rows)) continue;
-  lines.push(`## ${res.name}`, "", `\`${res.command}\` at ${res.commit}, ${res.measuredAt}, ${res.machine}`, "");
+  lines.push(
+    `## ${res.name}`,
+    "",
+    `\`${res.command}\` at ${res.commit}, ${res.measuredAt}, ${res.machine}`,
+    "",
+  );
   lines.push("| figure | value | baseline (same run) | ratio | target |", "|---|---|---|---|---|");
   for (const r of res.rows) {
     const base = r.baseline ? `${r.baseline.what}: ${r.baseline.value} ${r.unit}` : "";

@@ -15,7 +15,7 @@ const DEV_DIR = join(ROOT, ".dev");
 const PIDS_FILE = join(DEV_DIR, "pids.json");
 
 function down(): void {
-  const files = [PIDS_FILE, join(DEV_DIR, "controlplane", "pids.json")].filter(f => existsSync(f));
+  const files = [PIDS_FILE, join(DEV_DIR, "controlplane", "pids.json")].filter((f) => existsSync(f));
   let killed = 0;
   const seen = new Set<number>();
   for (const f of files) {
@@ -56,16 +56,37 @@ async function ensureUserSlb(cloudEnv: Record<string, string>): Promise<string> 
 /** Ready Nodes with Alibaba-style providerIDs: what a kubelet and the node controller would provide. */
 function createDevNodes(kubeconfigPath: string, count: number): void {
   const kubectl = (args: string[], input?: string) =>
-    execFileSync("kubectl", ["--kubeconfig", kubeconfigPath, ...args], { input, stdio: ["pipe", "ignore", "ignore"] });
+    execFileSync("kubectl", ["--kubeconfig", kubeconfigPath, ...args], {
+      input,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
   for (let i = 1; i <= count; i++) {
     const name = `dev-node-${i}`;
-    kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name }, spec: { providerID: `cn-hangzhou.i-devnode${i}` } }));
+    kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name },
+        spec: { providerID: `cn-hangzhou.i-devnode${i}` },
+      }),
+    );
     const now = new Date().toISOString();
     const status = {
-      conditions: [{ type: "Ready", status: "True", reason: "Dev", lastHeartbeatTime: now, lastTransitionTime: now }],
+      conditions: [
+        { type: "Ready", status: "True", reason: "Dev", lastHeartbeatTime: now, lastTransitionTime: now },
+      ],
       addresses: [{ type: "InternalIP", address: `192.168.0.${10 + i}` }],
     };
-    kubectl(["patch", "node", name, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
+    kubectl([
+      "patch",
+      "node",
+      name,
+      "--subresource=status",
+      "--type=merge",
+      "-p",
+      JSON.stringify({ status }),
+    ]);
     try {
       kubectl(["taint", "node", name, "node.kubernetes.io/not-ready:NoSchedule-"]);
     } catch {
@@ -75,21 +96,35 @@ function createDevNodes(kubeconfigPath: string, count: number): void {
 }
 
 function startEmulatorProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/emulator/main.ts"), "--port", "0", "--data-dir", dataDir, "--seed", "1"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "src/emulator/main.ts"),
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--seed",
+      "1",
+    ],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((res, rej) => {
     const lines = createInterface({ input: child.stdout });
     const timer = setTimeout(() => rej(new Error("emulator did not start within 60 s")), 60_000);
-    lines.on("line", line => {
+    lines.on("line", (line) => {
       const m = /emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
       if (m) {
         clearTimeout(timer);
         res({ child, url: m[1] });
       }
     });
-    child.once("exit", code => rej(new Error(`emulator exited with ${code}`)));
+    child.once("exit", (code) => rej(new Error(`emulator exited with ${code}`)));
   });
 }
 
@@ -126,17 +161,27 @@ async function main(): Promise<void> {
   const reuseId = await ensureUserSlb(cloudEnv);
   console.log(`a hand-made SLB for examples/clb-reuse.yaml: ${reuseId}`);
 
-  const crds = readdirSync(join(ROOT, "crds")).filter(f => f.endsWith(".yaml"));
+  const crds = readdirSync(join(ROOT, "crds")).filter((f) => f.endsWith(".yaml"));
   for (const f of crds) {
-    execFileSync("kubectl", ["--kubeconfig", kubeconfigPath, "apply", "--server-side", "-f", join(ROOT, "crds", f)], {
-      stdio: "ignore",
-    });
+    execFileSync(
+      "kubectl",
+      ["--kubeconfig", kubeconfigPath, "apply", "--server-side", "-f", join(ROOT, "crds", f)],
+      {
+        stdio: "ignore",
+      },
+    );
   }
   console.log(`installed ${crds.length} CRDs from crds/`);
 
   ensureModuleBuilt();
-  const operator = await startLocalOperator({ kubeconfigPath, dir: join(DEV_DIR, "operator"), env: cloudEnv });
-  console.log(`operator serving webhooks on https://localhost:${operator.port} (log: .dev/operator/operator.log)`);
+  const operator = await startLocalOperator({
+    kubeconfigPath,
+    dir: join(DEV_DIR, "operator"),
+    env: cloudEnv,
+  });
+  console.log(
+    `operator serving webhooks on https://localhost:${operator.port} (log: .dev/operator/operator.log)`,
+  );
 
   writeFileSync(
     PIDS_FILE,
@@ -172,7 +217,7 @@ Press Ctrl-C to stop everything.`);
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
-  emulator.child.once("exit", code => {
+  emulator.child.once("exit", (code) => {
     if (!stopping) {
       console.error(`emulator exited unexpectedly (${code}); stopping the stack`);
       void stop();
@@ -180,7 +225,7 @@ Press Ctrl-C to stop everything.`);
   });
 }
 
-main().catch(e => {
+main().catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

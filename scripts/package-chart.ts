@@ -12,7 +12,7 @@ if (!existsSync(chartDir)) {
 }
 const crdDir = join(chartDir, "crds");
 mkdirSync(crdDir, { recursive: true });
-const crds = readdirSync(join(root, "crds")).filter(f => f.endsWith(".yaml"));
+const crds = readdirSync(join(root, "crds")).filter((f) => f.endsWith(".yaml"));
 for (const f of crds) copyFileSync(join(root, "crds", f), join(crdDir, f));
 const chartYaml = join(chartDir, "Chart.yaml");
 const chart = readFileSync(chartYaml, "utf8")

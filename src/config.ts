@@ -40,7 +40,13 @@ export const EMULATOR_DEFAULTS = {
   regionId: "cn-hangzhou",
   /** Allowed clock skew and nonce memory (Alibaba: 15 minutes). */
   maxClockSkewMs: 15 * 60_000,
-  quotas: { slbPerAccount: 60, listenersPerSlb: 50, backendsPerSlb: 200, albPerAccount: 50, imageCachesPerAccount: 50 },
+  quotas: {
+    slbPerAccount: 60,
+    listenersPerSlb: 50,
+    backendsPerSlb: 200,
+    albPerAccount: 50,
+    imageCachesPerAccount: 50,
+  },
   /** Journal records between snapshot compactions. */
   snapshotEvery: 1_000,
 } as const;

@@ -20,7 +20,9 @@ async function otherServicesFor(svc: V1Service): Promise<V1Service[]> {
   if (!requestedLoadBalancerId(svc)) return [];
   client ??= new ClusterClient();
   const all = await client.listServices();
-  return all.filter(s => !(s.metadata?.namespace === svc.metadata?.namespace && s.metadata?.name === svc.metadata?.name));
+  return all.filter(
+    (s) => !(s.metadata?.namespace === svc.metadata?.namespace && s.metadata?.name === svc.metadata?.name),
+  );
 }
 
 function unchangedForUs(svc: V1Service, old: V1Service | undefined): boolean {
@@ -44,7 +46,9 @@ export async function validateServiceRequest(req: PeprValidateRequest<a.Service>
   try {
     otherServices = await otherServicesFor(svc);
   } catch (e) {
-    return req.Deny(`could not read the cluster's Services to check SLB reuse conflicts, try again: ${describeK8sError(e)}`);
+    return req.Deny(
+      `could not read the cluster's Services to check SLB reuse conflicts, try again: ${describeK8sError(e)}`,
+    );
   }
   const decision = validateService({ svc, oldSvc, operation, otherServices });
   if (decision.allowed) return req.Approve(decision.warnings.length ? decision.warnings : undefined);

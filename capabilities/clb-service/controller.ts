@@ -74,14 +74,16 @@ export class ClbController {
 
   constructor(deps: ClbControllerDeps, queueOpts: Partial<ConstructorParameters<typeof WorkQueue>[1]> = {}) {
     this.#deps = deps;
-    this.queue = new WorkQueue(key => this.#reconcileWhenReady(key), {
+    this.queue = new WorkQueue((key) => this.#reconcileWhenReady(key), {
       workers: OPERATOR_DEFAULTS.workers,
       backoffBaseMs: OPERATOR_DEFAULTS.backoffBaseMs,
       backoffCapMs: OPERATOR_DEFAULTS.backoffCapMs,
       ratePerSecond: OPERATOR_DEFAULTS.globalRatePerSecond,
       burst: OPERATOR_DEFAULTS.globalBurst,
       onError: (key, error, retryInMs) =>
-        console.warn(`clb-service: reconcile ${key} failed, retry in ${retryInMs} ms: ${describeError(error)}`),
+        console.warn(
+          `clb-service: reconcile ${key} failed, retry in ${retryInMs} ms: ${describeError(error)}`,
+        ),
       ...queueOpts,
     });
     // Seed node and endpoint caches from a list before the first reconcile, so the first pass over
@@ -108,7 +110,8 @@ export class ClbController {
     if (isClbManagedService(svc) || svc.metadata?.finalizers?.includes(this.#deps.finalizer)) {
       this.#known.add(key);
       const fingerprint = serviceFingerprint(svc);
-      if (this.#lastSynced.get(key) !== fingerprint && this.#inFlight.get(key) !== fingerprint) this.queue.add(key);
+      if (this.#lastSynced.get(key) !== fingerprint && this.#inFlight.get(key) !== fingerprint)
+        this.queue.add(key);
     } else if (this.#known.delete(key)) {
       this.queue.add(key); // it stopped being ours: clean up
     }
@@ -141,7 +144,8 @@ export class ClbController {
       this.#deps.client.listNodes(),
       this.#deps.client.discovery.listEndpointSliceForAllNamespaces(),
     ]);
-    for (const n of nodes) if (!this.#nodes.has(n.metadata?.name ?? "")) this.#nodes.set(n.metadata?.name ?? "", n);
+    for (const n of nodes)
+      if (!this.#nodes.has(n.metadata?.name ?? "")) this.#nodes.set(n.metadata?.name ?? "", n);
     for (const s of slices.items) this.onEndpointSlice(s, "ADDED");
   }
 
@@ -187,14 +191,20 @@ export class ClbController {
     });
     if (result.modelErrors.length > 0 && !deleting) {
       // A bad manifest (admitted before the webhook existed): report it and wait for the user's fix.
-      const message = result.modelErrors.map(e => `${e.field}: ${e.message}`).join("; ");
-      await this.#report(svc, "Warning", "SyncLoadBalancerFailed", `Error syncing load balancer []: ${message}`, false);
+      const message = result.modelErrors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      await this.#report(
+        svc,
+        "Warning",
+        "SyncLoadBalancerFailed",
+        `Error syncing load balancer []: ${message}`,
+        false,
+      );
       return;
     }
     const applied = await apply(this.#deps.slb, result.plan.actions);
     const failures = [
-      ...result.plan.errors.map(e => e.message),
-      ...applied.errors.map(e => `${e.kind}: ${describeError(e.error)}`),
+      ...result.plan.errors.map((e) => e.message),
+      ...applied.errors.map((e) => `${e.kind}: ${describeError(e.error)}`),
     ];
     const lb = loadBalancerAfterApply(result.remote, applied);
     const lbId = lb?.loadBalancerId ?? "";
@@ -213,11 +223,27 @@ export class ClbController {
     for (const w of result.plan.warnings) await this.#event(svc, "Normal", "UnAvailableLoadBalancer", w);
     const outcome: Outcome =
       failures.length > 0
-        ? { type: "Warning", reason: "SyncLoadBalancerFailed", message: `Error syncing load balancer [${lbId}]: ${failures.join("; ")}`, synced: false }
-        : { type: "Normal", reason: "EnsuredLoadBalancer", message: `Ensured load balancer [${lbId}]`, synced: true };
+        ? {
+            type: "Warning",
+            reason: "SyncLoadBalancerFailed",
+            message: `Error syncing load balancer [${lbId}]: ${failures.join("; ")}`,
+            synced: false,
+          }
+        : {
+            type: "Normal",
+            reason: "EnsuredLoadBalancer",
+            message: `Ensured load balancer [${lbId}]`,
+            synced: true,
+          };
     // Report only news: a resync that changed nothing and was already reported writes nothing.
     const news = result.plan.actions.length > 0 || !outcome.synced || !hasCondition(svc, "True");
-    await this.#publish(svc, lb, result.desired?.loadBalancer.additionalTags.map(t => t.key) ?? [], outcome, news);
+    await this.#publish(
+      svc,
+      lb,
+      result.desired?.loadBalancer.additionalTags.map((t) => t.key) ?? [],
+      outcome,
+      news,
+    );
     if (!outcome.synced) throw new Error(outcome.message);
     this.#lastSynced.set(key, fingerprint);
   }
@@ -245,7 +271,8 @@ export class ClbController {
     const ns = svc.metadata!.namespace!;
     const name = svc.metadata!.name!;
     const metadata: { labels?: Record<string, string>; annotations?: Record<string, string | null> } = {};
-    if (lb && svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId) metadata.labels = { [LB_ID_LABEL]: lb.loadBalancerId };
+    if (lb && svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId)
+      metadata.labels = { [LB_ID_LABEL]: lb.loadBalancerId };
     const appliedKeys = [...tagKeys].sort().join(",");
     const currentKeys = svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION] ?? "";
     if (lb && outcome.synced && appliedKeys !== currentKeys) {
@@ -253,19 +280,25 @@ export class ClbController {
     }
     if (metadata.labels || metadata.annotations) await client.mergePatchService(ns, name, { metadata });
 
-    const status: { loadBalancer?: { ingress: Array<{ ip?: string; hostname?: string }> }; conditions?: Condition[] } = {};
+    const status: {
+      loadBalancer?: { ingress: Array<{ ip?: string; hostname?: string }> };
+      conditions?: Condition[];
+    } = {};
     if (lb) {
       const hostname = svc.metadata?.annotations?.[HOSTNAME_ANNOTATION];
       const ingress = hostname ? [{ hostname }] : lb.address ? [{ ip: lb.address }] : [];
-      const current = (svc.status?.loadBalancer?.ingress ?? []).map(i => (i.hostname ? { hostname: i.hostname } : { ip: i.ip }));
+      const current = (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
+        i.hostname ? { hostname: i.hostname } : { ip: i.ip },
+      );
       if (JSON.stringify(current) !== JSON.stringify(ingress)) status.loadBalancer = { ingress };
     }
     if (news) status.conditions = this.#conditionsWith(svc, outcome);
     const writes: Promise<unknown>[] = [];
     if (status.loadBalancer || status.conditions) {
       writes.push(
-        client.mergePatchServiceStatus(ns, name, { status }).catch(e => {
-          if (!status.loadBalancer) console.warn(`clb-service: could not write condition on ${ns}/${name}: ${describeK8sError(e)}`);
+        client.mergePatchServiceStatus(ns, name, { status }).catch((e) => {
+          if (!status.loadBalancer)
+            console.warn(`clb-service: could not write condition on ${ns}/${name}: ${describeK8sError(e)}`);
           else throw e;
         }),
       );
@@ -283,7 +316,10 @@ export class ClbController {
       lastTransitionTime: new Date().toISOString(),
       observedGeneration: svc.metadata?.generation,
     };
-    return [...(svc.status?.conditions ?? []).filter(c => c.type !== SYNCED_CONDITION), condition] as Condition[];
+    return [
+      ...(svc.status?.conditions ?? []).filter((c) => c.type !== SYNCED_CONDITION),
+      condition,
+    ] as Condition[];
   }
 
   async #finishCleanup(svc: V1Service): Promise<void> {
@@ -291,41 +327,58 @@ export class ClbController {
     const ns = svc.metadata!.namespace!;
     const name = svc.metadata!.name!;
     await client.mergePatchServiceStatus(ns, name, {
-      status: { loadBalancer: {}, conditions: (svc.status?.conditions ?? []).filter(c => c.type !== SYNCED_CONDITION) },
+      status: {
+        loadBalancer: {},
+        conditions: (svc.status?.conditions ?? []).filter((c) => c.type !== SYNCED_CONDITION),
+      },
     });
     // Removed last: once the finalizer is gone the object may vanish.
-    await client.mergePatchService(ns, name, {
-      metadata: {
-        resourceVersion: svc.metadata?.resourceVersion,
-        labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
-        annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null },
-        finalizers: (svc.metadata?.finalizers ?? []).filter(f => f !== finalizer),
-      },
-    }).catch(async e => {
-      // The status write above bumped resourceVersion: retry once on the latest object.
-      if (!isConflict(e)) throw e;
-      const latest = await client.getService(ns, name);
-      if (!latest) return;
-      await client.mergePatchService(ns, name, {
+    await client
+      .mergePatchService(ns, name, {
         metadata: {
-          resourceVersion: latest.metadata?.resourceVersion,
+          resourceVersion: svc.metadata?.resourceVersion,
           labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
           annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null },
-          finalizers: (latest.metadata?.finalizers ?? []).filter(f => f !== finalizer),
+          finalizers: (svc.metadata?.finalizers ?? []).filter((f) => f !== finalizer),
         },
+      })
+      .catch(async (e) => {
+        // The status write above bumped resourceVersion: retry once on the latest object.
+        if (!isConflict(e)) throw e;
+        const latest = await client.getService(ns, name);
+        if (!latest) return;
+        await client.mergePatchService(ns, name, {
+          metadata: {
+            resourceVersion: latest.metadata?.resourceVersion,
+            labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
+            annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null },
+            finalizers: (latest.metadata?.finalizers ?? []).filter((f) => f !== finalizer),
+          },
+        });
       });
-    });
   }
 
   /** An Event plus the Synced condition, so a failure is visible on the object itself. */
-  async #report(svc: V1Service, type: "Normal" | "Warning", reason: string, message: string, synced: boolean) {
+  async #report(
+    svc: V1Service,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+    synced: boolean,
+  ) {
     await this.#publish(svc, undefined, [], { type, reason, message, synced }, true);
   }
 
   async #event(svc: V1Service, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     try {
       await this.#deps.client.recordEvent(
-        { apiVersion: "v1", kind: "Service", name: svc.metadata!.name!, namespace: svc.metadata?.namespace, uid: svc.metadata?.uid },
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          name: svc.metadata!.name!,
+          namespace: svc.metadata?.namespace,
+          uid: svc.metadata?.uid,
+        },
         type,
         reason,
         message,
@@ -347,11 +400,11 @@ export function serviceFingerprint(svc: V1Service): string {
 }
 
 function hasCondition(svc: V1Service, status: "True" | "False"): boolean {
-  return (svc.status?.conditions ?? []).some(c => c.type === SYNCED_CONDITION && c.status === status);
+  return (svc.status?.conditions ?? []).some((c) => c.type === SYNCED_CONDITION && c.status === status);
 }
 
 function readyStatus(n: V1Node): string | undefined {
-  return n.status?.conditions?.find(c => c.type === "Ready")?.status;
+  return n.status?.conditions?.find((c) => c.type === "Ready")?.status;
 }
 
 /** Only label, schedulability, readiness, taint and providerID changes can change backends. */

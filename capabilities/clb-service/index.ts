@@ -15,7 +15,7 @@ When(a.Service)
   .IsCreatedOrUpdated()
   .Mutate(mutateServiceRequest)
   .Validate(validateServiceRequest)
-  .Watch(svc => clbController().onService(svc));
+  .Watch((svc) => clbController().onService(svc));
 
 When(a.Node)
   .IsCreatedOrUpdated()

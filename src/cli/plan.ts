@@ -25,7 +25,9 @@ async function clusterView(): Promise<ClusterView | undefined> {
     const [services, nodes] = await Promise.all([client.listServices(), client.listNodes()]);
     return { services, nodes, slices: (ns, name) => client.listEndpointSlices(ns, name) };
   } catch (e) {
-    console.error(`(cluster not reachable, planning without nodes and endpoints: ${e instanceof Error ? e.message : String(e)})`);
+    console.error(
+      `(cluster not reachable, planning without nodes and endpoints: ${e instanceof Error ? e.message : String(e)})`,
+    );
     return undefined;
   }
 }
@@ -40,8 +42,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const services = files
-    .flatMap(f => yaml.loadAll(readFileSync(f, "utf8")) as V1Service[])
-    .filter(d => d && d.kind === "Service");
+    .flatMap((f) => yaml.loadAll(readFileSync(f, "utf8")) as V1Service[])
+    .filter((d) => d && d.kind === "Service");
   const cluster = await clusterView();
   const cloud = createCloudProvider(loadCloudConfig(process.env));
   let failed = 0;
@@ -50,15 +52,22 @@ async function main(): Promise<number> {
     svc.metadata ??= {};
     svc.metadata.namespace ??= "default";
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
-    const existing = cluster?.services.find(s => s.metadata?.namespace === svc.metadata?.namespace && s.metadata?.name === svc.metadata?.name);
+    const existing = cluster?.services.find(
+      (s) => s.metadata?.namespace === svc.metadata?.namespace && s.metadata?.name === svc.metadata?.name,
+    );
     if (!isClbManagedService(svc)) {
       console.log(`${key}: not a CLB-managed Service; the operator leaves it alone`);
       continue;
     }
     const defaults = mutateService(svc).annotationsToAdd;
     svc.metadata.annotations = { ...defaults, ...svc.metadata.annotations };
-    const others = (cluster?.services ?? []).filter(s => s !== existing);
-    const decision = validateService({ svc, oldSvc: existing, operation: existing ? "UPDATE" : "CREATE", otherServices: others });
+    const others = (cluster?.services ?? []).filter((s) => s !== existing);
+    const decision = validateService({
+      svc,
+      oldSvc: existing,
+      operation: existing ? "UPDATE" : "CREATE",
+      otherServices: others,
+    });
     if (!decision.allowed) {
       failed++;
       console.log(`${key}: admission would deny it:`);
@@ -71,7 +80,9 @@ async function main(): Promise<number> {
     svc.status = existing?.status;
     let placeholderPorts = false;
     for (const [i, port] of (svc.spec?.ports ?? []).entries()) {
-      const assigned = existing?.spec?.ports?.find(p => p.port === port.port && p.protocol === port.protocol)?.nodePort;
+      const assigned = existing?.spec?.ports?.find(
+        (p) => p.port === port.port && p.protocol === port.protocol,
+      )?.nodePort;
       if (port.nodePort === undefined) {
         port.nodePort = assigned ?? 30000 + i;
         placeholderPorts ||= assigned === undefined;
@@ -85,8 +96,17 @@ async function main(): Promise<number> {
       slb: cloud.slb,
       deleting: false,
     });
-    console.log(`${key}:${Object.keys(defaults).length ? ` (defaults added: ${Object.entries(defaults).map(([k, v]) => `${k.split("/").pop()}=${v}`).join(", ")})` : ""}`);
-    if (placeholderPorts) console.log("  note: NodePorts are assigned at create time; this preview uses 30000, 30001, ...");
+    console.log(
+      `${key}:${
+        Object.keys(defaults).length
+          ? ` (defaults added: ${Object.entries(defaults)
+              .map(([k, v]) => `${k.split("/").pop()}=${v}`)
+              .join(", ")})`
+          : ""
+      }`,
+    );
+    if (placeholderPorts)
+      console.log("  note: NodePorts are assigned at create time; this preview uses 30000, 30001, ...");
     for (const w of decision.warnings) console.log(`  warning: ${w}`);
     for (const e of result.modelErrors) console.log(`  error: ${e.field}: ${e.message}`);
     for (const e of result.plan.errors) console.log(`  error: ${e.message}`);
@@ -98,8 +118,8 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  code => process.exit(code),
-  e => {
+  (code) => process.exit(code),
+  (e) => {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);
   },

@@ -292,9 +292,11 @@ export interface AlbRule {
 }
 
 export interface AlbProvider {
-  listLoadBalancers(query: { loadBalancerIds?: string[]; loadBalancerNames?: string[]; tags?: Tag[] }): Promise<
-    AlbLoadBalancer[]
-  >;
+  listLoadBalancers(query: {
+    loadBalancerIds?: string[];
+    loadBalancerNames?: string[];
+    tags?: Tag[];
+  }): Promise<AlbLoadBalancer[]>;
   getLoadBalancer(loadBalancerId: string): Promise<AlbLoadBalancer>;
   createLoadBalancer(req: AlbCreateLoadBalancerRequest): Promise<{ loadBalancerId: string }>;
   /** Enable/DisableDeletionProtection. The controller turns it off before deleting its own ALB. */
@@ -310,7 +312,10 @@ export interface AlbProvider {
     clientToken: string;
   }): Promise<{ listenerId: string }>;
   listListeners(loadBalancerId: string): Promise<AlbListener[]>;
-  updateListener(listenerId: string, attrs: Partial<Omit<AlbListener, "listenerId" | "loadBalancerId">>): Promise<void>;
+  updateListener(
+    listenerId: string,
+    attrs: Partial<Omit<AlbListener, "listenerId" | "loadBalancerId">>,
+  ): Promise<void>;
   deleteListener(listenerId: string): Promise<void>;
   createServerGroup(req: {
     serverGroupName: string;
@@ -322,7 +327,11 @@ export interface AlbProvider {
     tags: Tag[];
     clientToken: string;
   }): Promise<{ serverGroupId: string }>;
-  listServerGroups(query: { serverGroupIds?: string[]; tags?: Tag[]; vpcId?: string }): Promise<AlbServerGroup[]>;
+  listServerGroups(query: {
+    serverGroupIds?: string[];
+    tags?: Tag[];
+    vpcId?: string;
+  }): Promise<AlbServerGroup[]>;
   listServerGroupServers(serverGroupId: string): Promise<AlbServer[]>;
   addServers(serverGroupId: string, servers: AlbServer[]): Promise<void>;
   removeServers(serverGroupId: string, servers: AlbServer[]): Promise<void>;
@@ -382,9 +391,11 @@ export interface EciCreateImageCacheRequest {
 
 export interface EciProvider {
   createImageCache(req: EciCreateImageCacheRequest): Promise<{ imageCacheId: string }>;
-  describeImageCaches(query: { imageCacheId?: string; imageCacheName?: string; tags?: Tag[] }): Promise<
-    EciImageCache[]
-  >;
+  describeImageCaches(query: {
+    imageCacheId?: string;
+    imageCacheName?: string;
+    tags?: Tag[];
+  }): Promise<EciImageCache[]>;
   updateImageCache(
     imageCacheId: string,
     req: Partial<Omit<EciCreateImageCacheRequest, "clientToken" | "imageCacheName">>,

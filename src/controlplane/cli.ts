@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   if (command === "down") {
     const pidsFile = join(dir, "pids.json");
     if (!existsSync(pidsFile)) return console.log(`no control plane in ${dir}`);
-    for (const [name, pid] of Object.entries(JSON.parse(readFileSync(pidsFile, "utf8")) as Record<string, number>)) {
+    for (const [name, pid] of Object.entries(
+      JSON.parse(readFileSync(pidsFile, "utf8")) as Record<string, number>,
+    )) {
       try {
         process.kill(pid, "SIGTERM");
         console.log(`stopped ${name} (pid ${pid})`);
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-main().catch(e => {
+main().catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

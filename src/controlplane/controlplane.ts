@@ -45,7 +45,7 @@ function startProcess(name: string, bin: string, args: string[], logDir: string)
 
 async function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>(res => child.once("exit", () => res()));
+  const exited = new Promise<void>((res) => child.once("exit", () => res()));
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
@@ -160,7 +160,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await waitFor(
       async () => {
         if (exitedEarly()) throw new Error(`control plane process exited; see ${logDir}`);
-        return httpsOk({ host: "127.0.0.1", port: apiPort, path: "/readyz", ca: caPem, headers: { Authorization: `Bearer ${token}` } });
+        return httpsOk({
+          host: "127.0.0.1",
+          port: apiPort,
+          path: "/readyz",
+          ca: caPem,
+          headers: { Authorization: `Bearer ${token}` },
+        });
       },
       CONTROL_PLANE_DEFAULTS.startTimeoutMs,
       "kube-apiserver /readyz",

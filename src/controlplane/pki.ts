@@ -20,8 +20,21 @@ export function ensureCa(dir: string, name: string): CertPaths {
   const keyPath = join(dir, `${name}.key`);
   if (!existsSync(certPath) || !existsSync(keyPath)) {
     openssl(
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", `/CN=${name}`,
-        "-keyout", keyPath, "-out", certPath],
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "3650",
+        "-subj",
+        `/CN=${name}`,
+        "-keyout",
+        keyPath,
+        "-out",
+        certPath,
+      ],
       dir,
     );
   }
@@ -40,12 +53,30 @@ export function ensureServingCert(
   if (existsSync(certPath) && existsSync(keyPath)) return { certPath, keyPath };
   const csrPath = join(dir, `${name}.csr`);
   const extPath = join(dir, `${name}.ext`);
-  const altNames = [...sans.dns.map(d => `DNS:${d}`), ...sans.ips.map(ip => `IP:${ip}`)].join(",");
+  const altNames = [...sans.dns.map((d) => `DNS:${d}`), ...sans.ips.map((ip) => `IP:${ip}`)].join(",");
   writeFileSync(extPath, `subjectAltName=${altNames}\nextendedKeyUsage=serverAuth\n`);
-  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${name}`, "-keyout", keyPath, "-out", csrPath], dir);
   openssl(
-    ["x509", "-req", "-in", csrPath, "-CA", ca.certPath, "-CAkey", ca.keyPath, "-CAcreateserial",
-      "-days", "3650", "-extfile", extPath, "-out", certPath],
+    ["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${name}`, "-keyout", keyPath, "-out", csrPath],
+    dir,
+  );
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      csrPath,
+      "-CA",
+      ca.certPath,
+      "-CAkey",
+      ca.keyPath,
+      "-CAcreateserial",
+      "-days",
+      "3650",
+      "-extfile",
+      extPath,
+      "-out",
+      certPath,
+    ],
     dir,
   );
   return { certPath, keyPath };

@@ -16,7 +16,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns true; throws with `what` after `timeoutMs`. */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -32,8 +32,8 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 
 /** True when an HTTPS GET answers 200 within `timeoutMs`; any error or timeout is false (for polling). */
 export function httpsOk(options: https.RequestOptions, timeoutMs = 2_000): Promise<boolean> {
-  return new Promise(resolve => {
-    const req = https.get({ ...options, timeout: timeoutMs }, r => {
+  return new Promise((resolve) => {
+    const req = https.get({ ...options, timeout: timeoutMs }, (r) => {
       r.resume();
       resolve(r.statusCode === 200);
     });

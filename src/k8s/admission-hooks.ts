@@ -30,7 +30,9 @@ export function withoutPeprStatusAnnotations(ops: JsonPatchOp[]): JsonPatchOp[] 
       continue;
     }
     if (op.path === "/metadata/annotations" && op.op === "add" && op.value && typeof op.value === "object") {
-      const entries = Object.entries(op.value as Record<string, unknown>).filter(([k]) => !PEPR_STATUS_KEY.test(k));
+      const entries = Object.entries(op.value as Record<string, unknown>).filter(
+        ([k]) => !PEPR_STATUS_KEY.test(k),
+      );
       if (entries.length === 0) continue;
       kept.push({ ...op, value: Object.fromEntries(entries) });
       continue;

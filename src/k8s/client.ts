@@ -112,12 +112,21 @@ export class ClusterClient {
    */
   async recordEvent(ref: ObjectRef, type: EventType, reason: string, message: string): Promise<void> {
     const namespace = ref.namespace ?? "default";
-    const digest = createHash("sha256").update(`${ref.uid}/${type}/${reason}/${message}`).digest("hex").slice(0, 12);
+    const digest = createHash("sha256")
+      .update(`${ref.uid}/${type}/${reason}/${message}`)
+      .digest("hex")
+      .slice(0, 12);
     const name = `${ref.name}.${digest}`.slice(0, 253);
     const now = new Date();
     const event: CoreV1Event = {
       metadata: { name, namespace },
-      involvedObject: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, namespace: ref.namespace, uid: ref.uid },
+      involvedObject: {
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        name: ref.name,
+        namespace: ref.namespace,
+        uid: ref.uid,
+      },
       type,
       reason,
       message: message.slice(0, 1024),

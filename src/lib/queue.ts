@@ -89,7 +89,7 @@ export class WorkQueue {
   /** Resolves when nothing is queued or running (delayed retries do not count). */
   idle(): Promise<void> {
     if (this.#isIdle()) return Promise.resolve();
-    return new Promise(res => this.#idleWaiters.push(res));
+    return new Promise((res) => this.#idleWaiters.push(res));
   }
 
   stop(): void {
@@ -139,7 +139,7 @@ export class WorkQueue {
     if (this.#isIdle()) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
-      waiters.forEach(w => w());
+      waiters.forEach((w) => w());
     }
   }
 

@@ -4,7 +4,15 @@
 // changes to `https://localhost:<port>/...` with our own CA. Nothing is dialled off this machine.
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import yaml from "js-yaml";
 import { ensureCa, ensureServingCert } from "../controlplane/pki";
@@ -83,20 +91,30 @@ function newestBindingSourceMs(): number {
 
 /** Runs `npx pepr build` when the module YAML is missing or older than the binding sources. */
 export function ensureModuleBuilt(force = false): void {
-  if (!force && existsSync(BUILT_MODULE_YAML) && statSync(BUILT_MODULE_YAML).mtimeMs >= newestBindingSourceMs()) return;
-  execFileSync("npx", ["--offline", "pepr", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  if (
+    !force &&
+    existsSync(BUILT_MODULE_YAML) &&
+    statSync(BUILT_MODULE_YAML).mtimeMs >= newestBindingSourceMs()
+  )
+    return;
+  execFileSync("npx", ["--offline", "pepr", "build"], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }
 
 /** The webhook configurations from the built module, rewritten to call a local URL. */
 export function localWebhookConfigs(port: number, apiPath: string, caBundleBase64: string): K8sObject[] {
   const docs = yaml.loadAll(readFileSync(BUILT_MODULE_YAML, "utf8")) as K8sObject[];
   return docs
-    .filter(d => d && (d.kind === "MutatingWebhookConfiguration" || d.kind === "ValidatingWebhookConfiguration"))
-    .map(d => {
+    .filter(
+      (d) => d && (d.kind === "MutatingWebhookConfiguration" || d.kind === "ValidatingWebhookConfiguration"),
+    )
+    .map((d) => {
       const path = d.kind === "MutatingWebhookConfiguration" ? "mutate" : "validate";
       return {
         ...d,
-        webhooks: (d.webhooks ?? []).map(w => ({
+        webhooks: (d.webhooks ?? []).map((w) => ({
           ...w,
           clientConfig: { url: `https://localhost:${port}/${path}/${apiPath}`, caBundle: caBundleBase64 },
         })),
@@ -118,7 +136,7 @@ function modeEnv(mode: "all" | "admission" | "watcher"): Record<string, string> 
 
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>(r => child.once("exit", () => r()));
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
   child.kill(signal);
   const t = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
@@ -137,7 +155,11 @@ export async function startLocalOperator(opts: LocalOperatorOptions): Promise<Lo
 
   // The Pepr store the controller reads at start-up needs its CRD and namespace.
   const { peprStoreCRD } = (await import("pepr/src/lib/assets/store")) as { peprStoreCRD: object };
-  kubectl(opts.kubeconfigPath, ["apply", "--server-side", "--force-conflicts", "-f", "-"], JSON.stringify(peprStoreCRD));
+  kubectl(
+    opts.kubeconfigPath,
+    ["apply", "--server-side", "--force-conflicts", "-f", "-"],
+    JSON.stringify(peprStoreCRD),
+  );
   kubectl(
     opts.kubeconfigPath,
     ["apply", "--server-side", "-f", "-"],
@@ -181,8 +203,12 @@ export async function startLocalOperator(opts: LocalOperatorOptions): Promise<Lo
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logPath}`);
-        return httpsOk({ host: "127.0.0.1", port, path: "/healthz", ca: caPem, servername: "localhost" }, 1_000);
+        if (child.exitCode !== null)
+          throw new Error(`operator exited with ${child.exitCode}; see ${logPath}`);
+        return httpsOk(
+          { host: "127.0.0.1", port, path: "/healthz", ca: caPem, servername: "localhost" },
+          1_000,
+        );
       },
       60_000,
       "operator /healthz",
@@ -191,7 +217,11 @@ export async function startLocalOperator(opts: LocalOperatorOptions): Promise<Lo
       const configs = localWebhookConfigs(port, apiPath, caPem.toString("base64"));
       for (const c of configs) {
         webhookNames.push(`${c.kind.toLowerCase()}/${c.metadata.name}`);
-        kubectl(opts.kubeconfigPath, ["apply", "--server-side", "--force-conflicts", "-f", "-"], JSON.stringify(c));
+        kubectl(
+          opts.kubeconfigPath,
+          ["apply", "--server-side", "--force-conflicts", "-f", "-"],
+          JSON.stringify(c),
+        );
       }
     }
   } catch (e) {

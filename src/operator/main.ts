@@ -22,11 +22,14 @@ async function main(): Promise<void> {
     import("../../capabilities"),
     import("../k8s/admission-hooks"),
   ]);
-  const module = new PeprModule(cfg.default, capabilities, { deferStart: true, afterHook: stripPeprStatusAnnotations });
+  const module = new PeprModule(cfg.default, capabilities, {
+    deferStart: true,
+    afterHook: stripPeprStatusAnnotations,
+  });
   module.start(port);
 }
 
-main().catch(e => {
+main().catch((e) => {
   console.error("operator failed to start:", e);
   process.exit(1);
 });

@@ -12,7 +12,9 @@ const chartDir = join(ROOT, "dist", "alicloud-operator-chart");
 let stack: Stack;
 
 function helm(args: string[]): { code: number; out: string } {
-  const r = spawnSync(join(defaultBinDir(), "helm"), [...args, "--kubeconfig", stack.cp.kubeconfigPath], { encoding: "utf8" });
+  const r = spawnSync(join(defaultBinDir(), "helm"), [...args, "--kubeconfig", stack.cp.kubeconfigPath], {
+    encoding: "utf8",
+  });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -54,10 +56,25 @@ test("helm install of the generated chart creates CRDs, webhooks, RBAC and Deplo
     "60s",
   ]);
   assert.equal(install.code, 0, install.out);
-  const watcher = JSON.parse(stack.kubectlOk(["-n", "pepr-system", "get", "deployment", "pepr-alicloud-operator-watcher", "-o", "json"])) as {
-    spec: { template: { spec: { containers: Array<{ envFrom?: Array<{ secretRef?: { name: string } }> }> } } };
+  const watcher = JSON.parse(
+    stack.kubectlOk([
+      "-n",
+      "pepr-system",
+      "get",
+      "deployment",
+      "pepr-alicloud-operator-watcher",
+      "-o",
+      "json",
+    ]),
+  ) as {
+    spec: {
+      template: { spec: { containers: Array<{ envFrom?: Array<{ secretRef?: { name: string } }> }> } };
+    };
   };
-  assert.equal(watcher.spec.template.spec.containers[0].envFrom?.[0]?.secretRef?.name, "alibaba-cloud-credentials");
+  assert.equal(
+    watcher.spec.template.spec.containers[0].envFrom?.[0]?.secretRef?.name,
+    "alibaba-cloud-credentials",
+  );
 
   const crds = stack.kubectlOk(["get", "crd", "-o", "name"]);
   assert.match(crds, /albconfigs\.alibabacloud\.com/);
@@ -65,14 +82,22 @@ test("helm install of the generated chart creates CRDs, webhooks, RBAC and Deplo
 
   for (const kind of ["validatingwebhookconfiguration", "mutatingwebhookconfiguration"]) {
     const webhook = JSON.parse(stack.kubectlOk(["get", kind, "pepr-alicloud-operator", "-o", "json"])) as {
-      webhooks: Array<{ clientConfig: { service?: { name: string; namespace: string } }; rules: Array<{ resources: string[] }> }>;
+      webhooks: Array<{
+        clientConfig: { service?: { name: string; namespace: string } };
+        rules: Array<{ resources: string[] }>;
+      }>;
     };
     assert.equal(webhook.webhooks[0].clientConfig.service?.name, "pepr-alicloud-operator");
     assert.equal(webhook.webhooks[0].clientConfig.service?.namespace, "pepr-system");
-    assert.ok(webhook.webhooks[0].rules.some(r => r.resources.includes("services")), `${kind} covers services`);
+    assert.ok(
+      webhook.webhooks[0].rules.some((r) => r.resources.includes("services")),
+      `${kind} covers services`,
+    );
   }
 
-  const role = JSON.parse(stack.kubectlOk(["get", "clusterrole", "pepr-alicloud-operator", "-o", "json"])) as { rules: unknown[] };
+  const role = JSON.parse(
+    stack.kubectlOk(["get", "clusterrole", "pepr-alicloud-operator", "-o", "json"]),
+  ) as { rules: unknown[] };
   assert.ok(role.rules.length > 0);
   stack.kubectlOk(["get", "clusterrolebinding", "pepr-alicloud-operator"]);
   stack.kubectlOk(["-n", "pepr-system", "get", "serviceaccount", "pepr-alicloud-operator"]);
@@ -81,7 +106,9 @@ test("helm install of the generated chart creates CRDs, webhooks, RBAC and Deplo
   assert.match(deployments, /pepr-alicloud-operator-watcher$/m);
 
   // The webhook Service got a loopback ClusterIP: the apiserver can never dial off this machine.
-  const svc = JSON.parse(stack.kubectlOk(["-n", "pepr-system", "get", "service", "pepr-alicloud-operator", "-o", "json"])) as {
+  const svc = JSON.parse(
+    stack.kubectlOk(["-n", "pepr-system", "get", "service", "pepr-alicloud-operator", "-o", "json"]),
+  ) as {
     spec: { clusterIP: string };
   };
   assert.match(svc.spec.clusterIP, /^127\./);
@@ -90,6 +117,11 @@ test("helm install of the generated chart creates CRDs, webhooks, RBAC and Deplo
 test("helm uninstall removes the webhook configurations", () => {
   const r = helm(["uninstall", "alicloud-operator", "--timeout", "60s"]);
   assert.equal(r.code, 0, r.out);
-  const left = stack.kubectl(["get", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "-o", "name"]);
+  const left = stack.kubectl([
+    "get",
+    "validatingwebhookconfiguration,mutatingwebhookconfiguration",
+    "-o",
+    "name",
+  ]);
   assert.doesNotMatch(left.stdout, /pepr-alicloud-operator/);
 });

@@ -30,17 +30,36 @@ export function setNodeReady(stack: Stack, name: string, ready: boolean, ip?: st
   const now = new Date().toISOString();
   const status: Record<string, unknown> = {
     conditions: [
-      { type: "Ready", status: ready ? "True" : "False", reason: "Test", lastHeartbeatTime: now, lastTransitionTime: now },
+      {
+        type: "Ready",
+        status: ready ? "True" : "False",
+        reason: "Test",
+        lastHeartbeatTime: now,
+        lastTransitionTime: now,
+      },
     ],
   };
   if (ip) status.addresses = [{ type: "InternalIP", address: ip }];
-  stack.kubectlOk(["patch", "node", name, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
+  stack.kubectlOk([
+    "patch",
+    "node",
+    name,
+    "--subresource=status",
+    "--type=merge",
+    "-p",
+    JSON.stringify({ status }),
+  ]);
 }
 
 export function serviceYaml(
   name: string,
   annotations: Record<string, string> = {},
-  opts: { ports?: Array<{ port: number; protocol?: string; name?: string }>; namespace?: string; policy?: "Local" | "Cluster"; type?: string } = {},
+  opts: {
+    ports?: Array<{ port: number; protocol?: string; name?: string }>;
+    namespace?: string;
+    policy?: "Local" | "Cluster";
+    type?: string;
+  } = {},
 ): string {
   const svc = {
     apiVersion: "v1",
@@ -62,7 +81,11 @@ export function serviceYaml(
 }
 
 /** An EndpointSlice for `service` with ready endpoints on the given nodes. */
-export function endpointSliceYaml(service: string, endpoints: Array<{ ip: string; node: string }>, namespace = "default"): string {
+export function endpointSliceYaml(
+  service: string,
+  endpoints: Array<{ ip: string; node: string }>,
+  namespace = "default",
+): string {
   return JSON.stringify({
     apiVersion: "discovery.k8s.io/v1",
     kind: "EndpointSlice",
@@ -73,7 +96,7 @@ export function endpointSliceYaml(service: string, endpoints: Array<{ ip: string
     },
     addressType: "IPv4",
     ports: [{ name: "p0", port: 8080, protocol: "TCP" }],
-    endpoints: endpoints.map(e => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: true } })),
+    endpoints: endpoints.map((e) => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: true } })),
   });
 }
 
@@ -85,7 +108,10 @@ export interface ServiceJson {
     finalizers?: string[];
   };
   spec: { ports: Array<{ port: number; nodePort?: number }> };
-  status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> }; conditions?: Array<{ type: string; status: string; message: string }> };
+  status?: {
+    loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> };
+    conditions?: Array<{ type: string; status: string; message: string }>;
+  };
 }
 
 export function getService(stack: Stack, name: string, namespace = "default"): ServiceJson | undefined {
@@ -93,7 +119,12 @@ export function getService(stack: Stack, name: string, namespace = "default"): S
   return r.code === 0 ? (JSON.parse(r.stdout) as ServiceJson) : undefined;
 }
 
-export async function waitForIngress(stack: Stack, name: string, timeoutMs = 60_000, namespace = "default"): Promise<string> {
+export async function waitForIngress(
+  stack: Stack,
+  name: string,
+  timeoutMs = 60_000,
+  namespace = "default",
+): Promise<string> {
   return eventually(
     () => {
       const svc = getService(stack, name, namespace);
@@ -111,5 +142,14 @@ export async function loadBalancersOwnedBy(cloud: CloudProvider, uid: string): P
 }
 
 export function warningEvents(stack: Stack, name: string, namespace = "default"): string {
-  return stack.kubectlOk(["-n", namespace, "get", "events", "--field-selector", `involvedObject.name=${name},type=Warning`, "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"]);
+  return stack.kubectlOk([
+    "-n",
+    namespace,
+    "get",
+    "events",
+    "--field-selector",
+    `involvedObject.name=${name},type=Warning`,
+    "-o",
+    'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}',
+  ]);
 }

@@ -82,9 +82,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   try {
     if (opts.crds !== false) {
-      const crdFiles = readdirSync(join(ROOT, "crds")).filter(n => n.endsWith(".yaml"));
+      const crdFiles = readdirSync(join(ROOT, "crds")).filter((n) => n.endsWith(".yaml"));
       for (const f of crdFiles) kubectlOk(["apply", "--server-side", "-f", join(ROOT, "crds", f)]);
-      if (crdFiles.length) kubectlOk(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+      if (crdFiles.length)
+        kubectlOk(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
     }
     if (opts.emulator) {
       const { startEmulator } = await import("../../src/emulator");
@@ -100,7 +101,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ensureModuleBuilt();
       const env = { ...stack.cloudEnv, ...opts.operatorEnv };
       if (opts.operator === "all") {
-        stack.operator = await startLocalOperator({ kubeconfigPath: cp.kubeconfigPath, dir: join(dir, "operator"), env });
+        stack.operator = await startLocalOperator({
+          kubeconfigPath: cp.kubeconfigPath,
+          dir: join(dir, "operator"),
+          env,
+        });
       } else {
         stack.operator = await startLocalOperator({
           kubeconfigPath: cp.kubeconfigPath,
@@ -124,7 +129,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 }
 
 /** Polls until `check` returns a value (not undefined), or throws after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -134,7 +143,9 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
     } catch (e) {
       last = e;
     }
-    await new Promise(r => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`,
+  );
 }

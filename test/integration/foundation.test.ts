@@ -16,7 +16,9 @@ after(async () => {
 
 test("the apiserver answers /readyz and reports a real version", () => {
   assert.equal(stack.kubectlOk(["get", "--raw", "/readyz"]).trim(), "ok");
-  const version = JSON.parse(stack.kubectlOk(["version", "-o", "json"])) as { serverVersion: { gitVersion: string } };
+  const version = JSON.parse(stack.kubectlOk(["version", "-o", "json"])) as {
+    serverVersion: { gitVersion: string };
+  };
   assert.equal(version.serverVersion.gitVersion, "v1.33.13");
 });
 
@@ -83,7 +85,9 @@ spec: {type: ClusterIP, ports: [{port: 80}]}
   const svc = JSON.parse(stack.kubectlOk(["get", "svc", "plain", "-o", "json"])) as {
     metadata: { annotations?: Record<string, string>; finalizers?: string[] };
   };
-  const annotations = Object.keys(svc.metadata.annotations ?? {}).filter(k => k !== "kubectl.kubernetes.io/last-applied-configuration");
+  const annotations = Object.keys(svc.metadata.annotations ?? {}).filter(
+    (k) => k !== "kubectl.kubernetes.io/last-applied-configuration",
+  );
   assert.deepEqual(annotations, []);
   assert.equal(svc.metadata.finalizers, undefined);
 });

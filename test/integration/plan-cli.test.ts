@@ -29,21 +29,39 @@ after(async () => {
 function plan(manifest: string): Promise<{ code: number; out: string }> {
   const file = join(dir, `m${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, manifest);
-  const env = { ...process.env, KUBECONFIG: "", ALIBABA_CLOUD_ENDPOINT: emu.url, ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId, ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret };
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/plan.ts"), "-f", file], { env, cwd: ROOT });
+  const env = {
+    ...process.env,
+    KUBECONFIG: "",
+    ALIBABA_CLOUD_ENDPOINT: emu.url,
+    ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
+  };
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/plan.ts"), "-f", file], {
+    env,
+    cwd: ROOT,
+  });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  return new Promise(resolve => child.on("close", code => resolve({ code: code ?? -1, out })));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, out })));
 }
 
 async function requestCount(): Promise<number> {
   const s = (await (await fetch(`${emu.url}/_emulator/stats`)).json()) as { calls: Record<string, number> };
-  return Object.entries(s.calls).filter(([k]) => /:(Create|Delete|Set|Modify|Add|Remove|Start|Tag|Untag)/.test(k)).length;
+  return Object.entries(s.calls).filter(([k]) =>
+    /:(Create|Delete|Set|Modify|Add|Remove|Start|Tag|Untag)/.test(k),
+  ).length;
 }
 
 test("prints the create plan with the defaults the webhook would add, and changes nothing", async () => {
-  const r = await plan(serviceYaml("shop", { [`${P}protocol-port`]: "https:443", [`${P}cert-id`]: "cert-1" }, { ports: [{ port: 443 }] }));
+  const r = await plan(
+    serviceYaml(
+      "shop",
+      { [`${P}protocol-port`]: "https:443", [`${P}cert-id`]: "cert-1" },
+      { ports: [{ port: 443 }] },
+    ),
+  );
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /default\/shop/);
   assert.match(r.out, /address-type=internet/);
@@ -53,7 +71,9 @@ test("prints the create plan with the defaults the webhook would add, and change
 });
 
 test("prints the admission errors for a bad manifest and exits 1", async () => {
-  const r = await plan(serviceYaml("bad", { [`${P}protocol-port`]: "https:443" }, { ports: [{ port: 443 }] }));
+  const r = await plan(
+    serviceYaml("bad", { [`${P}protocol-port`]: "https:443" }, { ports: [{ port: 443 }] }),
+  );
   assert.equal(r.code, 1);
   assert.match(r.out, /admission would deny it/);
   assert.match(r.out, /cert-id/);

@@ -22,26 +22,32 @@ interface Crd {
   spec: {
     group: string;
     names: { kind: string };
-    versions: Array<{ name: string; schema: { openAPIV3Schema: Schema }; additionalPrinterColumns?: Array<{ jsonPath: string }> }>;
+    versions: Array<{
+      name: string;
+      schema: { openAPIV3Schema: Schema };
+      additionalPrinterColumns?: Array<{ jsonPath: string }>;
+    }>;
   };
 }
 
 const crds = readdirSync(join(ROOT, "crds"))
-  .filter(f => f.endsWith(".yaml"))
-  .map(f => yaml.load(readFileSync(join(ROOT, "crds", f), "utf8")) as Crd);
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => yaml.load(readFileSync(join(ROOT, "crds", f), "utf8")) as Crd);
 
 function crdFor(kind: string): Crd {
-  const crd = crds.find(c => c.spec.names.kind === kind);
+  const crd = crds.find((c) => c.spec.names.kind === kind);
   assert.ok(crd, `CRD for ${kind}`);
   return crd;
 }
 
 /** Every node of a structural schema has a type, unless it is int-or-string or preserves unknown fields. */
 function assertStructural(s: Schema, path: string): void {
-  if (!s["x-kubernetes-int-or-string"] && !s["x-kubernetes-preserve-unknown-fields"]) assert.ok(s.type, `${path} has a type`);
+  if (!s["x-kubernetes-int-or-string"] && !s["x-kubernetes-preserve-unknown-fields"])
+    assert.ok(s.type, `${path} has a type`);
   for (const [k, v] of Object.entries(s.properties ?? {})) assertStructural(v, `${path}.${k}`);
   if (s.items) assertStructural(s.items, `${path}[]`);
-  if (s.additionalProperties && typeof s.additionalProperties === "object") assertStructural(s.additionalProperties, `${path}{}`);
+  if (s.additionalProperties && typeof s.additionalProperties === "object")
+    assertStructural(s.additionalProperties, `${path}{}`);
 }
 
 function resolvePath(s: Schema, jsonPath: string): Schema | undefined {
@@ -64,7 +70,10 @@ test("every CRD schema is structural and its printer columns point at real field
     for (const v of crd.spec.versions) {
       assertStructural(v.schema.openAPIV3Schema, crd.spec.names.kind);
       for (const col of v.additionalPrinterColumns ?? []) {
-        assert.ok(resolvePath(v.schema.openAPIV3Schema, col.jsonPath), `${crd.spec.names.kind} column ${col.jsonPath}`);
+        assert.ok(
+          resolvePath(v.schema.openAPIV3Schema, col.jsonPath),
+          `${crd.spec.names.kind} column ${col.jsonPath}`,
+        );
       }
     }
   }
@@ -72,10 +81,10 @@ test("every CRD schema is structural and its printer columns point at real field
 
 test("the example custom resources fit their schemas", () => {
   const docs = readdirSync(join(ROOT, "examples"))
-    .filter(f => f.endsWith(".yaml"))
-    .flatMap(f => yaml.loadAll(readFileSync(join(ROOT, "examples", f), "utf8")) as Array<{ kind: string }>);
+    .filter((f) => f.endsWith(".yaml"))
+    .flatMap((f) => yaml.loadAll(readFileSync(join(ROOT, "examples", f), "utf8")) as Array<{ kind: string }>);
   let checked = 0;
-  for (const doc of docs.filter(d => d.kind === "ImageCache" || d.kind === "AlbConfig")) {
+  for (const doc of docs.filter((d) => d.kind === "ImageCache" || d.kind === "AlbConfig")) {
     const validate = validator(doc.kind);
     assert.ok(validate(doc), `${doc.kind}: ${ajv.errorsText(validate.errors)}`);
     checked++;
@@ -96,7 +105,10 @@ test("bad ImageCaches are rejected by the schema", () => {
     {},
   ];
   for (const obj of bad) assert.equal(validate(obj), false, JSON.stringify(obj));
-  assert.equal(validate({ spec: { images: ["nginx:1.27"], imagePullSecrets: ["default:regcred"], imageCacheSize: 20 } }), true);
+  assert.equal(
+    validate({ spec: { images: ["nginx:1.27"], imagePullSecrets: ["default:regcred"], imageCacheSize: 20 } }),
+    true,
+  );
 });
 
 test("bad AlbConfigs are rejected by the schema", () => {

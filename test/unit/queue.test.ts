@@ -2,12 +2,18 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { WorkQueue, WorkQueueOptions } from "../../src/lib/queue";
 
-const fast: WorkQueueOptions = { workers: 3, backoffBaseMs: 5, backoffCapMs: 40, ratePerSecond: 10_000, burst: 10_000 };
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const fast: WorkQueueOptions = {
+  workers: 3,
+  backoffBaseMs: 5,
+  backoffCapMs: 40,
+  ratePerSecond: 10_000,
+  burst: 10_000,
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("coalesces a key added many times while it waits", async () => {
   const seen: string[] = [];
-  const q = new WorkQueue(async key => void seen.push(key), { ...fast, workers: 1 });
+  const q = new WorkQueue(async (key) => void seen.push(key), { ...fast, workers: 1 });
   q.add("a");
   q.add("b");
   q.add("b");
@@ -21,16 +27,13 @@ test("a key added while processing runs once more afterwards, never concurrently
   let running = 0;
   let maxRunning = 0;
   let runs = 0;
-  const q = new WorkQueue(
-    async () => {
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      runs++;
-      await sleep(20);
-      running--;
-    },
-    fast,
-  );
+  const q = new WorkQueue(async () => {
+    running++;
+    maxRunning = Math.max(maxRunning, running);
+    runs++;
+    await sleep(20);
+    running--;
+  }, fast);
   q.add("k");
   await sleep(5);
   q.add("k");
@@ -91,7 +94,12 @@ test("honours requeueAfterMs from a successful reconcile", async () => {
 test("the global rate limit spaces out reconcile starts", async () => {
   let clock = 0;
   const starts: number[] = [];
-  const q = new WorkQueue(async () => void starts.push(clock), { ...fast, ratePerSecond: 100, burst: 2, now: () => clock });
+  const q = new WorkQueue(async () => void starts.push(clock), {
+    ...fast,
+    ratePerSecond: 100,
+    burst: 2,
+    now: () => clock,
+  });
   for (let i = 0; i < 4; i++) q.add(`k${i}`);
   await sleep(5);
   assert.equal(starts.length, 2, "burst of 2, then no tokens while the clock stands still");
