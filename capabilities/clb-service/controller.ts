@@ -391,12 +391,28 @@ export class ClbController {
 
 const OWN_ANNOTATIONS = new Set([APPLIED_TAG_KEYS_ANNOTATION]);
 
-/** The inputs of a Service's desired model, without what the controller itself writes. */
+/**
+ * The inputs of a Service's desired model, without what the controller itself writes. Canonical
+ * (sorted keys, no undefined, deletion as a flag): the watch delivers raw JSON while reads through
+ * the client return model objects with another key order and Date values.
+ */
 export function serviceFingerprint(svc: V1Service): string {
-  const annotations = Object.entries(svc.metadata?.annotations ?? {})
-    .filter(([k]) => !OWN_ANNOTATIONS.has(k) && !k.includes(".pepr.dev/"))
-    .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([svc.metadata?.uid, svc.spec, annotations, svc.metadata?.deletionTimestamp ?? null]);
+  const annotations = Object.fromEntries(
+    Object.entries(svc.metadata?.annotations ?? {}).filter(
+      ([k]) => !OWN_ANNOTATIONS.has(k) && !k.includes(".pepr.dev/"),
+    ),
+  );
+  return canonicalJson([svc.metadata?.uid, svc.spec ?? {}, annotations, !!svc.metadata?.deletionTimestamp]);
+}
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
 function hasCondition(svc: V1Service, status: "True" | "False"): boolean {
