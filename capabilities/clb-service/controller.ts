@@ -257,8 +257,7 @@ export class ClbController {
 
   /**
    * Labels and applied-tag bookkeeping (one metadata write), status.loadBalancer and the Synced
-   * condition (one status write) and the Event, each only when it changed; the status write and the
-   * Event go out together.
+   * condition (one status write) and the Event, each only when it changed, all at once.
    */
   async #publish(
     svc: V1Service,
@@ -278,7 +277,10 @@ export class ClbController {
     if (lb && outcome.synced && appliedKeys !== currentKeys) {
       metadata.annotations = { [APPLIED_TAG_KEYS_ANNOTATION]: appliedKeys === "" ? null : appliedKeys };
     }
-    if (metadata.labels || metadata.annotations) await client.mergePatchService(ns, name, { metadata });
+    // The metadata write, the status write and the Event are independent: they go out together.
+    const writes: Promise<unknown>[] = [];
+    if (metadata.labels || metadata.annotations)
+      writes.push(client.mergePatchService(ns, name, { metadata }));
 
     const status: {
       loadBalancer?: { ingress: Array<{ ip?: string; hostname?: string }> };
@@ -293,7 +295,6 @@ export class ClbController {
       if (JSON.stringify(current) !== JSON.stringify(ingress)) status.loadBalancer = { ingress };
     }
     if (news) status.conditions = this.#conditionsWith(svc, outcome);
-    const writes: Promise<unknown>[] = [];
     if (status.loadBalancer || status.conditions) {
       writes.push(
         client.mergePatchServiceStatus(ns, name, { status }).catch((e) => {
