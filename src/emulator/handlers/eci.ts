@@ -55,28 +55,7 @@ function compute(c: CacheDoc, nowMs: number, tr: Transitions): Computed {
     if (t < tr.eciUpdatingMs)
       return { status: "Updating", progress: `${Math.floor((t / tr.eciUpdatingMs) * 100)}%`, events };
     const doneAtMs = c._phaseStartMs + tr.eciUpdatingMs;
-    if (fails)
-      return {
-        status: "UpdateFailed",
-        progress: "0%",
-        doneAtMs,
-        events: [
-          ...events,
-          event(
-            name,
-            "Warning",
-            "Failed",
-            `Failed to pull image ${c.Images.find((i) => i.includes(FAIL_MARKER))}`,
-            doneAtMs,
-          ),
-        ],
-      };
-    return {
-      status: "Ready",
-      progress: "100%",
-      doneAtMs,
-      events: [...events, event(name, "Normal", "Succeeded", "Successfully updated image cache", doneAtMs)],
-    };
+    return finished(name, c, events, doneAtMs, fails, "UpdateFailed", "Successfully updated image cache");
   }
   const events = [event(name, "Normal", "Started", "Started image cache creation", c._phaseStartMs)];
   if (t < tr.eciPreparingMs) return { status: "Preparing", progress: "0%", events };
@@ -93,27 +72,33 @@ function compute(c: CacheDoc, nowMs: number, tr: Transitions): Computed {
   if (creating < tr.eciCreatingMs)
     return { status: "Creating", progress: `${Math.floor((creating / tr.eciCreatingMs) * 100)}%`, events };
   const doneAtMs = c._phaseStartMs + tr.eciPreparingMs + tr.eciCreatingMs;
-  if (fails)
+  return finished(name, c, events, doneAtMs, fails, "Failed", "Successfully created image cache");
+}
+
+/** The end of a create or update: Ready, or the failure status with a Warning event naming the image. */
+function finished(
+  name: string,
+  c: CacheDoc,
+  events: ReturnType<typeof event>[],
+  doneAtMs: number,
+  fails: boolean,
+  failedStatus: "Failed" | "UpdateFailed",
+  okMessage: string,
+): Computed {
+  if (fails) {
+    const image = c.Images.find((i) => i.includes(FAIL_MARKER));
     return {
-      status: "Failed",
+      status: failedStatus,
       progress: "0%",
       doneAtMs,
-      events: [
-        ...events,
-        event(
-          name,
-          "Warning",
-          "Failed",
-          `Failed to pull image ${c.Images.find((i) => i.includes(FAIL_MARKER))}`,
-          doneAtMs,
-        ),
-      ],
+      events: [...events, event(name, "Warning", "Failed", `Failed to pull image ${image}`, doneAtMs)],
     };
+  }
   return {
     status: "Ready",
     progress: "100%",
     doneAtMs,
-    events: [...events, event(name, "Normal", "Succeeded", "Successfully created image cache", doneAtMs)],
+    events: [...events, event(name, "Normal", "Succeeded", okMessage, doneAtMs)],
   };
 }
 
