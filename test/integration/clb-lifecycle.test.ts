@@ -320,3 +320,10 @@ test("a cloud-side failure shows on the Service: a Warning Event and the Synced 
     "ghost deleted",
   );
 });
+
+test("the hostname annotation is reported instead of the SLB address", async () => {
+  stack.kubectlOk(["apply", "-f", "-"], serviceYaml("named", { [`${P}hostname`]: "shop.example.com" }));
+  const reported = await waitForIngress(stack, "named");
+  assert.equal(reported, "shop.example.com");
+  assert.equal(getService(stack, "named")?.status?.loadBalancer?.ingress?.[0]?.ip, undefined);
+});
