@@ -139,6 +139,13 @@ export interface SlbVServerGroup {
   backendServers: SlbBackendServer[];
 }
 
+/** An extra SNI certificate on an HTTPS listener (CreateDomainExtension / DescribeDomainExtensions). */
+export interface SlbDomainExtension {
+  domainExtensionId: string;
+  domain: string;
+  serverCertificateId: string;
+}
+
 export interface SlbProvider {
   findLoadBalancers(query: SlbFindLoadBalancersQuery): Promise<SlbLoadBalancer[]>;
   /** Throws CloudError kind NotFound for an unknown id. */
@@ -178,6 +185,20 @@ export interface SlbProvider {
   startListener(loadBalancerId: string, port: number, protocol: SlbListenerProtocol): Promise<void>;
   stopListener(loadBalancerId: string, port: number, protocol: SlbListenerProtocol): Promise<void>;
   deleteListener(loadBalancerId: string, port: number, protocol: SlbListenerProtocol): Promise<void>;
+
+  /** The domain extensions of the HTTPS listener on `listenerPort`. */
+  listDomainExtensions(loadBalancerId: string, listenerPort: number): Promise<SlbDomainExtension[]>;
+  /** Adds `domain` with its certificate to the HTTPS listener on `listenerPort`. */
+  createDomainExtension(
+    loadBalancerId: string,
+    listenerPort: number,
+    domain: string,
+    serverCertificateId: string,
+  ): Promise<{ domainExtensionId: string }>;
+  /** Points an existing domain extension at another certificate (SetDomainExtensionAttribute). */
+  setDomainExtensionCertificate(domainExtensionId: string, serverCertificateId: string): Promise<void>;
+  /** Throws CloudError kind NotFound for an unknown id (a retried delete that finds it gone succeeds). */
+  deleteDomainExtension(domainExtensionId: string): Promise<void>;
 
   listVServerGroups(loadBalancerId: string): Promise<SlbVServerGroup[]>;
   createVServerGroup(

@@ -186,6 +186,42 @@ test("CreateVServerGroup has no ClientToken: after a lost answer the adapter ado
   assert.equal(creates.length, 1, "adopted, not re-created");
 });
 
+test("CreateDomainExtension has no ClientToken: after a lost answer the adapter adopts the extension, no DomainExist", async () => {
+  const { loadBalancerId } = await h.cloud.slb.createLoadBalancer({
+    loadBalancerName: "lb-lost-domain",
+    tags: [],
+    clientToken: clientTokenFor("uid-lost-domain", "clb:create"),
+  });
+  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(
+    loadBalancerId,
+    "k8s/443/lost/default/cid",
+    [],
+  );
+  await h.cloud.slb.createListener(loadBalancerId, {
+    listenerPort: 443,
+    listenerProtocol: "https",
+    vServerGroupId,
+    serverCertificateId: "cert-default",
+  });
+  await h.addFault({
+    match: { product: "slb", action: "CreateDomainExtension" },
+    failNext: 1,
+    phase: "post",
+    error: { httpStatus: 503, code: "ServiceUnavailable", message: "x" },
+  });
+  const since = await h.mark();
+  const { domainExtensionId } = await h.cloud.slb.createDomainExtension(
+    loadBalancerId,
+    443,
+    "www.lost.example",
+    "cert-www",
+  );
+  const all = await h.cloud.slb.listDomainExtensions(loadBalancerId, 443);
+  assert.deepEqual(all, [{ domainExtensionId, domain: "www.lost.example", serverCertificateId: "cert-www" }]);
+  const creates = (await since()).filter((r) => r.action === "CreateDomainExtension");
+  assert.equal(creates.length, 1, "adopted, not re-created");
+});
+
 test("a lost delete answer followed by NotFound on retry counts as deleted", async () => {
   const { loadBalancerId } = await h.cloud.slb.createLoadBalancer({
     loadBalancerName: "lb-lost-delete",

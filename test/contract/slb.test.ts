@@ -257,6 +257,63 @@ test("an HTTPS listener carries its certificate and TLS settings", async () => {
   assert.equal(l?.enableHttp2, "off");
 });
 
+test("domain extensions of an HTTPS listener: create, list, change the certificate, delete", async () => {
+  const { loadBalancerId } = await newLb("lb-domain-ext", { deleteProtection: "off" });
+  const [certA, certB] = [await uploadCertificate(), await uploadCertificate()];
+  const { vServerGroupId } = await h.cloud.slb.createVServerGroup(
+    loadBalancerId,
+    "k8s/443/web/default/cid",
+    [],
+  );
+  await h.cloud.slb.createListener(loadBalancerId, {
+    vServerGroupId,
+    listenerPort: 443,
+    listenerProtocol: "https",
+    serverCertificateId: certA,
+  });
+  const www = await h.cloud.slb.createDomainExtension(loadBalancerId, 443, "www.example.com", certA);
+  const wild = await h.cloud.slb.createDomainExtension(loadBalancerId, 443, "*.example.org", certB);
+  assert.match(www.domainExtensionId, /^de-/);
+  assert.notEqual(www.domainExtensionId, wild.domainExtensionId);
+  const byDomain = async () =>
+    Object.fromEntries(
+      (await h.cloud.slb.listDomainExtensions(loadBalancerId, 443)).map((d) => [
+        d.domain,
+        [d.domainExtensionId, d.serverCertificateId],
+      ]),
+    );
+  assert.deepEqual(await byDomain(), {
+    "www.example.com": [www.domainExtensionId, certA],
+    "*.example.org": [wild.domainExtensionId, certB],
+  });
+  await assert.rejects(
+    h.cloud.slb.createDomainExtension(loadBalancerId, 443, "www.example.com", certB),
+    (e) => isCloudError(e, "Conflict") && e.code === "DomainExist",
+  );
+
+  await h.cloud.slb.setDomainExtensionCertificate(www.domainExtensionId, certB);
+  assert.deepEqual((await byDomain())["www.example.com"], [www.domainExtensionId, certB]);
+
+  await h.cloud.slb.deleteDomainExtension(wild.domainExtensionId);
+  await assert.rejects(h.cloud.slb.deleteDomainExtension(wild.domainExtensionId), (e) =>
+    isCloudError(e, "NotFound"),
+  );
+  assert.deepEqual(Object.keys(await byDomain()), ["www.example.com"]);
+  await assert.rejects(h.cloud.slb.setDomainExtensionCertificate(wild.domainExtensionId, certA), (e) =>
+    isCloudError(e, "NotFound"),
+  );
+
+  // The extensions go with their listener.
+  await h.cloud.slb.deleteListener(loadBalancerId, 443, "https");
+  await h.cloud.slb.createListener(loadBalancerId, {
+    vServerGroupId,
+    listenerPort: 443,
+    listenerProtocol: "https",
+    serverCertificateId: certA,
+  });
+  assert.deepEqual(await h.cloud.slb.listDomainExtensions(loadBalancerId, 443), []);
+});
+
 /**
  * HTTPS needs a certificate that exists in the emulator. The provider has no upload method (the operator
  * only references certificates), so this goes through the same SDK generic call, signed for real.

@@ -5,6 +5,7 @@ import { CloudError } from "../errors";
 import type {
   OnOff,
   SlbBackendServer,
+  SlbDomainExtension,
   SlbCreateLoadBalancerRequest,
   SlbFindLoadBalancersQuery,
   SlbListener,
@@ -164,6 +165,15 @@ export function backendFromWire(b: WireObject): SlbBackendServer {
     type: oneOf(str(b, "Type"), ["ecs", "eni", "eci"] as const, "ecs"),
     serverIp: str(b, "ServerIp"),
     description: str(b, "Description"),
+  };
+}
+
+/** `DomainExtensions.DomainExtension[]` item of DescribeDomainExtensions. */
+export function domainExtensionFromWire(d: WireObject): SlbDomainExtension {
+  return {
+    domainExtensionId: reqStr(d, "DomainExtensionId"),
+    domain: reqStr(d, "Domain"),
+    serverCertificateId: reqStr(d, "ServerCertificateId"),
   };
 }
 
@@ -381,6 +391,55 @@ export class AlibabaSlbProvider implements SlbProvider {
       listenerKey(loadBalancerId, port, protocol),
       goneIsDone,
     );
+  }
+
+  async listDomainExtensions(loadBalancerId: string, listenerPort: number): Promise<SlbDomainExtension[]> {
+    // The API has no paging here: a listener holds a handful of extensions (3 by default, 10 at most).
+    const body = await this.t.rpc("slb", "DescribeDomainExtensions", {
+      LoadBalancerId: loadBalancerId,
+      ListenerPort: listenerPort,
+    });
+    return list(body, "DomainExtensions", "DomainExtension").map(domainExtensionFromWire);
+  }
+
+  async createDomainExtension(
+    loadBalancerId: string,
+    listenerPort: number,
+    domain: string,
+    serverCertificateId: string,
+  ): Promise<{ domainExtensionId: string }> {
+    // CreateDomainExtension takes no ClientToken, and a domain appears at most once per listener: after
+    // an ambiguous failure, adopt the extension for this domain if the failed attempt made it.
+    const body = await this.t.rpc(
+      "slb",
+      "CreateDomainExtension",
+      {
+        LoadBalancerId: loadBalancerId,
+        ListenerPort: listenerPort,
+        Domain: domain,
+        ServerCertificateId: serverCertificateId,
+      },
+      {
+        recover: async () => {
+          const made = (await this.listDomainExtensions(loadBalancerId, listenerPort)).find(
+            (d) => d.domain === domain && d.serverCertificateId === serverCertificateId,
+          );
+          return made ? { DomainExtensionId: made.domainExtensionId } : undefined;
+        },
+      },
+    );
+    return { domainExtensionId: reqStr(body, "DomainExtensionId") };
+  }
+
+  async setDomainExtensionCertificate(domainExtensionId: string, serverCertificateId: string): Promise<void> {
+    await this.t.rpc("slb", "SetDomainExtensionAttribute", {
+      DomainExtensionId: domainExtensionId,
+      ServerCertificateId: serverCertificateId,
+    });
+  }
+
+  async deleteDomainExtension(domainExtensionId: string): Promise<void> {
+    await this.t.rpc("slb", "DeleteDomainExtension", { DomainExtensionId: domainExtensionId }, goneIsDone);
   }
 
   async listVServerGroups(loadBalancerId: string): Promise<SlbVServerGroup[]> {

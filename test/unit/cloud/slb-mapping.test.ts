@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   backendFromWire,
   backendsToWire,
+  domainExtensionFromWire,
   listenerAttrsToWire,
   listenerFromWire,
   loadBalancerFromWire,
@@ -136,4 +137,21 @@ test("BackendServers is a JSON string with ServerId/Port/Weight/Type; removal om
     serverIp: undefined,
     description: undefined,
   });
+});
+
+test("DescribeDomainExtensions items map to SlbDomainExtension", () => {
+  assert.deepEqual(
+    domainExtensionFromWire({
+      DomainExtensionId: "de-bp1rp7ta1",
+      Domain: "*.example.com",
+      ServerCertificateId: "1231579085529123_166f8204689_1714763408_709981430",
+      Certificates: { Certificate: [] },
+    }),
+    {
+      domainExtensionId: "de-bp1rp7ta1",
+      domain: "*.example.com",
+      serverCertificateId: "1231579085529123_166f8204689_1714763408_709981430",
+    },
+  );
+  assert.equal(domainExtensionFromWire({ Domain: "a.com" }).serverCertificateId, "");
 });
