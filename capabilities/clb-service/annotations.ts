@@ -1085,7 +1085,8 @@ export const CLB_ANNOTATIONS: readonly AnyAnnotationDef[] = [
     mutability: "mutable",
     protocols: ["https"],
     apiField: "CreateDomainExtension / SetDomainExtensionAttribute / DeleteDomainExtension",
-    notes: "needs at least one https listener",
+    notes:
+      "needs at least one https listener; applied to every https listener of the Service (on a reused SLB only with force-override-listeners); a changed certificate updates the extension in place; only extensions the operator added are deleted when they leave the annotation",
   }),
   def({
     row: 46,

@@ -8,6 +8,7 @@ import { CloudError } from "../../src/cloud/errors";
 import type {
   SlbBackendServer,
   SlbFindLoadBalancersQuery,
+  SlbListener,
   SlbLoadBalancer,
   SlbProvider,
 } from "../../src/cloud/types";
@@ -65,6 +66,9 @@ function fakeSlb(opts: { fail?: Record<string, CloudError>; delayMs?: number } =
     tagLoadBalancer: record("tagLoadBalancer"),
     untagLoadBalancer: record("untagLoadBalancer"),
     deleteLoadBalancer: record("deleteLoadBalancer"),
+    createDomainExtension: record("createDomainExtension", () => ({ domainExtensionId: "de-new" })),
+    setDomainExtensionCertificate: record("setDomainExtensionCertificate"),
+    deleteDomainExtension: record("deleteDomainExtension"),
   } as unknown as SlbProvider;
   return { slb, calls, maxInFlight: () => maxInFlight };
 }
@@ -161,6 +165,43 @@ test("backends go in batches of at most 20", async () => {
   );
 });
 
+test("domain extensions: created on the listener once it exists, re-pointed by id, deleted by id", async () => {
+  const fake = fakeSlb();
+  const res = await apply(fake.slb, fixture("domain-ext-create"));
+  assert.deepEqual(res.errors, []);
+  const order = fake.calls.map((c) => c.method);
+  const listenerAt = order.indexOf("createListener");
+  const created = fake.calls.filter((c) => c.method === "createDomainExtension");
+  assert.deepEqual(
+    created.map((c) => c.args),
+    [
+      ["lb-1", 443, "*.example.org", "cert-org"],
+      ["lb-1", 443, "www.example.com", "cert-www"],
+    ],
+  );
+  for (const c of created) assert.ok(fake.calls.indexOf(c) > listenerAt);
+
+  const update = fakeSlb();
+  await apply(update.slb, fixture("domain-ext-cert-change"));
+  assert.deepEqual(
+    update.calls.map((c) => [c.method, ...c.args]),
+    [["setDomainExtensionCertificate", "de-1", "cert-www-2"]],
+  );
+
+  const gone = fakeSlb({
+    fail: { deleteDomainExtension: cloudError("NotFound", "InvalidParameter.DomainExtensionId") },
+  });
+  const removed = await apply(gone.slb, fixture("domain-ext-annotation-removed"));
+  assert.deepEqual(removed.errors, [], "an extension already gone counts as deleted");
+  assert.deepEqual(
+    gone.calls.map((c) => [c.method, ...c.args]),
+    [
+      ["deleteDomainExtension", "de-2"],
+      ["deleteDomainExtension", "de-1"],
+    ],
+  );
+});
+
 test("parallelism is bounded (default 4)", async () => {
   const actions: Action[] = Array.from({ length: 10 }, (_, i) => ({
     kind: "DeleteVServerGroup",
@@ -224,7 +265,12 @@ function lbOf(id: string, name: string): SlbLoadBalancer {
   };
 }
 
-function lookupFake(opts: { byId?: SlbLoadBalancer; byTag?: SlbLoadBalancer[]; byName?: SlbLoadBalancer[] }) {
+function lookupFake(opts: {
+  byId?: SlbLoadBalancer;
+  byTag?: SlbLoadBalancer[];
+  byName?: SlbLoadBalancer[];
+  listeners?: SlbListener[];
+}) {
   const calls: string[] = [];
   const slb = {
     getLoadBalancer: async (id: string) => {
@@ -238,7 +284,11 @@ function lookupFake(opts: { byId?: SlbLoadBalancer; byTag?: SlbLoadBalancer[]; b
     },
     listListeners: async () => {
       calls.push("listeners");
-      return [];
+      return opts.listeners ?? [];
+    },
+    listDomainExtensions: async (_id: string, port: number) => {
+      calls.push(`domains:${port}`);
+      return [{ domainExtensionId: "de-1", domain: "www.example.com", serverCertificateId: "cert-www" }];
     },
     listVServerGroups: async () => {
       calls.push("vgroups");
@@ -293,6 +343,46 @@ test("lookup by id: NotFound gives no SLB (plan reports it); listeners read only
   const force = lookupFake({ byId: lbOf("lb-user", "u") });
   await readRemoteModel(force.slb, desiredFor("reuse", true));
   assert.deepEqual(force.calls, ["get:lb-user", "listeners", "vgroups"]);
+});
+
+test("domain extensions are read for https listeners only, and only when wanted or applied before", async () => {
+  const listener = (port: number, protocol: SlbListener["listenerProtocol"]): SlbListener => ({
+    loadBalancerId: "lb-1",
+    listenerPort: port,
+    listenerProtocol: protocol,
+    status: "running",
+  });
+  const listeners = [listener(80, "tcp"), listener(443, "https"), listener(8443, "https")];
+  const d = desiredFor("create");
+  d.listeners.push({
+    port: 443,
+    protocol: "https",
+    description: "k8s/443/web/default/c1",
+    vServerGroupName: "k8s/30081/web/default/c1",
+    attributes: {},
+  });
+  const read = async (desired: DesiredModel) => {
+    const f = lookupFake({ byTag: [lbOf("lb-1", "x")], listeners });
+    const remote = await readRemoteModel(f.slb, desired);
+    return { calls: f.calls.filter((c) => c.startsWith("domains:")), remote };
+  };
+  // No annotation and nothing applied before: no extra call at all.
+  assert.deepEqual((await read(d)).calls, []);
+  // Applied before (the annotation was removed since): read, so ours can be deleted.
+  assert.deepEqual((await read({ ...d, appliedDomainExtensions: ["www.example.com"] })).calls, [
+    "domains:443",
+  ]);
+  // Wanted: only the https listener this Service keeps (8443 is not desired, tcp:80 is not https).
+  const wanted = structuredClone(d);
+  wanted.listeners[2].domainExtensions = [{ domain: "www.example.com", serverCertificateId: "cert-2" }];
+  const r = await read(wanted);
+  assert.deepEqual(r.calls, ["domains:443"]);
+  assert.deepEqual(r.remote.domainExtensions, [
+    {
+      listenerPort: 443,
+      extensions: [{ domainExtensionId: "de-1", domain: "www.example.com", serverCertificateId: "cert-www" }],
+    },
+  ]);
 });
 
 test("lookup: other cloud errors propagate as CloudError", async () => {

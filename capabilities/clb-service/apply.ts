@@ -277,12 +277,28 @@ class Run {
         return void (await slb.startListener(this.resolve(p.loadBalancerId), p.port, p.protocol));
       case "DeleteListener":
         return void (await slb.deleteListener(this.resolve(p.loadBalancerId), p.port, p.protocol));
+      case "CreateDomainExtension":
+        return void (await slb.createDomainExtension(
+          this.resolve(p.loadBalancerId),
+          p.listenerPort,
+          p.domain,
+          p.serverCertificateId,
+        ));
+      case "UpdateDomainExtension":
+        return void (await slb.setDomainExtensionCertificate(p.domainExtensionId, p.serverCertificateId));
+      case "DeleteDomainExtension":
+        return void (await slb.deleteDomainExtension(p.domainExtensionId));
     }
   }
 }
 
 function isDelete(p: ActionParams): boolean {
-  return p.kind === "DeleteLoadBalancer" || p.kind === "DeleteListener" || p.kind === "DeleteVServerGroup";
+  return (
+    p.kind === "DeleteLoadBalancer" ||
+    p.kind === "DeleteListener" ||
+    p.kind === "DeleteVServerGroup" ||
+    p.kind === "DeleteDomainExtension"
+  );
 }
 
 /** The SLB id and address after apply: the remote one, or the one a CreateLoadBalancer action produced. */

@@ -9,7 +9,8 @@ import { ClusterClient, describeK8sError, isConflict } from "../../src/k8s/clien
 import { ReconcileOutcome, WorkQueue } from "../../src/lib/queue";
 import { isClbManagedService } from "./annotations";
 import { apply, loadBalancerAfterApply } from "./apply";
-import { APPLIED_TAG_KEYS_ANNOTATION } from "./model";
+import { APPLIED_DOMAIN_EXTENSIONS_ANNOTATION, APPLIED_TAG_KEYS_ANNOTATION } from "./model";
+import { domainExtensionsToRecord } from "./plan";
 import { planFor } from "./remote";
 
 export const LB_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
@@ -240,7 +241,10 @@ export class ClbController {
     await this.#publish(
       svc,
       lb,
-      result.desired?.loadBalancer.additionalTags.map((t) => t.key) ?? [],
+      {
+        tagKeys: result.desired?.loadBalancer.additionalTags.map((t) => t.key) ?? [],
+        domains: result.desired ? domainExtensionsToRecord(result.desired) : undefined,
+      },
       outcome,
       news,
     );
@@ -256,16 +260,17 @@ export class ClbController {
   }
 
   /**
-   * Labels and applied-tag bookkeeping (one metadata write), status.loadBalancer and the Synced
+   * Labels and applied-tag/-domain bookkeeping (one metadata write), status.loadBalancer and the Synced
    * condition (one status write) and the Event, each only when it changed, all at once.
    */
   async #publish(
     svc: V1Service,
     lb: { loadBalancerId: string; address: string } | undefined,
-    tagKeys: string[],
+    applied: { tagKeys: string[]; domains?: string[] },
     outcome: Outcome,
     news: boolean,
   ): Promise<void> {
+    const { tagKeys } = applied;
     const { client } = this.#deps;
     const ns = svc.metadata!.namespace!;
     const name = svc.metadata!.name!;
@@ -276,6 +281,13 @@ export class ClbController {
     const currentKeys = svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION] ?? "";
     if (lb && outcome.synced && appliedKeys !== currentKeys) {
       metadata.annotations = { [APPLIED_TAG_KEYS_ANNOTATION]: appliedKeys === "" ? null : appliedKeys };
+    }
+    const domains = nextAppliedDomains(svc, lb !== undefined, outcome.synced, applied.domains);
+    if (domains !== undefined) {
+      metadata.annotations = {
+        ...metadata.annotations,
+        [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: domains === "" ? null : domains,
+      };
     }
     // The metadata write, the status write and the Event are independent: they go out together.
     const writes: Promise<unknown>[] = [];
@@ -339,7 +351,7 @@ export class ClbController {
         metadata: {
           resourceVersion: svc.metadata?.resourceVersion,
           labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
-          annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null },
+          annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null, [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null },
           finalizers: (svc.metadata?.finalizers ?? []).filter((f) => f !== finalizer),
         },
       })
@@ -352,7 +364,10 @@ export class ClbController {
           metadata: {
             resourceVersion: latest.metadata?.resourceVersion,
             labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
-            annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null },
+            annotations: {
+              [APPLIED_TAG_KEYS_ANNOTATION]: null,
+              [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null,
+            },
             finalizers: (latest.metadata?.finalizers ?? []).filter((f) => f !== finalizer),
           },
         });
@@ -367,7 +382,7 @@ export class ClbController {
     message: string,
     synced: boolean,
   ) {
-    await this.#publish(svc, undefined, [], { type, reason, message, synced }, true);
+    await this.#publish(svc, undefined, { tagKeys: [] }, { type, reason, message, synced }, true);
   }
 
   async #event(svc: V1Service, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
@@ -390,7 +405,27 @@ export class ClbController {
   }
 }
 
-const OWN_ANNOTATIONS = new Set([APPLIED_TAG_KEYS_ANNOTATION]);
+const OWN_ANNOTATIONS = new Set([APPLIED_TAG_KEYS_ANNOTATION, APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]);
+
+/**
+ * The new value of the applied-domain-extensions annotation ("" = remove it), or undefined to leave it.
+ * After a synced reconcile it is exactly the annotation's domains; after a failed one it also keeps
+ * every domain recorded before, since any of them may now exist in the cloud and must stay deletable.
+ */
+export function nextAppliedDomains(
+  svc: V1Service,
+  hasLoadBalancer: boolean,
+  synced: boolean,
+  wanted: string[] | undefined,
+): string | undefined {
+  if (!hasLoadBalancer || wanted === undefined) return undefined;
+  const current = (svc.metadata?.annotations?.[APPLIED_DOMAIN_EXTENSIONS_ANNOTATION] ?? "")
+    .split(",")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const next = [...new Set(synced ? wanted : [...current, ...wanted])].sort().join(",");
+  return next === [...current].sort().join(",") ? undefined : next;
+}
 
 /**
  * The inputs of a Service's desired model, without what the controller itself writes. Canonical

@@ -4,6 +4,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import type { IntOrString, V1EndpointSlice, V1Node, V1Service, V1ServicePort } from "@kubernetes/client-node";
 import {
+  APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
   APPLIED_TAG_KEYS_ANNOTATION,
   buildDesiredModel,
   buildPortBackends,
@@ -385,6 +386,36 @@ test("listeners: protocol-port, descriptions, group names, per-protocol attribut
   });
   assert.equal(l443.attributes.serverCertificateId, "cert-1");
   assert.equal(l443.forwardPort, undefined);
+});
+
+test("domain-extensions: on https listeners only, sorted by domain; applied domains read back", () => {
+  const svc = service(
+    {
+      [P + "protocol-port"]: "http:80,https:443",
+      [P + "cert-id"]: "cert-1",
+      [P + "domain-extensions"]: "www.example.com:cert-www,*.example.org:cert-org",
+      [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: "www.example.com, old.example.com",
+    },
+    twoPorts,
+  );
+  const { model, errors } = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
+  assert.deepEqual(errors, []);
+  const [l80, l443] = model!.listeners;
+  assert.equal(l80.domainExtensions, undefined);
+  assert.deepEqual(l443.domainExtensions, [
+    { domain: "*.example.org", serverCertificateId: "cert-org" },
+    { domain: "www.example.com", serverCertificateId: "cert-www" },
+  ]);
+  assert.deepEqual(model!.appliedDomainExtensions, ["www.example.com", "old.example.com"]);
+
+  const plain = buildDesiredModel({
+    svc: service({ [P + "protocol-port"]: "https:443", [P + "cert-id"]: "cert-1" }, twoPorts),
+    nodes: [],
+    endpointSlices: [],
+    clusterId: "c1",
+  }).model!;
+  assert.ok(plain.listeners.every((l) => l.domainExtensions === undefined));
+  assert.deepEqual(plain.appliedDomainExtensions, []);
 });
 
 test("tcp/udp attributes: drain timeout only while draining, proxy protocol as boolean", () => {

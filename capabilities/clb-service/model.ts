@@ -79,6 +79,13 @@ export interface DesiredListener {
   attributes: SlbListenerAttributes;
   /** `forward-port`: this HTTP listener redirects to the HTTPS listener on that port. */
   forwardPort?: number;
+  /** HTTPS only, `domain-extensions`: extra SNI certificates, by domain. Absent: none wanted. */
+  domainExtensions?: DesiredDomainExtension[];
+}
+
+export interface DesiredDomainExtension {
+  domain: string;
+  serverCertificateId: string;
 }
 
 export interface DesiredVServerGroup {
@@ -105,6 +112,11 @@ export interface DesiredModel {
   loadBalancer: DesiredLoadBalancer;
   listeners: DesiredListener[];
   vServerGroups: DesiredVServerGroup[];
+  /**
+   * Domains whose extensions this controller created or re-pointed on an earlier reconcile. Only these
+   * may be deleted when they leave the annotation: an extension someone else added stays (§2).
+   */
+  appliedDomainExtensions?: string[];
 }
 
 export interface ModelError {
@@ -120,6 +132,8 @@ export const TAG_CLUSTER = "ack.aliyun.com";
 export const TAG_REUSED_BY_USER = "kubernetes.reused.by.user";
 /** Annotation the reconciler maintains with the additional tag keys it applied (comma list). */
 export const APPLIED_TAG_KEYS_ANNOTATION = "clb.alicloud-operator.io/applied-tag-keys";
+/** Annotation the reconciler maintains with the extension domains it created or updated (comma list). */
+export const APPLIED_DOMAIN_EXTENSIONS_ANNOTATION = "clb.alicloud-operator.io/applied-domain-extensions";
 
 export interface OwnerKey {
   /** Listener port, NodePort or target port (number or name). */
@@ -420,6 +434,7 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
     loadBalancer: desiredLoadBalancer(svc, config, clusterId),
     listeners: [],
     vServerGroups: [],
+    appliedDomainExtensions: commaList(meta.annotations?.[APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]),
   };
   if (model.deleting) return { model, errors };
   const ports = resolveListenerProtocols(svc, config);
@@ -471,10 +486,7 @@ function desiredLoadBalancer(svc: V1Service, c: ClbAnnotationConfig, clusterId: 
           { key: TAG_CLUSTER, value: clusterId },
         ],
     additionalTags: Object.entries(c.additionalResourceTags ?? {}).map(([key, value]) => ({ key, value })),
-    appliedTagKeys: applied
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    appliedTagKeys: commaList(applied),
     forceOverrideListeners: c.forceOverrideListeners === true,
     preserveOnDelete: c.preserveLbOnDelete === true,
     externalIpIsEip: c.externalIpType === "eip",
@@ -545,6 +557,7 @@ function buildPort(
     vServerGroupName: name,
     attributes: listenerAttributes(p.protocol, ctx.config),
     forwardPort: forward,
+    domainExtensions: p.protocol === "https" ? domainExtensions(ctx.config) : undefined,
   });
   return { group, listener, errors: built.errors };
 }
@@ -631,6 +644,21 @@ function l7Attributes(
         }
       : {}),
   };
+}
+
+/** `domain-extensions` (§1.2 row 45), sorted by domain; undefined when the annotation is absent. */
+function domainExtensions(c: ClbAnnotationConfig): DesiredDomainExtension[] | undefined {
+  if (!c.domainExtensions) return undefined;
+  return c.domainExtensions
+    .map((d) => ({ domain: d.domain, serverCertificateId: d.certId }))
+    .sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+}
+
+function commaList(s: string | undefined): string[] {
+  return (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function tlsAttributes(c: ClbAnnotationConfig): SlbListenerAttributes {

@@ -89,6 +89,12 @@ function foreignTouches(input: Input, actions: Action[]): string[] {
       if (p.backends.some((b) => !mine(b.description))) bad.push(a.key);
     }
     if (p.kind === "DeleteLoadBalancer" && input.desired.loadBalancer.mode === "reuse") bad.push(a.key);
+    // An extension leaves only if we applied it, and only from an https listener this Service keeps.
+    if (p.kind === "DeleteDomainExtension") {
+      const applied = input.desired.appliedDomainExtensions ?? [];
+      const kept = input.desired.listeners.some((l) => l.protocol === "https" && l.port === p.listenerPort);
+      if (!applied.includes(p.domain) || !kept) bad.push(a.key);
+    }
   }
   return bad;
 }
@@ -148,4 +154,56 @@ test("listeners that were not read are never diffed (no blind re-create)", () =>
   const { listeners: _unread, ...remote } = input.remote;
   const out = plan(input.desired, remote);
   assert.equal(out.actions.filter((a) => a.kind.includes("Listener")).length, 0);
+});
+
+// ---------------------------------------------------------------- domain extensions
+
+const DOMAIN_KINDS = ["CreateDomainExtension", "UpdateDomainExtension", "DeleteDomainExtension"];
+
+test("domain extensions: only on https listeners, never on a reused SLB's listeners without force-override", () => {
+  for (const name of cases) {
+    const { input, out } = run(name);
+    for (const a of out.actions.filter((x) => DOMAIN_KINDS.includes(x.kind))) {
+      const p = a.params as { listenerPort: number };
+      assert.ok(
+        input.desired.listeners.some((l) => l.protocol === "https" && l.port === p.listenerPort),
+        `${name}: ${a.key} is not on an https listener of this Service`,
+      );
+    }
+  }
+  assert.deepEqual(run("domain-ext-non-https-ignored").out.actions, []);
+  assert.deepEqual(
+    run("domain-ext-reused-no-override").out.actions.filter((a) => DOMAIN_KINDS.includes(a.kind)),
+    [],
+  );
+});
+
+test("domain extensions on a new listener wait for its create", () => {
+  const { out } = run("domain-ext-create");
+  const creates = out.actions.filter((a) => a.kind === "CreateDomainExtension");
+  assert.equal(creates.length, 2);
+  for (const c of creates) assert.deepEqual(c.dependsOn, ["listener:https:443:create"]);
+});
+
+test("C11: a certificate change updates the existing extension by its id with the new certificate", () => {
+  const { input, out } = run("domain-ext-cert-change");
+  const [update, ...rest] = out.actions;
+  assert.deepEqual(rest, []);
+  const p = update.params;
+  assert.equal(p.kind, "UpdateDomainExtension");
+  if (p.kind !== "UpdateDomainExtension") return;
+  const remote = input.remote.domainExtensions?.[0].extensions.find((e) => e.domain === p.domain);
+  const wanted = input.desired.listeners
+    .find((l) => l.protocol === "https")
+    ?.domainExtensions?.find((d) => d.domain === p.domain);
+  assert.ok(remote && wanted);
+  assert.equal(p.domainExtensionId, remote.domainExtensionId);
+  assert.equal(p.serverCertificateId, wanted.serverCertificateId);
+  assert.notEqual(p.serverCertificateId, remote.serverCertificateId);
+});
+
+test("domain extensions that were not read are never diffed", () => {
+  const input = load("domain-ext-cert-change");
+  const { domainExtensions: _unread, ...remote } = input.remote;
+  assert.deepEqual(plan(input.desired, remote).actions, []);
 });

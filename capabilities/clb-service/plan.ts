@@ -5,6 +5,7 @@ import type {
   OnOff,
   SlbBackendServer,
   SlbCreateLoadBalancerRequest,
+  SlbDomainExtension,
   SlbListener,
   SlbListenerAttributes,
   SlbListenerProtocol,
@@ -33,9 +34,19 @@ export interface RemoteModel {
   foundBy?: "id" | "tag" | "name";
   /** Undefined when listeners were not read (reused SLB without force-override, or backends-only scope). */
   listeners?: SlbListener[];
+  /**
+   * Domain extensions of the HTTPS listeners that carry (or carried) a `domain-extensions` annotation,
+   * by listener port. A port missing here was not read, and its extensions are never diffed.
+   */
+  domainExtensions?: RemoteDomainExtensions[];
   vServerGroups: SlbVServerGroup[];
   /** A lookup problem that must stop the reconcile, e.g. several SLBs carry our tag. */
   lookupError?: string;
+}
+
+export interface RemoteDomainExtensions {
+  listenerPort: number;
+  extensions: SlbDomainExtension[];
 }
 
 // ---------------------------------------------------------------- actions
@@ -87,7 +98,23 @@ export type ActionParams =
       attrs: SlbListenerAttributes;
     }
   | { kind: "StartListener"; loadBalancerId: IdOrRef; port: number; protocol: SlbListenerProtocol }
-  | { kind: "DeleteListener"; loadBalancerId: IdOrRef; port: number; protocol: SlbListenerProtocol };
+  | { kind: "DeleteListener"; loadBalancerId: IdOrRef; port: number; protocol: SlbListenerProtocol }
+  | {
+      kind: "CreateDomainExtension";
+      loadBalancerId: IdOrRef;
+      listenerPort: number;
+      domain: string;
+      serverCertificateId: string;
+    }
+  | {
+      /** SetDomainExtensionAttribute with the extension's id and the new certificate (§9 C11). */
+      kind: "UpdateDomainExtension";
+      domainExtensionId: string;
+      listenerPort: number;
+      domain: string;
+      serverCertificateId: string;
+    }
+  | { kind: "DeleteDomainExtension"; domainExtensionId: string; listenerPort: number; domain: string };
 
 export type ActionKind = ActionParams["kind"];
 
@@ -680,7 +707,88 @@ function planListeners(
   )) {
     keys.push(...planListenerUpdate(u.local, u.remote, lbId, groups, out));
   }
+  planDomainExtensions(desired, remote, diff, lbId, out);
   return keys;
+}
+
+/**
+ * `domain-extensions` (§1.2 row 45) on the HTTPS listeners this plan leaves us owning: a listener
+ * created here gets its extensions after its create; on an existing one they are diffed by domain.
+ * A changed certificate is a SetDomainExtensionAttribute with the extension's id and the *new*
+ * certificate (upstream sends neither, §9 C11). An extension leaves only if we created or updated it
+ * before; a listener we delete takes its extensions with it, so nothing is planned for those.
+ */
+function planDomainExtensions(
+  desired: DesiredModel,
+  remote: RemoteModel,
+  diff: ListenerDiff,
+  lbId: IdOrRef,
+  out: Plan,
+): void {
+  const applied = new Set(desired.appliedDomainExtensions ?? []);
+  const https = desired.listeners.filter((l) => l.protocol === "https").sort((a, b) => a.port - b.port);
+  for (const l of https) {
+    const want = l.domainExtensions ?? [];
+    const createKey = `${listenerKey(l.protocol, l.port)}:create`;
+    const created = out.actions.some((a) => a.key === createKey) ? createKey : undefined;
+    let have: SlbDomainExtension[];
+    if (created) {
+      have = [];
+    } else {
+      // Not created (a blocked port or a missing group) and not updated: no listener of ours to extend.
+      if (!diff.updates.some((u) => u.local === l)) continue;
+      const read = remote.domainExtensions?.find((d) => d.listenerPort === l.port);
+      if (!read) continue; // not read: never diff blindly (a create would fail with DomainExist)
+      have = read.extensions;
+    }
+    const base = `${listenerKey(l.protocol, l.port)}:domain`;
+    for (const w of want) {
+      const r = have.find((h) => h.domain === w.domain);
+      if (!r) {
+        push(
+          out,
+          `${base}:${w.domain}:create`,
+          {
+            kind: "CreateDomainExtension",
+            loadBalancerId: lbId,
+            listenerPort: l.port,
+            domain: w.domain,
+            serverCertificateId: w.serverCertificateId,
+          },
+          created ? [created] : [],
+        );
+      } else if (r.serverCertificateId !== w.serverCertificateId) {
+        push(out, `${base}:${w.domain}:update`, {
+          kind: "UpdateDomainExtension",
+          domainExtensionId: r.domainExtensionId,
+          listenerPort: l.port,
+          domain: w.domain,
+          serverCertificateId: w.serverCertificateId,
+        });
+      }
+    }
+    const gone = have
+      .filter((r) => !want.some((w) => w.domain === r.domain) && applied.has(r.domain))
+      .sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+    for (const r of gone) {
+      push(out, `${base}:${r.domain}:delete`, {
+        kind: "DeleteDomainExtension",
+        domainExtensionId: r.domainExtensionId,
+        listenerPort: l.port,
+        domain: r.domain,
+      });
+    }
+  }
+}
+
+/**
+ * The extension domains to record as ours after a reconcile (the applied-domain-extensions
+ * annotation), or undefined when this Service's listeners are not ours to manage (§2.3).
+ */
+export function domainExtensionsToRecord(desired: DesiredModel): string[] | undefined {
+  if (!listenersManaged(desired)) return undefined;
+  const domains = desired.listeners.flatMap((l) => (l.domainExtensions ?? []).map((d) => d.domain));
+  return [...new Set(domains)].sort();
 }
 
 /** Deletes; an HTTP forwarder goes before the HTTPS listener it points at (§2.3). */
@@ -951,5 +1059,11 @@ function actionText(p: ActionParams): string {
       return `StartListener ${idText(p.loadBalancerId)} ${p.protocol}:${p.port}`;
     case "DeleteListener":
       return `DeleteListener ${idText(p.loadBalancerId)} ${p.protocol}:${p.port}`;
+    case "CreateDomainExtension":
+      return `CreateDomainExtension ${idText(p.loadBalancerId)} https:${p.listenerPort} ${p.domain} cert=${p.serverCertificateId}`;
+    case "UpdateDomainExtension":
+      return `UpdateDomainExtension ${p.domainExtensionId} (https:${p.listenerPort} ${p.domain}) cert=${p.serverCertificateId}`;
+    case "DeleteDomainExtension":
+      return `DeleteDomainExtension ${p.domainExtensionId} (https:${p.listenerPort} ${p.domain})`;
   }
 }

@@ -2,9 +2,9 @@
 // and planFor(), the build → read → plan pipeline shared by the reconciler and `npm run plan`.
 import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
 import { isCloudError } from "../../src/cloud/errors";
-import type { SlbLoadBalancer, SlbProvider } from "../../src/cloud/types";
+import type { SlbListener, SlbLoadBalancer, SlbProvider } from "../../src/cloud/types";
 import { buildDesiredModel, TAG_DO_NOT_DELETE, type DesiredModel, type ModelError } from "./model";
-import { plan, type Plan, type PlanOptions, type RemoteModel } from "./plan";
+import { plan, type Plan, type PlanOptions, type RemoteDomainExtensions, type RemoteModel } from "./plan";
 
 export type { RemoteModel } from "./plan";
 
@@ -31,10 +31,41 @@ export async function readRemoteModel(
   const readListeners =
     (opts.scope ?? "full") === "full" && (d.mode === "create" || d.forceOverrideListeners);
   const [listeners, vServerGroups] = await Promise.all([
-    readListeners ? slb.listListeners(id) : Promise.resolve(undefined),
+    readListeners ? readListenersWithExtensions(slb, id, desired) : Promise.resolve(undefined),
     slb.listVServerGroups(id),
   ]);
-  return { loadBalancer: found.loadBalancer, foundBy: found.foundBy, listeners, vServerGroups };
+  return {
+    loadBalancer: found.loadBalancer,
+    foundBy: found.foundBy,
+    listeners: listeners?.listeners,
+    ...(listeners?.domainExtensions.length ? { domainExtensions: listeners.domainExtensions } : {}),
+    vServerGroups,
+  };
+}
+
+/**
+ * Listeners, then the domain extensions of each remote HTTPS listener on a port where this Service
+ * wants an HTTPS listener (plan leaves it ours), when extensions are wanted or were applied before.
+ * Services that never used `domain-extensions` pay no extra call.
+ */
+async function readListenersWithExtensions(
+  slb: SlbProvider,
+  loadBalancerId: string,
+  desired: DesiredModel,
+): Promise<{ listeners: SlbListener[]; domainExtensions: RemoteDomainExtensions[] }> {
+  const listeners = await slb.listListeners(loadBalancerId);
+  const applied = (desired.appliedDomainExtensions ?? []).length > 0;
+  const ports = desired.listeners
+    .filter((l) => l.protocol === "https" && (applied || (l.domainExtensions ?? []).length > 0))
+    .map((l) => l.port)
+    .filter((port) => listeners.some((r) => r.listenerPort === port && r.listenerProtocol === "https"));
+  const domainExtensions = await Promise.all(
+    ports.map(async (listenerPort) => ({
+      listenerPort,
+      extensions: await slb.listDomainExtensions(loadBalancerId, listenerPort),
+    })),
+  );
+  return { listeners, domainExtensions };
 }
 
 type Found = { loadBalancer?: SlbLoadBalancer; foundBy?: RemoteModel["foundBy"] } | { lookupError: string };

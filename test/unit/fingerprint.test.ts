@@ -1,7 +1,11 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import type { V1Service } from "@kubernetes/client-node";
-import { canonicalJson, serviceFingerprint } from "../../capabilities/clb-service/controller";
+import {
+  canonicalJson,
+  nextAppliedDomains,
+  serviceFingerprint,
+} from "../../capabilities/clb-service/controller";
 
 const raw = {
   metadata: {
@@ -43,4 +47,32 @@ test("the fingerprint changes with the spec, an annotation or deletion", () => {
 
 test("canonicalJson sorts keys at every depth", () => {
   assert.equal(canonicalJson({ b: [{ d: 1, c: 2 }], a: null }), '{"a":null,"b":[{"c":2,"d":1}]}');
+});
+
+test("our applied-domain-extensions bookkeeping is not a change of the Service", () => {
+  const withBookkeeping = structuredClone(raw);
+  withBookkeeping.metadata!.annotations!["clb.alicloud-operator.io/applied-domain-extensions"] = "a.com";
+  assert.equal(serviceFingerprint(withBookkeeping), serviceFingerprint(raw));
+});
+
+test("applied domain extensions: exact after a synced reconcile, only ever growing after a failed one", () => {
+  const svc = (applied?: string) =>
+    ({
+      metadata: {
+        annotations: applied ? { "clb.alicloud-operator.io/applied-domain-extensions": applied } : {},
+      },
+    }) as V1Service;
+  // First success records the annotation's domains, sorted.
+  assert.equal(nextAppliedDomains(svc(), true, true, ["www.b.com", "a.com"]), "a.com,www.b.com");
+  // Nothing changed: no write.
+  assert.equal(nextAppliedDomains(svc("a.com,www.b.com"), true, true, ["a.com", "www.b.com"]), undefined);
+  // A domain left the annotation and its delete went through: dropped; all gone: the annotation goes.
+  assert.equal(nextAppliedDomains(svc("a.com,www.b.com"), true, true, ["a.com"]), "a.com");
+  assert.equal(nextAppliedDomains(svc("a.com"), true, true, []), "");
+  // A failed reconcile keeps what may exist in the cloud and adds what it may have created.
+  assert.equal(nextAppliedDomains(svc("a.com"), true, false, ["c.com"]), "a.com,c.com");
+  assert.equal(nextAppliedDomains(svc("a.com"), true, false, []), undefined);
+  // No SLB, or listeners not ours to manage (reused without force-override): leave it alone.
+  assert.equal(nextAppliedDomains(svc("a.com"), false, true, []), undefined);
+  assert.equal(nextAppliedDomains(svc("a.com"), true, true, undefined), undefined);
 });
