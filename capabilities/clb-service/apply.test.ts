@@ -493,3 +493,26 @@ test("backend quota on add: this group's remove runs first, then the add resumes
     ["rm", "ok"],
   ]);
 });
+
+test("backend quota on a batched add: every remove batch of the group runs first, then the add, then updates", async () => {
+  const calls: string[] = [];
+  let addCalls = 0;
+  const slb = {
+    addBackendServers: async (_id: string, batch: SlbBackendServer[]) => {
+      calls.push(`add:${batch.length}`);
+      if (++addCalls === 1) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
+    },
+    removeBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
+      void calls.push(`remove:${batch.length}`),
+    updateBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
+      void calls.push(`update:${batch.length}`),
+  } as unknown as SlbProvider;
+  const input = JSON.parse(
+    readFileSync(join(__dirname, "fixtures", "plan", "sg-batch-size-10", "input.json"), "utf8"),
+  ) as { desired: DesiredModel; remote: RemoteModel; options: { backendBatchSize: number } };
+  const actions = plan(input.desired, input.remote, input.options).actions;
+  const res = await apply(slb, actions);
+  assert.deepEqual(res.errors, []);
+  assert.deepEqual(calls, ["add:3", "remove:10", "remove:10", "remove:5", "add:3", "update:10", "update:2"]);
+  assert.ok(res.results.every((r) => r.status === "ok"));
+});

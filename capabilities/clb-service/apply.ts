@@ -162,8 +162,9 @@ class Run {
   }
 
   /**
-   * §3.5: when an add hits the per-SLB backend quota, run this group's pending remove first, then
-   * retry the add once (upstream does the same on InstanceBackendServerNumberOverLimit).
+   * §3.5: when an add hits the per-SLB backend quota (InstanceBackendServerNumberOverLimit), run this
+   * group's pending removes first (every batch, in plan order), then retry the add once (upstream
+   * deletes first and retries the add, too).
    */
   private async performMakingRoom(a: Action): Promise<ActionOutput | undefined> {
     try {
@@ -171,18 +172,33 @@ class Run {
     } catch (e) {
       const p = a.params;
       if (p.kind !== "AddBackendServers" || !isCloudError(e, "QuotaExceeded")) throw e;
-      const remove = this.pending.find(
+      const removes = this.pending.filter(
         (r) =>
           r.params.kind === "RemoveBackendServers" &&
           r.params.vServerGroupId === p.vServerGroupId &&
-          r.dependsOn.includes(a.key),
+          this.dependsOnTransitively(r, a.key),
       );
-      if (!remove) throw e;
-      this.take(remove);
-      await this.runOne({ ...remove, dependsOn: [] });
-      if (this.results.get(remove.key)?.status !== "ok") throw e;
+      if (removes.length === 0) throw e;
+      for (const remove of removes) {
+        this.take(remove);
+        await this.runOne({ ...remove, dependsOn: [] });
+        if (this.results.get(remove.key)?.status !== "ok") throw e;
+      }
       return await this.perform(a.params, a.key); // resumes after the batches that already went in
     }
+  }
+
+  /** True when `a` waits for `key`, directly or through other actions. */
+  private dependsOnTransitively(a: Action, key: string): boolean {
+    const seen = new Set<string>();
+    const todo = [...a.dependsOn];
+    for (let k = todo.pop(); k !== undefined; k = todo.pop()) {
+      if (k === key) return true;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      todo.push(...(this.byKey.get(k)?.dependsOn ?? []));
+    }
+    return false;
   }
 
   private fail(a: Action, e: unknown, durationMs?: number): void {

@@ -23,6 +23,8 @@ export interface ClbControllerDeps {
   slb: SlbProvider;
   clusterId: string;
   finalizer: string;
+  /** `sg-batch-size`: backends per add/remove/update action (§3.5); default in src/config.ts. */
+  backendBatchSize?: number;
 }
 
 /** Pepr passes the watch phase as a string: "ADDED", "MODIFIED" or "DELETED". */
@@ -189,6 +191,7 @@ export class ClbController {
       clusterId: this.#deps.clusterId,
       slb: this.#deps.slb,
       deleting,
+      backendBatchSize: this.#deps.backendBatchSize,
     });
     if (result.modelErrors.length > 0 && !deleting) {
       // A bad manifest (admitted before the webhook existed): report it and wait for the user's fix.

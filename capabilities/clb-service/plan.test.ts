@@ -5,7 +5,15 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatAction, plan, type Action, type Plan, type PlanOptions, type RemoteModel } from "./plan";
+import {
+  backendBatchSize,
+  formatAction,
+  plan,
+  type Action,
+  type Plan,
+  type PlanOptions,
+  type RemoteModel,
+} from "./plan";
 import { isOwnedBy, type DesiredModel } from "./model";
 
 const FIXTURES = join(__dirname, "fixtures", "plan");
@@ -206,4 +214,47 @@ test("domain extensions that were not read are never diffed", () => {
   const input = load("domain-ext-cert-change");
   const { domainExtensions: _unread, ...remote } = input.remote;
   assert.deepEqual(plan(input.desired, remote).actions, []);
+});
+
+// ---------------------------------------------------------------- sg-batch-size (§3.5)
+
+function backendCount(a: Action): number | undefined {
+  const p = a.params;
+  return "backends" in p ? p.backends.length : undefined;
+}
+
+test("no backend action carries more than the batch size, in any fixture", () => {
+  for (const name of cases) {
+    const { input, out } = run(name);
+    const size = backendBatchSize(input.options?.backendBatchSize);
+    for (const a of out.actions) assert.ok((backendCount(a) ?? 0) <= size, `${name}: ${a.key}`);
+  }
+});
+
+test("95 backends at the default size: three batches (40, 40, 15), each after the one before", () => {
+  const { out } = run("sg-batch-95-add");
+  assert.deepEqual(out.actions.map(backendCount), [40, 40, 15]);
+  assert.deepEqual(
+    out.actions.map((a) => a.dependsOn),
+    [[], [out.actions[0].key], [out.actions[1].key]],
+  );
+  const all = out.actions.flatMap((a) => ("backends" in a.params ? a.params.backends : []));
+  assert.equal(new Set(all.map((b) => b.serverId)).size, 95, "every backend exactly once");
+});
+
+test("batch size is clamped to 1..40 (upstream --sg-batch-size range)", () => {
+  assert.equal(backendBatchSize(undefined), 40);
+  assert.equal(backendBatchSize(Number.NaN), 40);
+  assert.equal(backendBatchSize(100), 40);
+  assert.equal(backendBatchSize(0), 1);
+  assert.equal(backendBatchSize(7.9), 7);
+  const input = load("sg-batch-95-add");
+  assert.deepEqual(
+    plan(input.desired, input.remote, { backendBatchSize: 100 }),
+    plan(input.desired, input.remote),
+  );
+  assert.deepEqual(
+    plan(input.desired, input.remote, { backendBatchSize: 30 }).actions.map(backendCount),
+    [30, 30, 30, 5],
+  );
 });

@@ -15,6 +15,7 @@ import type {
   Tag,
 } from "../../src/cloud/types";
 import { clientTokenFor } from "../../src/cloud/client-token";
+import { OPERATOR_DEFAULTS } from "../../src/config";
 import {
   isOwnedBy,
   parseOwnerKey,
@@ -143,6 +144,17 @@ export interface Plan {
 export interface PlanOptions {
   /** "backends": the Service hash is unchanged, so only vserver-group backends are reconciled (§4.4). */
   scope?: "full" | "backends";
+  /**
+   * `sg-batch-size` (§3.5): at most this many backends per add/remove/update action, clamped to
+   * 1..40; default OPERATOR_DEFAULTS.backendBatchSize (40).
+   */
+  backendBatchSize?: number;
+}
+
+/** The effective batch size: an integer in 1..maxBackendBatchSize, the default when unset or not a number. */
+export function backendBatchSize(n: number | undefined): number {
+  if (n === undefined || !Number.isFinite(n)) return OPERATOR_DEFAULTS.backendBatchSize;
+  return Math.min(OPERATOR_DEFAULTS.maxBackendBatchSize, Math.max(1, Math.floor(n)));
 }
 
 const LB_CREATE_KEY = "lb:create";
@@ -155,11 +167,12 @@ export function plan(desired: DesiredModel, remote: RemoteModel, opts: PlanOptio
     out.errors.push({ reason: "LoadBalancerLookupFailed", message: remote.lookupError });
     return out;
   }
+  const batchSize = backendBatchSize(opts.backendBatchSize);
   if (desired.deleting) {
-    planCleanup(desired, remote, out);
+    planCleanup(desired, remote, batchSize, out);
     return out;
   }
-  planEnsure(desired, remote, opts.scope ?? "full", out);
+  planEnsure(desired, remote, opts.scope ?? "full", batchSize, out);
   return out;
 }
 
@@ -174,7 +187,13 @@ function push(out: Plan, key: string, params: ActionParams, dependsOn: string[] 
 
 // ---------------------------------------------------------------- ensure
 
-function planEnsure(desired: DesiredModel, remote: RemoteModel, scope: "full" | "backends", out: Plan): void {
+function planEnsure(
+  desired: DesiredModel,
+  remote: RemoteModel,
+  scope: "full" | "backends",
+  batchSize: number,
+  out: Plan,
+): void {
   const lb = remote.loadBalancer;
   let lbId: IdOrRef;
   if (lb) {
@@ -185,13 +204,13 @@ function planEnsure(desired: DesiredModel, remote: RemoteModel, scope: "full" | 
     if (!mayCreate(desired, out)) return;
     lbId = { ref: push(out, LB_CREATE_KEY, { kind: "CreateLoadBalancer", request: createRequest(desired) }) };
   }
-  const groups = planVServerGroups(desired, remote, lbId, out);
+  const groups = planVServerGroups(desired, remote, lbId, batchSize, out);
   // A new SLB has no listeners yet, whatever the hash says.
   // Listeners that were not read cannot be diffed: planning against "none" would re-create them all.
   const full = !lb || (scope === "full" && remote.listeners !== undefined);
   const listenerKeys =
     full && listenersManaged(desired) ? planListeners(desired, remote, lbId, groups, out) : [];
-  planStaleGroups(desired, remote, listenerKeys, out);
+  planStaleGroups(desired, remote, listenerKeys, batchSize, out);
 }
 
 /** §2.1: no SLB found. A Service that already shows an address lost its SLB: never silently make a new one. */
@@ -414,7 +433,13 @@ function groupKey(g: DesiredVServerGroup): string {
   return `vgroup:${g.userGroupId ?? g.name}`;
 }
 
-function planVServerGroups(desired: DesiredModel, remote: RemoteModel, lbId: IdOrRef, out: Plan): GroupIds {
+function planVServerGroups(
+  desired: DesiredModel,
+  remote: RemoteModel,
+  lbId: IdOrRef,
+  batchSize: number,
+  out: Plan,
+): GroupIds {
   const ids: GroupIds = new Map();
   for (const g of [...desired.vServerGroups].sort((a, b) => a.servicePort - b.servicePort)) {
     if (g.backends.length === 0)
@@ -423,20 +448,53 @@ function planVServerGroups(desired: DesiredModel, remote: RemoteModel, lbId: IdO
     if (found === "error") continue;
     if (found) {
       ids.set(g.name, { id: found.vServerGroupId });
-      planBackendDiff(desired, g, found, out);
+      planBackendDiff(desired, g, found, batchSize, out);
       continue;
     }
-    // The group is created with its backends: one call instead of a create and an add (the adapter
-    // sends what does not fit the create's 20 in further batches).
+    // The group is created with its first batch of backends (one call instead of a create and an
+    // add); the other batches are added once it exists. Listeners wait for the create only.
+    const [first = [], ...rest] = batches(sortBackends(g.backends), batchSize);
     const createKey = push(
       out,
       `${groupKey(g)}:create`,
-      { kind: "CreateVServerGroup", loadBalancerId: lbId, name: g.name, backends: sortBackends(g.backends) },
+      { kind: "CreateVServerGroup", loadBalancerId: lbId, name: g.name, backends: first },
       depsOfRef(lbId),
     );
-    ids.set(g.name, { id: { ref: createKey }, createKey });
+    const id: IdOrRef = { ref: createKey };
+    pushBackendBatches(out, `${groupKey(g)}:add`, rest, [createKey], (backends) => ({
+      kind: "AddBackendServers",
+      vServerGroupId: id,
+      name: g.name,
+      backends,
+    }));
+    ids.set(g.name, { id, createKey });
   }
   return ids;
+}
+
+function batches<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * One action per batch, in order: `<key>` when there is one batch, `<key>:1`, `<key>:2`, … otherwise.
+ * The first waits for `after`, each later one for the batch before it. Returns the last key.
+ */
+function pushBackendBatches(
+  out: Plan,
+  key: string,
+  parts: SlbBackendServer[][],
+  after: string[],
+  params: (backends: SlbBackendServer[]) => ActionParams,
+): string | undefined {
+  let last: string | undefined;
+  for (const [i, part] of parts.entries()) {
+    const k = parts.length === 1 ? key : `${key}:${i + 1}`;
+    last = push(out, k, params(part), last ? [last] : after);
+  }
+  return last;
 }
 
 /** By id for `vgroup-port` (must exist, must be a user group), otherwise by name (§3.5). */
@@ -475,11 +533,15 @@ function sortBackends(bs: SlbBackendServer[]): SlbBackendServer[] {
   return [...bs].sort((a, b) => (backendKey(a) < backendKey(b) ? -1 : backendKey(a) > backendKey(b) ? 1 : 0));
 }
 
-/** Add, then remove, then update (§3.5). Remote backends not described as ours are user-managed: never touched. */
+/**
+ * Add, then remove, then update, each in batches of `sg-batch-size` (§3.5). Remote backends not
+ * described as ours are user-managed: never touched.
+ */
 function planBackendDiff(
   desired: DesiredModel,
   g: DesiredVServerGroup,
   remote: SlbVServerGroup,
+  batchSize: number,
   out: Plan,
 ): void {
   const mine = (b: SlbBackendServer) => isOwnedBy(b.description, desired.service, desired.clusterId);
@@ -492,37 +554,39 @@ function planBackendDiff(
     if (!r || !mine(r)) return false;
     return (!g.ignoreWeightUpdate && r.weight !== b.weight) || r.description !== b.description;
   });
-  const id = remote.vServerGroupId;
+  const vServerGroupId = remote.vServerGroupId;
   const base = groupKey(g);
+  const name = g.name;
+  // Each phase starts once every batch of the phases before it went through.
   const deps: string[] = [];
-  if (toAdd.length > 0) {
-    deps.push(
-      push(out, `${base}:add`, {
-        kind: "AddBackendServers",
-        vServerGroupId: id,
-        name: g.name,
-        backends: sortBackends(toAdd),
-      }),
-    );
-  }
-  if (toRemove.length > 0) {
-    deps.push(
-      push(
-        out,
-        `${base}:remove`,
-        { kind: "RemoveBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toRemove) },
-        [...deps],
-      ),
-    );
-  }
-  if (toUpdate.length > 0) {
-    push(
-      out,
-      `${base}:update`,
-      { kind: "UpdateBackendServers", vServerGroupId: id, name: g.name, backends: sortBackends(toUpdate) },
-      [...deps],
-    );
-  }
+  const added = pushBackendBatches(
+    out,
+    `${base}:add`,
+    batches(sortBackends(toAdd), batchSize),
+    [],
+    (backends) => ({
+      kind: "AddBackendServers",
+      vServerGroupId,
+      name,
+      backends,
+    }),
+  );
+  if (added) deps.push(added);
+  const removed = pushBackendBatches(
+    out,
+    `${base}:remove`,
+    batches(sortBackends(toRemove), batchSize),
+    [...deps],
+    (backends) => ({ kind: "RemoveBackendServers", vServerGroupId, name, backends }),
+  );
+  if (removed) deps.push(removed);
+  pushBackendBatches(
+    out,
+    `${base}:update`,
+    batches(sortBackends(toUpdate), batchSize),
+    [...deps],
+    (backends) => ({ kind: "UpdateBackendServers", vServerGroupId, name, backends }),
+  );
 }
 
 /**
@@ -533,6 +597,7 @@ function planStaleGroups(
   desired: DesiredModel,
   remote: RemoteModel,
   listenerKeys: string[],
+  batchSize: number,
   out: Plan,
 ): void {
   const wanted = new Set(desired.vServerGroups.flatMap((g) => [g.name, g.userGroupId ?? ""]));
@@ -541,10 +606,10 @@ function planStaleGroups(
   );
   for (const r of sortGroups(unwanted)) {
     if (isOwnedBy(r.vServerGroupName, desired.service, desired.clusterId)) {
-      removeGroupOrOurBackends(desired, r, listenerKeys, out);
+      removeGroupOrOurBackends(desired, r, listenerKeys, batchSize, out);
     } else if (!parseOwnerKey(r.vServerGroupName)) {
       // A user group we no longer bind (vgroup-port removed or changed): take our backends out.
-      removeOurBackends(desired, r, listenerKeys, out);
+      removeOurBackends(desired, r, listenerKeys, batchSize, out);
     }
   }
 }
@@ -559,11 +624,12 @@ function removeGroupOrOurBackends(
   desired: DesiredModel,
   r: SlbVServerGroup,
   dependsOn: string[],
+  batchSize: number,
   out: Plan,
 ): void {
   const mine = (b: SlbBackendServer) => isOwnedBy(b.description, desired.service, desired.clusterId);
   if (!r.backendServers.every(mine)) {
-    removeOurBackends(desired, r, dependsOn, out);
+    removeOurBackends(desired, r, dependsOn, batchSize, out);
     return;
   }
   push(
@@ -574,19 +640,25 @@ function removeGroupOrOurBackends(
   );
 }
 
-function removeOurBackends(desired: DesiredModel, r: SlbVServerGroup, dependsOn: string[], out: Plan): void {
+function removeOurBackends(
+  desired: DesiredModel,
+  r: SlbVServerGroup,
+  dependsOn: string[],
+  batchSize: number,
+  out: Plan,
+): void {
   const ours = r.backendServers.filter((b) => isOwnedBy(b.description, desired.service, desired.clusterId));
-  if (ours.length === 0) return;
-  push(
+  pushBackendBatches(
     out,
     `vgroup:${r.vServerGroupId}:remove`,
-    {
+    batches(sortBackends(ours), batchSize),
+    dependsOn,
+    (backends) => ({
       kind: "RemoveBackendServers",
       vServerGroupId: r.vServerGroupId,
       name: r.vServerGroupName,
-      backends: sortBackends(ours),
-    },
-    dependsOn,
+      backends,
+    }),
   );
 }
 
@@ -904,7 +976,7 @@ function sameIdSet(a: string, b: string | undefined): boolean {
 
 // ---------------------------------------------------------------- cleanup (§2.4 deletion table)
 
-function planCleanup(desired: DesiredModel, remote: RemoteModel, out: Plan): void {
+function planCleanup(desired: DesiredModel, remote: RemoteModel, batchSize: number, out: Plan): void {
   const lb = remote.loadBalancer;
   if (!lb) return; // nothing left in the cloud: cleanup is done
   const d = desired.loadBalancer;
@@ -929,9 +1001,9 @@ function planCleanup(desired: DesiredModel, remote: RemoteModel, out: Plan): voi
   const listenerKeys = cleanupListeners(desired, remote, lb, out);
   for (const r of sortGroups(remote.vServerGroups)) {
     if (isOwnedBy(r.vServerGroupName, desired.service, desired.clusterId)) {
-      removeGroupOrOurBackends(desired, r, listenerKeys, out);
+      removeGroupOrOurBackends(desired, r, listenerKeys, batchSize, out);
     } else if (!parseOwnerKey(r.vServerGroupName)) {
-      removeOurBackends(desired, r, listenerKeys, out); // a user group (vgroup-port): only our backends leave
+      removeOurBackends(desired, r, listenerKeys, batchSize, out); // a user group (vgroup-port): only our backends leave
     }
   }
   if (d.mode === "create") untagOwnership(lb, out);

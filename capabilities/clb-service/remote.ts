@@ -108,6 +108,8 @@ export interface PlanForInput {
   deleting: boolean;
   /** "backends" when the Service hash is unchanged (§4.4). */
   scope?: PlanOptions["scope"];
+  /** `sg-batch-size` (§3.5); default and range in src/config.ts. */
+  backendBatchSize?: number;
 }
 
 export interface PlanForResult {
@@ -134,5 +136,10 @@ export async function planFor(input: PlanForInput): Promise<PlanForResult> {
   // Cleanup always needs the full picture (listeners included), whatever the hash says.
   const scope = input.deleting ? "full" : input.scope;
   const remote = await readRemoteModel(input.slb, model, { scope });
-  return { desired: model, remote, plan: plan(model, remote, { scope }), modelErrors: errors };
+  return {
+    desired: model,
+    remote,
+    plan: plan(model, remote, { scope, backendBatchSize: input.backendBatchSize }),
+    modelErrors: errors,
+  };
 }

@@ -22,6 +22,8 @@ export function clbController(): ClbController {
         slb: cloud.slb,
         clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
         finalizer: OPERATOR_DEFAULTS.serviceFinalizer,
+        // plan() clamps it to 1..OPERATOR_DEFAULTS.maxBackendBatchSize.
+        backendBatchSize: intFromEnv("OPERATOR_SG_BATCH_SIZE", OPERATOR_DEFAULTS.backendBatchSize),
       },
       {
         workers: intFromEnv("OPERATOR_WORKERS", OPERATOR_DEFAULTS.workers),

@@ -95,6 +95,8 @@ async function main(): Promise<number> {
       clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
       slb: cloud.slb,
       deleting: false,
+      // The same batching as the controller: a positive integer, else the default; plan() clamps it.
+      backendBatchSize: positiveInt(process.env.OPERATOR_SG_BATCH_SIZE),
     });
     console.log(
       `${key}:${
@@ -115,6 +117,11 @@ async function main(): Promise<number> {
     if (result.modelErrors.length || result.plan.errors.length) failed++;
   }
   return failed > 0 ? 1 : 0;
+}
+
+function positiveInt(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 main().then(
