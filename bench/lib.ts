@@ -1,7 +1,7 @@
 // Shared bench plumbing: results as JSON rows (each figure with the baseline measured in the same
-// run and their ratio), RSS from /proc, percentiles.
+// run and their ratio), RSS and CPU time from /proc, percentiles.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { execSync } from "node:child_process";
+import { execFileSync, execSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -102,4 +102,14 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
+}
+
+let clockTicksPerSecond: number | undefined;
+
+/** CPU time (user + system, every thread) a process has used so far, in ms. */
+export function cpuTimeMs(pid: number): number {
+  clockTicksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+  // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }

@@ -12,7 +12,7 @@ export const OPERATOR_DEFAULTS = {
   /** Per-key exponential backoff: first retry and cap. */
   backoffBaseMs: 5_000,
   backoffCapMs: 300_000,
-  /** Global token bucket over all keys (reconciles started per second / burst). */
+  /** Global token bucket over every key's retries (retries per second / burst), as client-go's. */
   globalRatePerSecond: 10,
   globalBurst: 100,
   /** Periodic resync of every known key, to repair drift. */

@@ -14,6 +14,7 @@ import {
   isClbManagedService,
   listenerTransport,
   lookupAnnotation,
+  fieldsPresent,
   parseClbAnnotations,
   quoteValue,
   resolveListenerProtocols,
@@ -175,9 +176,13 @@ function portSource(svc: unknown, l: ResolvedListenerPort): string {
     : `spec.ports[${l.index}]`;
 }
 
+const KNOWN_SUFFIXES: ReadonlySet<string> = new Set(CLB_ANNOTATIONS.map((d) => d.suffix));
+
 function checkKeySpellings(svc: unknown, f: Findings): void {
   const ann = serviceAnnotations(svc);
+  const present = fieldsPresent(ann);
   for (const d of CLB_ANNOTATIONS) {
+    if (!present.has(d.field)) continue;
     const spellings = [d.key, d.legacyKey, ...(d.vendorAliases ?? []).map((a) => a.key)].filter(
       (k): k is string => typeof k === "string" && Object.prototype.hasOwnProperty.call(ann, k),
     );
@@ -186,7 +191,6 @@ function checkKeySpellings(svc: unknown, f: Findings): void {
       f.warn(`annotation ${ignored.join(", ")} ignored because ${winner} is also set (${winner} wins)`);
     }
   }
-  const known = new Set(CLB_ANNOTATIONS.map((d) => d.suffix));
   for (const key of Object.keys(ann)) {
     const prefix = key.startsWith(ANNOTATION_PREFIX)
       ? ANNOTATION_PREFIX
@@ -196,7 +200,7 @@ function checkKeySpellings(svc: unknown, f: Findings): void {
     if (!prefix) continue;
     const suffix = key.slice(prefix.length);
     if (
-      known.has(suffix) ||
+      KNOWN_SUFFIXES.has(suffix) ||
       NLB_ONLY_SUFFIXES.has(suffix) ||
       suffix === ROUTING_SUFFIXES.lbType ||
       suffix === ROUTING_SUFFIXES.tunnelType

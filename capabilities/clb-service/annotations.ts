@@ -1400,6 +1400,30 @@ export function lookupAnnotation(
   return undefined;
 }
 
+/**
+ * Every spelling (canonical, legacy, vendor) of every field. Admission runs on each Service write,
+ * so parsing walks the object's own keys (a handful) through this index instead of probing 66 rows
+ * three ways each: a probe per row costs ~150 ns in V8 (the row objects differ in shape).
+ */
+const FIELD_BY_SPELLING: ReadonlyMap<string, ClbAnnotationField> = new Map(
+  CLB_ANNOTATIONS.flatMap((d) =>
+    [d.key, d.legacyKey, ...(d.vendorAliases ?? []).map((a) => a.key)]
+      .filter((k): k is string => typeof k === "string")
+      .map((k) => [k, d.field] as const),
+  ),
+);
+
+/** The fields that have at least one spelling among the map's own keys. */
+export function fieldsPresent(annotations: AnnotationMap | undefined): Set<ClbAnnotationField> {
+  const fields = new Set<ClbAnnotationField>();
+  if (!annotations || typeof annotations !== "object") return fields;
+  for (const k of Object.keys(annotations)) {
+    const field = FIELD_BY_SPELLING.get(k);
+    if (field) fields.add(field);
+  }
+  return fields;
+}
+
 /** Effective raw string value in our vocabulary (vendor values mapped); undefined when absent or unusable. */
 export function effectiveRawValue(
   annotations: AnnotationMap | undefined,
@@ -1467,7 +1491,14 @@ export function parseClbAnnotations(
   const errors: AnnotationError[] = [];
   const map: AnnotationMap | undefined =
     annotations && typeof annotations === "object" ? annotations : undefined;
+  let present: Set<ClbAnnotationField>;
+  try {
+    present = fieldsPresent(map);
+  } catch {
+    present = new Set(CLB_ANNOTATIONS.map((d) => d.field)); // a hostile object: let each read report
+  }
   for (const d of CLB_ANNOTATIONS) {
+    if (!present.has(d.field)) continue;
     try {
       const r = parseAnnotation(map, d.field);
       if (!r.present) continue;
@@ -1629,5 +1660,6 @@ export const REUSE_RULES: ReadonlyArray<{ id: string; title: string; text: strin
 
 /** The SLB id a Service asks to reuse, in any spelling (canonical, legacy, vendor alias); undefined when absent or invalid. */
 export function requestedLoadBalancerId(svc: unknown): string | undefined {
-  return parseClbAnnotations(serviceAnnotations(svc)).config.loadBalancerId;
+  const r = parseAnnotation(serviceAnnotations(svc), "loadBalancerId");
+  return r.present && "value" in r ? r.value : undefined;
 }

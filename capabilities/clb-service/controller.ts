@@ -180,19 +180,23 @@ export class ClbController {
     const hasFinalizer = svc.metadata?.finalizers?.includes(finalizer) ?? false;
     const deleting = !!svc.metadata?.deletionTimestamp || !isClbManagedService(svc);
     if (deleting && !hasFinalizer) return; // nothing of ours exists for it
-    if (!deleting && !hasFinalizer) svc = await this.#addFinalizer(svc);
-
     const nodes = [...this.#nodes.values()];
     const endpointSlices = [...(this.#slices.get(key)?.values() ?? [])];
-    const result = await planFor({
-      svc,
-      nodes,
-      endpointSlices,
-      clusterId: this.#deps.clusterId,
-      slb: this.#deps.slb,
-      deleting,
-      backendBatchSize: this.#deps.backendBatchSize,
-    });
+    // The cloud reads of planFor and the finalizer write go out together; apply (the first cloud
+    // write) starts only once both are done, so the finalizer still precedes every cloud write.
+    const [withFinalizer, result] = await Promise.all([
+      !deleting && !hasFinalizer ? this.#addFinalizer(svc) : Promise.resolve(svc),
+      planFor({
+        svc,
+        nodes,
+        endpointSlices,
+        clusterId: this.#deps.clusterId,
+        slb: this.#deps.slb,
+        deleting,
+        backendBatchSize: this.#deps.backendBatchSize,
+      }),
+    ]);
+    svc = withFinalizer;
     if (result.modelErrors.length > 0 && !deleting) {
       // A bad manifest (admitted before the webhook existed): report it and wait for the user's fix.
       const message = result.modelErrors.map((e) => `${e.field}: ${e.message}`).join("; ");

@@ -3,7 +3,10 @@
 // - a key being processed that is added again is marked dirty and runs once more afterwards,
 //   so the worker always re-reads the latest object and never two workers hold one key;
 // - a failed key is retried with per-key exponential backoff (capped); success resets it;
-// - a global token bucket bounds how fast reconciles start; `workers` bounds concurrency.
+// - retries also take a slot of a global token bucket, so a cloud outage that fails every key
+//   cannot turn into a retry storm (client-go's DefaultControllerRateLimiter: the later of the
+//   per-key backoff and the bucket's next slot). Fresh events are not delayed by it, as in
+//   client-go's Add(); `workers` bounds concurrency.
 
 export type ReconcileOutcome = void | { requeueAfterMs?: number };
 export type ReconcileHandler = (key: string) => Promise<ReconcileOutcome>;
@@ -12,6 +15,7 @@ export interface WorkQueueOptions {
   workers: number;
   backoffBaseMs: number;
   backoffCapMs: number;
+  /** Global retry budget: token-bucket rate and burst over every key's retries. */
   ratePerSecond: number;
   burst: number;
   /** Called when a handler throws (after backoff is scheduled). */
@@ -34,7 +38,6 @@ export class WorkQueue {
   #active = 0;
   #stopped = false;
   #idleWaiters: Array<() => void> = [];
-  #pumpTimer?: NodeJS.Timeout;
 
   constructor(handler: ReconcileHandler, opts: WorkQueueOptions) {
     this.#handler = handler;
@@ -96,7 +99,6 @@ export class WorkQueue {
     this.#stopped = true;
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
-    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
   }
 
   backoffMs(failures: number): number {
@@ -108,28 +110,18 @@ export class WorkQueue {
     return this.#queue.length === 0 && this.#active === 0;
   }
 
-  #takeToken(): boolean {
+  /** Reserves the next slot of the global retry bucket; returns how long until it is due. */
+  #reserveRetrySlotMs(): number {
     const now = this.#opts.now();
     const refill = ((now - this.#lastRefillMs) / 1000) * this.#opts.ratePerSecond;
     this.#tokens = Math.min(this.#opts.burst, this.#tokens + refill);
     this.#lastRefillMs = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+    this.#tokens -= 1; // may go negative: the debt is the wait of later retries
+    return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.#opts.ratePerSecond) * 1000);
   }
 
   #pump(): void {
     while (!this.#stopped && this.#active < this.#opts.workers && this.#queue.length > 0) {
-      if (!this.#takeToken()) {
-        if (!this.#pumpTimer) {
-          const waitMs = Math.ceil(1000 / this.#opts.ratePerSecond);
-          this.#pumpTimer = setTimeout(() => {
-            this.#pumpTimer = undefined;
-            this.#pump();
-          }, waitMs);
-        }
-        return;
-      }
       const key = this.#queue.shift()!;
       this.#queued.delete(key);
       this.#processing.add(key);
@@ -152,7 +144,7 @@ export class WorkQueue {
     } catch (error) {
       const failures = (this.#failures.get(key) ?? 0) + 1;
       this.#failures.set(key, failures);
-      retryInMs = this.backoffMs(failures);
+      retryInMs = Math.max(this.backoffMs(failures), this.#reserveRetrySlotMs());
       try {
         this.#opts.onError?.(key, error, retryInMs);
       } catch {

@@ -91,20 +91,41 @@ test("honours requeueAfterMs from a successful reconcile", async () => {
   q.stop();
 });
 
-test("the global rate limit spaces out reconcile starts", async () => {
-  let clock = 0;
-  const starts: number[] = [];
-  const q = new WorkQueue(async () => void starts.push(clock), {
+test("fresh events are not held back by the global retry budget", async () => {
+  const clock = 0;
+  const starts: string[] = [];
+  const q = new WorkQueue(async (key) => void starts.push(key), {
     ...fast,
-    ratePerSecond: 100,
-    burst: 2,
+    ratePerSecond: 1,
+    burst: 1,
     now: () => clock,
   });
-  for (let i = 0; i < 4; i++) q.add(`k${i}`);
-  await sleep(5);
-  assert.equal(starts.length, 2, "burst of 2, then no tokens while the clock stands still");
-  clock += 20; // 2 tokens refilled
-  await sleep(30);
-  assert.equal(starts.length, 4);
+  for (let i = 0; i < 5; i++) q.add(`k${i}`);
+  await q.idle();
+  assert.equal(starts.length, 5, "the clock stands still, yet every new key ran");
+  q.stop();
+});
+
+test("retries share a global token bucket: beyond the burst they wait for its next slot", async () => {
+  const clock = 0;
+  const retries: number[] = [];
+  const q = new WorkQueue(
+    async () => {
+      throw new Error("cloud down");
+    },
+    {
+      ...fast,
+      backoffBaseMs: 1,
+      backoffCapMs: 1,
+      ratePerSecond: 10,
+      burst: 2,
+      now: () => clock,
+      onError: (_k, _e, retryInMs) => retries.push(retryInMs),
+    },
+  );
+  for (let i = 0; i < 5; i++) q.add(`k${i}`);
+  await q.idle();
+  // Two retries fit the burst (per-key backoff 1 ms); then 100 ms, 200 ms, 300 ms at 10/s.
+  assert.deepEqual(retries, [1, 1, 100, 200, 300]);
   q.stop();
 });
