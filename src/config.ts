@@ -46,6 +46,18 @@ export const EMULATOR_DEFAULTS = {
     backendsPerSlb: 200,
     albPerAccount: 50,
     imageCachesPerAccount: 50,
+    /** Elastic IPs per account and region (Alibaba's default EIP quota). */
+    eipsPerAccount: 20,
+  },
+  /**
+   * The one VPC the emulator models (VPC 2016-04-28, ECS 2014-05-26): every vSwitch belongs to it and
+   * ENIs take their addresses from it. Pod IPs outside `cidrBlock` count as "not in the VPC".
+   */
+  vpc: {
+    vpcId: "vpc-bp1emulator000000001",
+    vSwitchId: "vsw-bp1emulator000000001",
+    cidrBlock: "192.168.0.0/16",
+    ipv6CidrBlock: "2408:4005:3cd:ab00::/56",
   },
   /** Journal records between snapshot compactions. */
   snapshotEvery: 1_000,

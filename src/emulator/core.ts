@@ -20,6 +20,7 @@ export interface Quotas {
   backendsPerSlb: number;
   albPerAccount: number;
   imageCachesPerAccount: number;
+  eipsPerAccount: number;
 }
 
 /** Durations of the asynchronous transitions, in virtual ms (alibaba-openapi.md §5.5). */
