@@ -26,7 +26,7 @@ export const CLOUD_DEFAULTS = {
   connectTimeoutMs: 5_000,
   readTimeoutMs: 10_000,
   /** Client-side rate limit of each API (per action, as Alibaba throttles), requests per second, by family. */
-  rateLimitPerSecond: { slb: 20, alb: 20, eci: 10 },
+  rateLimitPerSecond: { slb: 20, alb: 20, eci: 10, ecs: 20, vpc: 10 },
   maxRetries: 5,
   retryBaseMs: 200,
   retryCapMs: 10_000,
