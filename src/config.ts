@@ -19,6 +19,11 @@ export const OPERATOR_DEFAULTS = {
   resyncIntervalMs: 10 * 60_000,
   /** Requeue when endpoints may become ready soon (upstream: 10 s). */
   potentialReadyRequeueMs: 10_000,
+  /**
+   * The cluster's VPC (env ALIBABA_CLOUD_VPC_ID): ENI backends are looked up in it, and pod IPs outside
+   * its CIDR blocks are skipped. Upstream reads it from the node metadata; unset, ENI backends fail.
+   */
+  vpcId: undefined as string | undefined,
 } as const;
 
 export const CLOUD_DEFAULTS = {

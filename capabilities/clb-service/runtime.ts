@@ -20,6 +20,11 @@ export function clbController(): ClbController {
       {
         client: new ClusterClient(),
         slb: cloud.slb,
+        network: {
+          ecs: cloud.ecs,
+          vpc: cloud.vpc,
+          vpcId: process.env.ALIBABA_CLOUD_VPC_ID || OPERATOR_DEFAULTS.vpcId,
+        },
         clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
         finalizer: OPERATOR_DEFAULTS.serviceFinalizer,
       },
