@@ -115,13 +115,11 @@ async function main(): Promise<number> {
       console.log(
         `  note: pods [${result.eni.skippedIps.join(",")}] are not in the VPC's CIDR blocks: left out`,
       );
-    if (result.eni?.invalidIps.length) {
+    if (result.eni?.invalidIps.length)
       console.log(`  error: pods [${result.eni.invalidIps.join(",")}] have no ENI yet (invalid backends)`);
-      failed++;
-    }
     if (result.plan.actions.length === 0 && result.modelErrors.length === 0) console.log("  no changes");
     for (const a of result.plan.actions) console.log(`  ${formatAction(a)}`);
-    if (result.modelErrors.length || result.plan.errors.length) failed++;
+    if (result.modelErrors.length || result.plan.errors.length || result.eni?.invalidIps.length) failed++;
   }
   return failed > 0 ? 1 : 0;
 }
