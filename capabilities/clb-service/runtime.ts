@@ -34,7 +34,7 @@ export function clbController(): ClbController {
         backoffCapMs: intFromEnv("OPERATOR_BACKOFF_CAP_MS", OPERATOR_DEFAULTS.backoffCapMs),
       },
     );
-    controller.startResync();
+    controller.startResync(intFromEnv("OPERATOR_RESYNC_INTERVAL_MS", OPERATOR_DEFAULTS.resyncIntervalMs));
   }
   return controller;
 }
