@@ -149,6 +149,8 @@ async function main(): Promise<void> {
     ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId,
     ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
+    // The emulator's VPC: ENI backends are looked up in it.
+    ALIBABA_CLOUD_VPC_ID: EMULATOR_DEFAULTS.vpc.vpcId,
   };
   writeFileSync(
     join(DEV_DIR, "cloud.env"),

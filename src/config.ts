@@ -25,6 +25,11 @@ export const OPERATOR_DEFAULTS = {
    */
   backendBatchSize: 40,
   maxBackendBatchSize: 40,
+  /**
+   * The cluster's VPC (env ALIBABA_CLOUD_VPC_ID): ENI backends are looked up in it, and pod IPs outside
+   * its CIDR blocks are skipped. Upstream reads it from the node metadata; unset, ENI backends fail.
+   */
+  vpcId: undefined as string | undefined,
 } as const;
 
 export const CLOUD_DEFAULTS = {
@@ -32,7 +37,7 @@ export const CLOUD_DEFAULTS = {
   connectTimeoutMs: 5_000,
   readTimeoutMs: 10_000,
   /** Client-side rate limit of each API (per action, as Alibaba throttles), requests per second, by family. */
-  rateLimitPerSecond: { slb: 20, alb: 20, eci: 10 },
+  rateLimitPerSecond: { slb: 20, alb: 20, eci: 10, ecs: 20, vpc: 10 },
   maxRetries: 5,
   retryBaseMs: 200,
   retryCapMs: 10_000,
@@ -52,6 +57,18 @@ export const EMULATOR_DEFAULTS = {
     backendsPerSlb: 200,
     albPerAccount: 50,
     imageCachesPerAccount: 50,
+    /** Elastic IPs per account and region (Alibaba's default EIP quota). */
+    eipsPerAccount: 20,
+  },
+  /**
+   * The one VPC the emulator models (VPC 2016-04-28, ECS 2014-05-26): every vSwitch belongs to it and
+   * ENIs take their addresses from it. Pod IPs outside `cidrBlock` count as "not in the VPC".
+   */
+  vpc: {
+    vpcId: "vpc-bp1emulator000000001",
+    vSwitchId: "vsw-bp1emulator000000001",
+    cidrBlock: "192.168.0.0/16",
+    ipv6CidrBlock: "2408:4005:3cd:ab00::/56",
   },
   /** Journal records between snapshot compactions. */
   snapshotEvery: 1_000,

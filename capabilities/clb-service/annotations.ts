@@ -764,6 +764,8 @@ export const CLB_ANNOTATIONS: readonly AnyAnnotationDef[] = [
     mutability: "mutable",
     protocols: "n/a",
     apiField: "DescribeEipAddresses",
+    notes:
+      "one ingress entry per EIP bound to the SLB; none: Warning FailedSetEIPAddress and the SLB address; `hostname` wins",
   }),
   def({
     row: 21,
@@ -1285,6 +1287,8 @@ export const CLB_ANNOTATIONS: readonly AnyAnnotationDef[] = [
     mutability: "mutable",
     protocols: "n/a",
     apiField: "backend Type",
+    notes:
+      "eni: ServerId is the ENI carrying the pod IP (DescribeNetworkInterfaces in the VPC ALIBABA_CLOUD_VPC_ID); pod IPs outside the VPC are skipped, in-VPC IPs without an ENI fail the sync until it exists",
     vendorAliases: [
       {
         key: "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type",
@@ -1304,6 +1308,8 @@ export const CLB_ANNOTATIONS: readonly AnyAnnotationDef[] = [
     mutability: "mutable",
     protocols: "n/a",
     apiField: "backend IPs",
+    notes:
+      "ipv6 with ip-version ipv6: the Service's IPv6 EndpointSlices (ENIs found by Ipv6Address); otherwise IPv4 (the webhook warns)",
   }),
   def({
     row: 63,

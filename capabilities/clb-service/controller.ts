@@ -1,17 +1,24 @@
 // The CLB Service controller: watch events only feed caches and enqueue keys; workers re-read the
 // Service and run the pure pipeline (model -> remote -> plan) and then apply. The finalizer goes on
 // before any cloud write and comes off last, after a successful cleanup.
-import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
+import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { OPERATOR_DEFAULTS } from "../../src/config";
 import { CloudError } from "../../src/cloud/errors";
 import type { SlbProvider } from "../../src/cloud/types";
-import { ClusterClient, describeK8sError, isConflict } from "../../src/k8s/client";
+import { ClusterClient, describeK8sError, isConflict, isNotFound } from "../../src/k8s/client";
 import { ReconcileOutcome, WorkQueue } from "../../src/lib/queue";
 import { isClbManagedService } from "./annotations";
 import { apply, loadBalancerAfterApply } from "./apply";
-import { APPLIED_DOMAIN_EXTENSIONS_ANNOTATION, APPLIED_TAG_KEYS_ANNOTATION } from "./model";
+import {
+  APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
+  APPLIED_TAG_KEYS_ANNOTATION,
+  notReadyEndpointPods,
+  readinessGateType,
+  type DesiredModel,
+} from "./model";
 import { domainExtensionsToRecord } from "./plan";
-import { planFor } from "./remote";
+import { gateConditionPatch, readinessUpdates } from "./readiness";
+import { planFor, type NetworkReaders, type PlanForResult } from "./remote";
 
 export const LB_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
 export const HASH_LABEL = "service.beta.kubernetes.io/hash";
@@ -21,6 +28,8 @@ const HOSTNAME_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalanc
 export interface ClbControllerDeps {
   client: ClusterClient;
   slb: SlbProvider;
+  /** ENI lookups for ENI backends (§3.1) and the EIPs of `external-ip-type: eip` (§3.6). */
+  network: NetworkReaders;
   clusterId: string;
   finalizer: string;
   /** `sg-batch-size`: backends per add/remove/update action (§3.5); default in src/config.ts. */
@@ -38,6 +47,21 @@ export function serviceKey(svc: { metadata?: { namespace?: string; name?: string
 function describeError(e: unknown): string {
   if (e instanceof CloudError) return e.toShortString();
   return describeK8sError(e);
+}
+
+export type Ingress = { ip?: string; hostname?: string };
+
+/**
+ * §3.6: `hostname` wins; with `external-ip-type: eip` one entry per EIP bound to the SLB (none found:
+ * the SLB address, and the caller warns); otherwise the SLB address.
+ */
+export function ingressFor(
+  lb: { address: string },
+  opts: { hostname?: string; eipIps?: string[] },
+): Ingress[] {
+  if (opts.hostname) return [{ hostname: opts.hostname }];
+  if (opts.eipIps && opts.eipIps.length > 0) return opts.eipIps.map((ip) => ({ ip }));
+  return lb.address ? [{ ip: lb.address }] : [];
 }
 
 interface Outcome {
@@ -182,19 +206,31 @@ export class ClbController {
     if (deleting && !hasFinalizer) return; // nothing of ours exists for it
     const nodes = [...this.#nodes.values()];
     const endpointSlices = [...(this.#slices.get(key)?.values() ?? [])];
-    // The cloud reads of planFor and the finalizer write go out together; apply (the first cloud
-    // write) starts only once both are done, so the finalizer still precedes every cloud write.
-    const [withFinalizer, result] = await Promise.all([
-      !deleting && !hasFinalizer ? this.#addFinalizer(svc) : Promise.resolve(svc),
-      planFor({
-        svc,
+    // The reads (pods behind not-ready endpoints, then the cloud) and the finalizer write go out
+    // together; apply (the first cloud write) starts only once both are done, so the finalizer
+    // still precedes every cloud write.
+    const current = svc;
+    const readAndPlan = async (): Promise<{ pods: Map<string, V1Pod>; result: PlanForResult }> => {
+      // §3.3: the pods behind not-ready endpoints decide (readiness gate + ContainersReady) whether they count.
+      const pods = deleting
+        ? new Map<string, V1Pod>()
+        : await this.#readPods(notReadyEndpointPods(endpointSlices));
+      const result = await planFor({
+        svc: current,
         nodes,
         endpointSlices,
+        pods,
         clusterId: this.#deps.clusterId,
         slb: this.#deps.slb,
+        network: this.#deps.network,
         deleting,
         backendBatchSize: this.#deps.backendBatchSize,
-      }),
+      });
+      return { pods, result };
+    };
+    const [withFinalizer, { pods, result }] = await Promise.all([
+      !deleting && !hasFinalizer ? this.#addFinalizer(svc) : Promise.resolve(svc),
+      readAndPlan(),
     ]);
     svc = withFinalizer;
     if (result.modelErrors.length > 0 && !deleting) {
@@ -229,6 +265,11 @@ export class ClbController {
     }
 
     for (const w of result.plan.warnings) await this.#event(svc, "Normal", "UnAvailableLoadBalancer", w);
+    const appliedCleanly = failures.length === 0;
+    failures.push(...(await this.#reportEniBackends(svc, result)));
+    failures.push(...(await this.#updateReadinessGates(svc, result, pods, appliedCleanly)));
+    const eipIps =
+      lb && result.desired?.loadBalancer.externalIpIsEip ? await this.#eipsOf(svc, lb) : undefined;
     const outcome: Outcome =
       failures.length > 0
         ? {
@@ -254,9 +295,93 @@ export class ClbController {
       },
       outcome,
       news,
+      eipIps,
     );
     if (!outcome.synced) throw new Error(outcome.message);
     this.#lastSynced.set(key, fingerprint);
+    // §3.3: a not-ready endpoint may soon count (gated pod not ContainersReady yet, or not seen yet).
+    if (result.desired?.potentialReadyEndpoints)
+      return { requeueAfterMs: OPERATOR_DEFAULTS.potentialReadyRequeueMs };
+  }
+
+  /** The pods (by "<ns>/<name>") that exist among `keys`. */
+  async #readPods(keys: string[]): Promise<Map<string, V1Pod>> {
+    const found = await Promise.all(
+      keys.map(async (k) => {
+        const [ns, name] = k.split("/", 2);
+        return [k, await this.#deps.client.getPod(ns, name)] as const;
+      }),
+    );
+    return new Map(found.filter((e): e is readonly [string, V1Pod] => e[1] !== undefined));
+  }
+
+  /** §3.1 events; invalid ENI backends fail the reconcile, so the key retries until their ENIs exist. */
+  async #reportEniBackends(svc: V1Service, result: PlanForResult): Promise<string[]> {
+    const eni = result.eni;
+    if (!eni) return [];
+    if (eni.skippedIps.length > 0)
+      await this.#event(
+        svc,
+        "Normal",
+        "SkipSyncBackends",
+        `Not sync pods [${eni.skippedIps.join(",")}] whose ip is not in vpc cidrs`,
+      );
+    if (eni.invalidIps.length === 0) return [];
+    await this.#event(
+      svc,
+      "Warning",
+      "SkipSyncBackends",
+      `Not sync pods [${eni.invalidIps.join(",")}] whose eni is invalid`,
+    );
+    return [
+      `can not find eni for pod ips [${eni.invalidIps.join(",")}] in vpc ${this.#deps.network.vpcId ?? ""}`,
+    ];
+  }
+
+  /**
+   * Pod readiness gates: True (ServerRegistered) for gated pods now in their vserver group, False
+   * (ServerInvalidServer) for pods whose backend is invalid. A failed pod write fails the reconcile.
+   */
+  async #updateReadinessGates(
+    svc: V1Service,
+    result: PlanForResult,
+    pods: Map<string, V1Pod>,
+    applied: boolean,
+  ): Promise<string[]> {
+    const model: Partial<DesiredModel> = result.desired ?? {};
+    const updates = readinessUpdates(model, result.eni, applied);
+    if (updates.length === 0) return [];
+    const gate = readinessGateType(svc.metadata!.name!);
+    const errors: string[] = [];
+    await Promise.all(
+      updates.map(async (u) => {
+        const [ns, name] = u.pod.split("/", 2);
+        try {
+          const pod = pods.get(u.pod) ?? (await this.#deps.client.getPod(ns, name));
+          const patch = pod && gateConditionPatch(pod, gate, u, new Date());
+          if (patch) await this.#deps.client.patchPodStatus(ns, name, patch);
+        } catch (e) {
+          if (!isNotFound(e)) errors.push(`pod ${u.pod}: ${describeK8sError(e)}`);
+        }
+      }),
+    );
+    if (errors.length === 0) return [];
+    const message = `Error updating readiness gate ${gate}: ${errors.join("; ")}`;
+    await this.#event(svc, "Warning", "FailedUpdateReadinessGate", message);
+    return [message];
+  }
+
+  /** §3.6: the EIPs bound to the SLB; none (or a failed lookup): a warning, and the SLB address stays. */
+  async #eipsOf(svc: V1Service, lb: { loadBalancerId: string }): Promise<string[]> {
+    let ips: string[] = [];
+    try {
+      ips = (await this.#deps.network.vpc.findEipsBoundTo(lb.loadBalancerId)).map((e) => e.ipAddress);
+    } catch (e) {
+      console.warn(`clb-service: EIP lookup for ${serviceKey(svc)} failed: ${describeError(e)}`);
+    }
+    if (ips.length === 0)
+      await this.#event(svc, "Warning", "FailedSetEIPAddress", "get eip error, set external ip to slb ip");
+    return ips;
   }
 
   async #addFinalizer(svc: V1Service): Promise<V1Service> {
@@ -276,6 +401,7 @@ export class ClbController {
     applied: { tagKeys: string[]; domains?: string[] },
     outcome: Outcome,
     news: boolean,
+    eipIps?: string[],
   ): Promise<void> {
     const { tagKeys } = applied;
     const { client } = this.#deps;
@@ -306,8 +432,7 @@ export class ClbController {
       conditions?: Condition[];
     } = {};
     if (lb) {
-      const hostname = svc.metadata?.annotations?.[HOSTNAME_ANNOTATION];
-      const ingress = hostname ? [{ hostname }] : lb.address ? [{ ip: lb.address }] : [];
+      const ingress = ingressFor(lb, { hostname: svc.metadata?.annotations?.[HOSTNAME_ANNOTATION], eipIps });
       const current = (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
         i.hostname ? { hostname: i.hostname } : { ip: i.ip },
       );

@@ -2,7 +2,14 @@
 // full buildDesiredModel over a Service.
 import test from "node:test";
 import assert from "node:assert/strict";
-import type { IntOrString, V1EndpointSlice, V1Node, V1Service, V1ServicePort } from "@kubernetes/client-node";
+import type {
+  IntOrString,
+  V1EndpointSlice,
+  V1Node,
+  V1Pod,
+  V1Service,
+  V1ServicePort,
+} from "@kubernetes/client-node";
 import {
   APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
   APPLIED_TAG_KEYS_ANNOTATION,
@@ -12,10 +19,15 @@ import {
   candidateNodes,
   defaultLoadBalancerName,
   endpointsForPort,
+  endpointsWithReadiness,
   instanceIdFromProviderId,
+  notReadyEndpointPods,
+  podKey,
+  readinessGateType,
   isOwnedBy,
   parseOwnerKey,
   type BackendOptions,
+  UNRESOLVED_ENI,
 } from "./model";
 
 function node(
@@ -215,7 +227,7 @@ test("podPercent in Cluster mode: max(1, floor(W/#backends)); W=0 gives 0", () =
   assert.deepEqual(w(0), [0, 0, 0]);
 });
 
-test("ENI mode: pod IPs at the endpoint port, type eni, default-weight", () => {
+test("ENI mode: pod IPs at the endpoint port, type eni, default-weight; ServerId left for ENI resolution", () => {
   const r = buildPortBackends({
     local: false,
     nodePort: 30080,
@@ -227,9 +239,9 @@ test("ENI mode: pod IPs at the endpoint port, type eni, default-weight", () => {
   assert.deepEqual(
     r.backends.map((b) => [b.serverId, b.serverIp, b.port, b.type, b.weight]),
     [
-      ["10.0.0.1", "10.0.0.1", 8080, "eni", 50],
-      ["10.0.0.2", "10.0.0.2", 8080, "eni", 50],
-      ["10.0.0.3", "10.0.0.3", 8080, "eni", 50],
+      [UNRESOLVED_ENI, "10.0.0.1", 8080, "eni", 50],
+      [UNRESOLVED_ENI, "10.0.0.2", 8080, "eni", 50],
+      [UNRESOLVED_ENI, "10.0.0.3", 8080, "eni", 50],
     ],
   );
 });
@@ -266,10 +278,10 @@ test("virtual-kubelet pods become ENI backends (Local: weight 1)", () => {
     opts: opts(),
   });
   assert.deepEqual(
-    r.backends.map((b) => [b.serverId, b.type, b.port, b.weight]),
+    r.backends.map((b) => [b.serverId, b.serverIp, b.type, b.port, b.weight]),
     [
-      ["10.0.0.9", "eni", 8080, 1],
-      ["i-n1", "ecs", 30080, 1],
+      [UNRESOLVED_ENI, "10.0.0.9", "eni", 8080, 1],
+      ["i-n1", undefined, "ecs", 30080, 1],
     ],
   );
 });
@@ -458,7 +470,7 @@ test("ENI mode: group named by targetPort (number or name), pod IP backends desc
   );
   assert.deepEqual(model!.vServerGroups[1].backends, [
     {
-      serverId: "10.0.0.1",
+      serverId: UNRESOLVED_ENI,
       serverIp: "10.0.0.1",
       port: 8443,
       type: "eni",
@@ -526,5 +538,171 @@ test("a port without nodePort in ECS mode is an error for that port only", () =>
   assert.deepEqual(
     model!.listeners.map((l) => l.port),
     [443],
+  );
+});
+
+// ---------------------------------------------------------------- readiness gates (§3.3), IPv6 (row 62)
+
+const GATE = readinessGateType("web");
+
+function pod(
+  name: string,
+  opts: { gate?: boolean; containersReady?: boolean; namespace?: string } = {},
+): V1Pod {
+  return {
+    metadata: { name, namespace: opts.namespace ?? "shop" },
+    spec: {
+      containers: [],
+      readinessGates: opts.gate ? [{ conditionType: GATE }] : undefined,
+    },
+    status: {
+      conditions: [{ type: "ContainersReady", status: opts.containersReady ? "True" : "False" }],
+    },
+  };
+}
+
+function podSlice(
+  eps: { ip: string; pod: string; node?: string; ready: boolean; terminating?: boolean }[],
+  family: "IPv4" | "IPv6" = "IPv4",
+): V1EndpointSlice {
+  return {
+    metadata: { name: `s-${family}`, namespace: "shop" },
+    addressType: family,
+    ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+    endpoints: eps.map((e) => ({
+      addresses: [e.ip],
+      nodeName: e.node,
+      conditions: { ready: e.ready, terminating: e.terminating },
+      targetRef: { kind: "Pod", name: e.pod, namespace: "shop" },
+    })),
+  };
+}
+
+test("not-ready endpoints count only with this Service's readiness gate and ContainersReady; unknown or unready gated pods ask for a requeue", () => {
+  const slices = [
+    podSlice([
+      { ip: "10.0.0.1", pod: "ready", ready: true },
+      { ip: "10.0.0.2", pod: "gated-ready", ready: false },
+      { ip: "10.0.0.3", pod: "gated-starting", ready: false },
+      { ip: "10.0.0.4", pod: "no-gate", ready: false },
+      { ip: "10.0.0.5", pod: "unknown", ready: false },
+      { ip: "10.0.0.6", pod: "gated-terminating", ready: false, terminating: true },
+    ]),
+  ];
+  assert.deepEqual(notReadyEndpointPods(slices), [
+    "shop/gated-ready",
+    "shop/gated-starting",
+    "shop/no-gate",
+    "shop/unknown",
+  ]);
+  const pods = new Map(
+    [
+      pod("gated-ready", { gate: true, containersReady: true }),
+      pod("gated-starting", { gate: true, containersReady: false }),
+      pod("no-gate", { containersReady: true }),
+      pod("gated-terminating", { gate: true, containersReady: true }),
+    ].map((p) => [podKey(p), p]),
+  );
+  const r = endpointsWithReadiness(slices, "http", { pods, gateType: GATE });
+  assert.deepEqual(
+    r.endpoints.map((e) => [e.ip, e.pod, e.gated ?? false]),
+    [
+      ["10.0.0.1", "shop/ready", false],
+      ["10.0.0.2", "shop/gated-ready", true],
+    ],
+  );
+  assert.equal(r.potentialReady, true);
+  // Without the unknown and the starting pod nothing is pending.
+  const settled = endpointsWithReadiness(
+    [podSlice([{ ip: "10.0.0.2", pod: "gated-ready", ready: false }])],
+    "http",
+    {
+      pods,
+      gateType: GATE,
+    },
+  );
+  assert.equal(settled.potentialReady, false);
+  // Another Service's gate does not count.
+  const other = endpointsWithReadiness(slices, "http", { pods, gateType: readinessGateType("api") });
+  assert.deepEqual(
+    other.endpoints.map((e) => e.ip),
+    ["10.0.0.1"],
+  );
+});
+
+test("buildDesiredModel: gated pods, pods by IP and the requeue hint; a gated not-ready pod makes its node a Local backend", () => {
+  const svc = service({}, [twoPorts[0]], "Local");
+  const slices = [
+    podSlice([
+      { ip: "10.0.0.1", pod: "a", node: "n1", ready: true },
+      { ip: "10.0.0.2", pod: "b", node: "n2", ready: false },
+      { ip: "10.0.0.3", pod: "c", node: "n3", ready: false },
+    ]),
+  ];
+  const pods = new Map(
+    [pod("b", { gate: true, containersReady: true }), pod("c", { gate: true })].map((p) => [podKey(p), p]),
+  );
+  const { model, errors } = buildDesiredModel({
+    svc,
+    nodes: [node("n1"), node("n2"), node("n3")],
+    endpointSlices: slices,
+    pods,
+    clusterId: "c1",
+  });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(
+    model!.vServerGroups[0].backends.map((b) => [b.serverId, b.weight]),
+    [
+      ["i-n1", 1],
+      ["i-n2", 1],
+    ],
+  );
+  assert.deepEqual(model!.gatedPods, ["shop/b"]);
+  assert.deepEqual(model!.podByIp, { "10.0.0.1": "shop/a", "10.0.0.2": "shop/b" });
+  assert.equal(model!.potentialReadyEndpoints, true);
+  assert.equal(model!.addressFamily, "IPv4");
+});
+
+test("backend-ip-version ipv6 with ip-version ipv6 uses the IPv6 slices (canonical addresses); otherwise IPv4", () => {
+  const slices = [
+    podSlice([{ ip: "10.0.0.1", pod: "a", node: "n1", ready: true }]),
+    podSlice([{ ip: "2408:4005:03cd:ab00:0:0:0:A1", pod: "a", node: "n1", ready: true }], "IPv6"),
+  ];
+  const eni = { "service.beta.kubernetes.io/backend-type": "eni" };
+  const build = (annotations: Record<string, string>) =>
+    buildDesiredModel({
+      svc: service({ ...eni, ...annotations }, [twoPorts[0]]),
+      nodes: [node("n1")],
+      endpointSlices: slices,
+      clusterId: "c1",
+    }).model!;
+  const v6 = build({ [P + "ip-version"]: "ipv6", [P + "backend-ip-version"]: "ipv6" });
+  assert.equal(v6.addressFamily, "IPv6");
+  assert.deepEqual(
+    v6.vServerGroups[0].backends.map((b) => b.serverIp),
+    ["2408:4005:3cd:ab00::a1"],
+  );
+  // backend-ip-version alone (an IPv4 SLB) keeps IPv4 backends, as upstream does.
+  for (const a of [{ [P + "backend-ip-version"]: "ipv6" }, { [P + "ip-version"]: "ipv6" }, {}]) {
+    const m = build(a);
+    assert.equal(m.addressFamily, "IPv4", JSON.stringify(a));
+    assert.deepEqual(
+      m.vServerGroups[0].backends.map((b) => b.serverIp),
+      ["10.0.0.1"],
+    );
+  }
+  // ECS backends in Local mode: the nodes hosting IPv6 endpoints.
+  const local = buildDesiredModel({
+    svc: service({ [P + "ip-version"]: "ipv6", [P + "backend-ip-version"]: "ipv6" }, [twoPorts[0]], "Local"),
+    nodes: [node("n1"), node("n2")],
+    endpointSlices: [
+      podSlice([{ ip: "10.0.0.9", pod: "z", node: "n2", ready: true }]),
+      podSlice([{ ip: "2408:4005:3cd:ab00::a1", pod: "a", node: "n1", ready: true }], "IPv6"),
+    ],
+    clusterId: "c1",
+  }).model!;
+  assert.deepEqual(
+    local.vServerGroups[0].backends.map((b) => b.serverId),
+    ["i-n1"],
   );
 });

@@ -1,6 +1,7 @@
 // Desired (local) model of one CLB Service: what the cloud should look like, built only from
 // Kubernetes objects (Service, Nodes, EndpointSlices). No I/O. plan.ts diffs it against remote.ts.
-import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
+import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
+import { canonicalIp } from "../../src/lib/ip";
 import type {
   OnOff,
   SlbAddressType,
@@ -96,6 +97,11 @@ export interface DesiredVServerGroup {
   userGroupId?: string;
   backends: SlbBackendServer[];
   ignoreWeightUpdate: boolean;
+  /**
+   * Pod IPs of ENI backends that lie in the VPC but have no ENI (§3.1, set by ENI resolution): the
+   * group only gets additions until they resolve; nothing of it is removed or updated.
+   */
+  invalidBackendIps?: string[];
 }
 
 export interface DesiredModel {
@@ -117,6 +123,17 @@ export interface DesiredModel {
    * may be deleted when they leave the annotation: an extension someone else added stays (§2).
    */
   appliedDomainExtensions?: string[];
+  /** Endpoint address family of the backends (§1 row 62: IPv6 only with ip-version and backend-ip-version ipv6). */
+  addressFamily?: "IPv4" | "IPv6";
+  /** A not-ready endpoint may soon count (its pod is unknown or not ContainersReady, §3.3): requeue. */
+  potentialReadyEndpoints?: boolean;
+  /** Pod ("<ns>/<name>") behind each endpoint address used for a backend. */
+  podByIp?: Record<string, string>;
+  /**
+   * Pods counted although not ready, because they carry this Service's readiness gate and are
+   * ContainersReady (§3.3): their gate condition goes True once their backend is registered.
+   */
+  gatedPods?: string[];
 }
 
 export interface ModelError {
@@ -238,31 +255,114 @@ export function instanceIdFromProviderId(providerId: string | undefined): string
   return raw.slice(dot + 1);
 }
 
-interface Endpoint {
+export interface Endpoint {
   ip: string;
   port: number;
   nodeName?: string;
+  /** "<namespace>/<name>" of the pod behind the address (targetRef kind Pod). */
+  pod?: string;
+  /** Counted although not ready: the pod carries the readiness gate and is ContainersReady (§3.3). */
+  gated?: boolean;
+}
+
+/** `service.readiness.alibabacloud.com/<service-name>` (upstream helper/pod_utils.go). */
+export const READINESS_GATE_PREFIX = "service.readiness.alibabacloud.com";
+
+export function readinessGateType(serviceName: string): string {
+  return `${READINESS_GATE_PREFIX}/${serviceName}`;
+}
+
+export function podKey(pod: { metadata?: { namespace?: string; name?: string } }): string {
+  return `${pod.metadata?.namespace ?? "default"}/${pod.metadata?.name ?? ""}`;
+}
+
+export function hasReadinessGate(pod: V1Pod, gateType: string): boolean {
+  return (pod.spec?.readinessGates ?? []).some((g) => g.conditionType === gateType);
+}
+
+export function isContainersReady(pod: V1Pod): boolean {
+  return (pod.status?.conditions ?? []).some((c) => c.type === "ContainersReady" && c.status === "True");
+}
+
+export interface EndpointOptions {
+  /** Address family of the slices to read (default IPv4). */
+  family?: "IPv4" | "IPv6";
+  /** Pods by "<ns>/<name>", for not-ready endpoints; with `gateType`. */
+  pods?: ReadonlyMap<string, V1Pod>;
+  /** This Service's readiness gate condition type; without it not-ready endpoints never count. */
+  gateType?: string;
+}
+
+export interface EndpointsResult {
+  endpoints: Endpoint[];
+  /** A not-ready endpoint whose pod is unknown or not yet ContainersReady may count soon: requeue. */
+  potentialReady: boolean;
+}
+
+/** The pods (by "<ns>/<name>") behind not-ready, non-terminating endpoints: the ones §3.3 needs to look at. */
+export function notReadyEndpointPods(slices: V1EndpointSlice[]): string[] {
+  const out = new Set<string>();
+  for (const s of slices)
+    for (const e of s.endpoints ?? [])
+      if (e.conditions?.ready === false && e.conditions?.terminating !== true && e.targetRef?.kind === "Pod")
+        out.add(`${e.targetRef.namespace ?? s.metadata?.namespace ?? "default"}/${e.targetRef.name ?? ""}`);
+  return [...out].sort();
 }
 
 /**
  * §3.3: ready, non-terminating endpoints of one service port, deduplicated across slices. The port
- * number comes from the slice port of the same name (so a named targetPort resolves per slice).
+ * number comes from the slice port of the same name (so a named targetPort resolves per slice). A
+ * not-ready endpoint counts only if its pod has this Service's readiness gate and is ContainersReady;
+ * if the pod is unknown or not yet ContainersReady, `potentialReady` asks for a requeue.
  */
-export function endpointsForPort(slices: V1EndpointSlice[], portName: string | undefined): Endpoint[] {
+export function endpointsWithReadiness(
+  slices: V1EndpointSlice[],
+  portName: string | undefined,
+  opts: EndpointOptions = {},
+): EndpointsResult {
+  const family = opts.family ?? "IPv4";
   const seen = new Map<string, Endpoint>();
+  let potentialReady = false;
   for (const s of slices) {
-    if (s.addressType !== "IPv4") continue;
+    if (s.addressType !== family) continue;
     const port = (s.ports ?? []).find((p) => (p.name ?? "") === (portName ?? ""))?.port;
     if (port === undefined) continue; // a slice without that port name is skipped
     for (const e of s.endpoints ?? []) {
-      if (e.conditions?.ready === false || e.conditions?.terminating === true) continue;
-      for (const ip of e.addresses ?? []) {
+      if (e.conditions?.terminating === true) continue;
+      const pod =
+        e.targetRef?.kind === "Pod"
+          ? `${e.targetRef.namespace ?? s.metadata?.namespace ?? "default"}/${e.targetRef.name ?? ""}`
+          : undefined;
+      let gated = false;
+      if (e.conditions?.ready === false) {
+        if (!pod || !opts.gateType) continue;
+        const p = opts.pods?.get(pod);
+        if (!p) {
+          potentialReady = true; // not (yet) seen: it may carry the gate
+          continue;
+        }
+        if (!hasReadinessGate(p, opts.gateType)) continue;
+        if (!isContainersReady(p)) {
+          potentialReady = true;
+          continue;
+        }
+        gated = true;
+      }
+      for (const raw of e.addresses ?? []) {
+        const ip = canonicalIp(raw);
         const k = `${ip}|${port}`;
-        if (!seen.has(k)) seen.set(k, { ip, port, nodeName: e.nodeName });
+        if (!seen.has(k))
+          seen.set(k, dropEmpty({ ip, port, nodeName: e.nodeName, pod, gated: gated || undefined }));
       }
     }
   }
-  return [...seen.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.port - b.port));
+  const endpoints = [...seen.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.port - b.port));
+  return { endpoints, potentialReady };
+}
+
+/** Ready endpoints only (no pod information): see endpointsWithReadiness. */
+export function endpointsForPort(slices: V1EndpointSlice[], portName: string | undefined): Endpoint[] {
+  return endpointsWithReadiness(slices, portName).endpoints;
 }
 
 /** podPercent (§3.4): max(1, ⌊W·share/count⌋), and W=0 gives 0. */
@@ -274,14 +374,19 @@ function percentWeight(total: number, share: number, count: number): number {
 interface BackendBuild {
   backends: SlbBackendServer[];
   errors: ModelError[];
+  /** The endpoints the backends came from (pods for readiness gates and ENI events). */
+  endpoints: Endpoint[];
+  potentialReady: boolean;
 }
 
 /**
- * ENI backends are pod IPs. Upstream resolves ServerId to the ENI id (DescribeNetworkInterfaces); the
- * provider has no ENI lookup, so the pod IP stands in as ServerId.
+ * An ENI backend's ServerId is the id of the ENI that carries the pod IP. The model has no cloud access:
+ * it leaves ServerId empty and ENI resolution (eni.ts, in the read stage) fills it in.
  */
+export const UNRESOLVED_ENI = "";
+
 function eniBackend(e: Endpoint, weight: number, description: string): SlbBackendServer {
-  return { serverId: e.ip, serverIp: e.ip, port: e.port, type: "eni", description, weight };
+  return { serverId: UNRESOLVED_ENI, serverIp: e.ip, port: e.port, type: "eni", description, weight };
 }
 
 /**
@@ -322,15 +427,26 @@ export interface PortBackendInput {
   nodes: V1Node[];
   slices: V1EndpointSlice[];
   opts: BackendOptions;
+  /** Which endpoints count (address family, readiness gates); default: ready IPv4 endpoints. */
+  endpoints?: EndpointOptions;
 }
 
 /** Backends of one service port (§3.1 modes, §3.4 weights). */
 export function buildPortBackends(input: PortBackendInput): BackendBuild {
   const { opts, description } = input;
-  const eps = endpointsForPort(input.slices, input.portName);
+  const { endpoints: eps, potentialReady } = endpointsWithReadiness(
+    input.slices,
+    input.portName,
+    input.endpoints,
+  );
   if (opts.backendType === "eni") {
     const weight = eniWeight(opts, eps.length, false);
-    return { backends: dedupeBackends(eps.map((e) => eniBackend(e, weight, description))), errors: [] };
+    return {
+      backends: dedupeBackends(eps.map((e) => eniBackend(e, weight, description))),
+      errors: [],
+      endpoints: eps,
+      potentialReady,
+    };
   }
 
   const candidates = candidateNodes(input.nodes, opts);
@@ -368,7 +484,12 @@ export function buildPortBackends(input: PortBackendInput): BackendBuild {
   // podPercent divides by all backends; in Local mode by the pod count, before ECS dedup (§9 C10).
   const vkWeight = eniWeight(opts, input.local ? podCount : backendCount, input.local);
   backends.push(...vkPods.map((e) => eniBackend(e, vkWeight, description)));
-  return { backends: dedupeBackends(backends), errors };
+  // Endpoints whose node is a backend (or that are backends themselves): the ones now registered.
+  const registered = eps.filter((e) => {
+    const n = e.nodeName ? byName.get(e.nodeName) : undefined;
+    return n !== undefined && (isVirtualKubelet(n) || ecsNodes.includes(n));
+  });
+  return { backends: dedupeBackends(backends), errors, endpoints: registered, potentialReady };
 }
 
 function ecsWeight(local: boolean, opts: BackendOptions, podsOnNode: number, count: number): number {
@@ -396,6 +517,11 @@ export interface BuildInput {
   svc: V1Service;
   nodes: V1Node[];
   endpointSlices: V1EndpointSlice[];
+  /**
+   * Pods behind not-ready endpoints (notReadyEndpointPods), by "<ns>/<name>": a not-ready endpoint
+   * counts only when its pod carries this Service's readiness gate and is ContainersReady (§3.3).
+   */
+  pods?: ReadonlyMap<string, V1Pod>;
   clusterId: string;
   /** Cleanup: listeners and groups are empty (upstream builds an empty local model), backends are not built. */
   deleting?: boolean;
@@ -440,8 +566,23 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
   const ports = resolveListenerProtocols(svc, config);
   const backendOpts = backendOptions(config, model.loadBalancer.mode === "reuse");
   const local = svc.spec?.externalTrafficPolicy === "Local";
+  // §1 row 62 (U:backend.go setAddressIpVersion): IPv6 backends only on an IPv6 SLB; otherwise IPv4.
+  const family = config.ipVersion === "ipv6" && config.backendIpVersion === "ipv6" ? "IPv6" : "IPv4";
+  const endpointOpts: EndpointOptions = {
+    family,
+    pods: input.pods,
+    gateType: readinessGateType(service.name),
+  };
+  const podByIp: Record<string, string> = {};
+  const gated = new Set<string>();
+  let potentialReady = false;
   for (const p of ports) {
-    const built = buildPort(p, { service, clusterId, config, backendOpts, local, input });
+    const built = buildPort(p, { service, clusterId, config, backendOpts, local, input, endpointOpts });
+    for (const e of built.endpoints) {
+      if (e.pod) podByIp[e.ip] = e.pod;
+      if (e.pod && e.gated) gated.add(e.pod);
+    }
+    potentialReady ||= built.potentialReady;
     errors.push(...built.errors);
     if (!built.group || !built.listener) continue;
     const dup = model.vServerGroups.find(
@@ -450,6 +591,10 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
     if (!dup) model.vServerGroups.push(built.group); // ENI ports sharing a targetPort share one group
     model.listeners.push(built.listener);
   }
+  model.addressFamily = family;
+  if (potentialReady) model.potentialReadyEndpoints = true;
+  if (Object.keys(podByIp).length > 0) model.podByIp = podByIp;
+  if (gated.size > 0) model.gatedPods = [...gated].sort();
   return { model, errors };
 }
 
@@ -513,12 +658,18 @@ interface PortContext {
   backendOpts: BackendOptions;
   local: boolean;
   input: BuildInput;
+  endpointOpts: EndpointOptions;
 }
 
-function buildPort(
-  p: ResolvedListenerPort,
-  ctx: PortContext,
-): { group?: DesiredVServerGroup; listener?: DesiredListener; errors: ModelError[] } {
+interface PortBuild {
+  group?: DesiredVServerGroup;
+  listener?: DesiredListener;
+  errors: ModelError[];
+  endpoints: Endpoint[];
+  potentialReady: boolean;
+}
+
+function buildPort(p: ResolvedListenerPort, ctx: PortContext): PortBuild {
   const eni = ctx.backendOpts.backendType === "eni";
   // §3.5: the group is keyed by NodePort (ECS) or targetPort (ENI, number or name).
   const vgPort = eni ? (p.targetPort ?? p.port) : p.nodePort;
@@ -527,6 +678,8 @@ function buildPort(
       errors: [
         { field: `spec.ports[${p.index}]`, message: `port ${p.port} has no nodePort; ECS backends need one` },
       ],
+      endpoints: [],
+      potentialReady: false,
     };
   }
   const name = ownerKey(vgPort, ctx.service, ctx.clusterId);
@@ -540,6 +693,7 @@ function buildPort(
     nodes: ctx.input.nodes,
     slices: ctx.input.endpointSlices,
     opts,
+    endpoints: ctx.endpointOpts,
   });
   const group: DesiredVServerGroup = dropEmpty({
     name,
@@ -559,7 +713,13 @@ function buildPort(
     forwardPort: forward,
     domainExtensions: p.protocol === "https" ? domainExtensions(ctx.config) : undefined,
   });
-  return { group, listener, errors: built.errors };
+  return {
+    group,
+    listener,
+    errors: built.errors,
+    endpoints: built.endpoints,
+    potentialReady: built.potentialReady,
+  };
 }
 
 /** §1.2 "Applies to": only the attributes the protocol's Set*ListenerAttribute accepts. */

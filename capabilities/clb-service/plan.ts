@@ -547,9 +547,14 @@ function planBackendDiff(
   const mine = (b: SlbBackendServer) => isOwnedBy(b.description, desired.service, desired.clusterId);
   const remoteByKey = new Map(remote.backendServers.map((b) => [backendKey(b), b]));
   const localKeys = new Set(g.backends.map(backendKey));
+  // §3.5: with invalid ENI backends (pod IPs without an ENI yet) the group is only added to.
+  const addOnly = (g.invalidBackendIps ?? []).length > 0;
   const toAdd = g.backends.filter((b) => !remoteByKey.has(backendKey(b)));
-  const toRemove = remote.backendServers.filter((b) => mine(b) && !localKeys.has(backendKey(b)));
+  const toRemove = addOnly
+    ? []
+    : remote.backendServers.filter((b) => mine(b) && !localKeys.has(backendKey(b)));
   const toUpdate = g.backends.filter((b) => {
+    if (addOnly) return false;
     const r = remoteByKey.get(backendKey(b));
     if (!r || !mine(r)) return false;
     return (!g.ignoreWeightUpdate && r.weight !== b.weight) || r.description !== b.description;

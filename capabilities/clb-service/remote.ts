@@ -1,8 +1,15 @@
 // Remote model: what the cloud has for one Service (§2.1 lookup, then listeners and vserver groups),
 // and planFor(), the build → read → plan pipeline shared by the reconciler and `npm run plan`.
-import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
+import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { isCloudError } from "../../src/cloud/errors";
-import type { SlbListener, SlbLoadBalancer, SlbProvider } from "../../src/cloud/types";
+import type {
+  EcsProvider,
+  SlbListener,
+  SlbLoadBalancer,
+  SlbProvider,
+  VpcProvider,
+} from "../../src/cloud/types";
+import { eniBackendIps, lookupEnis, resolveEniBackends } from "./eni";
 import { buildDesiredModel, TAG_DO_NOT_DELETE, type DesiredModel, type ModelError } from "./model";
 import { plan, type Plan, type PlanOptions, type RemoteDomainExtensions, type RemoteModel } from "./plan";
 
@@ -98,12 +105,24 @@ async function findLoadBalancer(slb: SlbProvider, desired: DesiredModel): Promis
   return {};
 }
 
+/** What ENI backends need (§3.1): the ENI and VPC readers and the cluster's VPC. */
+export interface NetworkReaders {
+  ecs: EcsProvider;
+  vpc: VpcProvider;
+  /** The cluster's VPC (ALIBABA_CLOUD_VPC_ID); without it ENI backends cannot be resolved. */
+  vpcId?: string;
+}
+
 export interface PlanForInput {
   svc: V1Service;
   nodes: V1Node[];
   endpointSlices: V1EndpointSlice[];
+  /** Pods behind not-ready endpoints, by "<ns>/<name>" (readiness gates, §3.3). */
+  pods?: ReadonlyMap<string, V1Pod>;
   clusterId: string;
   slb: SlbProvider;
+  /** Needed as soon as a backend is an ENI (backend-type eni, or pods on virtual-kubelet nodes). */
+  network?: NetworkReaders;
   /** Cleanup (§2.4) instead of ensure. */
   deleting: boolean;
   /** "backends" when the Service hash is unchanged (§4.4). */
@@ -118,20 +137,43 @@ export interface PlanForResult {
   plan: Plan;
   /** Model-building errors (annotations, nodes). When present on ensure, the plan is empty. */
   modelErrors: ModelError[];
+  /** ENI resolution (§3.1): pod IPs left out as outside the VPC, and pod IPs in it without an ENI. */
+  eni?: { skippedIps: string[]; invalidIps: string[] };
 }
 
 /** build → read → plan. Pure apart from the cloud reads; apply the returned plan with apply.ts. */
 export async function planFor(input: PlanForInput): Promise<PlanForResult> {
-  const { model, errors } = buildDesiredModel({
+  const built = buildDesiredModel({
     svc: input.svc,
     nodes: input.nodes,
     endpointSlices: input.endpointSlices,
+    pods: input.pods,
     clusterId: input.clusterId,
     deleting: input.deleting,
   });
+  let model = built.model;
+  const errors = [...built.errors];
+  const empty = { actions: [], errors: [], warnings: [] };
   // Cleanup must not be blocked by a bad annotation: the model still carries identity and mode.
   if (!model || (errors.length > 0 && !input.deleting)) {
-    return { desired: model, plan: { actions: [], errors: [], warnings: [] }, modelErrors: errors };
+    return { desired: model, plan: empty, modelErrors: errors };
+  }
+  // ENI backends: ServerId is the ENI carrying the pod IP, a cloud read made here so plan() stays pure.
+  let eni: PlanForResult["eni"];
+  const eniIps = eniBackendIps(model);
+  if (eniIps.length > 0) {
+    const net = input.network;
+    if (!net?.vpcId) {
+      errors.push({
+        field: "backend-type",
+        message:
+          "ENI backends need the cluster's VPC: set ALIBABA_CLOUD_VPC_ID in the operator's environment",
+      });
+      return { desired: model, plan: empty, modelErrors: errors };
+    }
+    const resolved = resolveEniBackends(model, await lookupEnis(net, net.vpcId, eniIps));
+    model = resolved.model;
+    eni = { skippedIps: resolved.skippedIps, invalidIps: resolved.invalidIps };
   }
   // Cleanup always needs the full picture (listeners included), whatever the hash says.
   const scope = input.deleting ? "full" : input.scope;
@@ -141,5 +183,6 @@ export async function planFor(input: PlanForInput): Promise<PlanForResult> {
     remote,
     plan: plan(model, remote, { scope, backendBatchSize: input.backendBatchSize }),
     modelErrors: errors,
+    eni,
   };
 }

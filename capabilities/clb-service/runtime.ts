@@ -20,6 +20,11 @@ export function clbController(): ClbController {
       {
         client: new ClusterClient(),
         slb: cloud.slb,
+        network: {
+          ecs: cloud.ecs,
+          vpc: cloud.vpc,
+          vpcId: process.env.ALIBABA_CLOUD_VPC_ID || OPERATOR_DEFAULTS.vpcId,
+        },
         clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
         finalizer: OPERATOR_DEFAULTS.serviceFinalizer,
         // plan() clamps it to 1..OPERATOR_DEFAULTS.maxBackendBatchSize.
@@ -31,7 +36,7 @@ export function clbController(): ClbController {
         backoffCapMs: intFromEnv("OPERATOR_BACKOFF_CAP_MS", OPERATOR_DEFAULTS.backoffCapMs),
       },
     );
-    controller.startResync();
+    controller.startResync(intFromEnv("OPERATOR_RESYNC_INTERVAL_MS", OPERATOR_DEFAULTS.resyncIntervalMs));
   }
   return controller;
 }

@@ -94,6 +94,7 @@ async function main(): Promise<number> {
       endpointSlices: cluster ? await cluster.slices(svc.metadata.namespace, svc.metadata.name ?? "") : [],
       clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
       slb: cloud.slb,
+      network: { ecs: cloud.ecs, vpc: cloud.vpc, vpcId: process.env.ALIBABA_CLOUD_VPC_ID || undefined },
       deleting: false,
       // The same batching as the controller: a positive integer, else the default; plan() clamps it.
       backendBatchSize: positiveInt(process.env.OPERATOR_SG_BATCH_SIZE),
@@ -112,9 +113,15 @@ async function main(): Promise<number> {
     for (const w of decision.warnings) console.log(`  warning: ${w}`);
     for (const e of result.modelErrors) console.log(`  error: ${e.field}: ${e.message}`);
     for (const e of result.plan.errors) console.log(`  error: ${e.message}`);
+    if (result.eni?.skippedIps.length)
+      console.log(
+        `  note: pods [${result.eni.skippedIps.join(",")}] are not in the VPC's CIDR blocks: left out`,
+      );
+    if (result.eni?.invalidIps.length)
+      console.log(`  error: pods [${result.eni.invalidIps.join(",")}] have no ENI yet (invalid backends)`);
     if (result.plan.actions.length === 0 && result.modelErrors.length === 0) console.log("  no changes");
     for (const a of result.plan.actions) console.log(`  ${formatAction(a)}`);
-    if (result.modelErrors.length || result.plan.errors.length) failed++;
+    if (result.modelErrors.length || result.plan.errors.length || result.eni?.invalidIps.length) failed++;
   }
   return failed > 0 ? 1 : 0;
 }

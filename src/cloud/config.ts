@@ -3,7 +3,7 @@
 
 import { CLOUD_DEFAULTS, OPERATOR_DEFAULTS } from "../config";
 
-export type ApiFamily = "slb" | "alb" | "eci";
+export type ApiFamily = "slb" | "alb" | "eci" | "ecs" | "vpc";
 
 export type CredentialSource =
   /** ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET (and optional _SECURITY_TOKEN) from the given env. */
@@ -94,7 +94,8 @@ export function loadCloudConfig(env: Env = process.env): CloudConfig {
 /** ALIBABA_CLOUD_RATE_LIMIT_RPS overrides the per-API client-side rate of every family. */
 function rateLimitsFromEnv(env: Env): Record<ApiFamily, number> {
   const override = Number(nonEmpty(env, "ALIBABA_CLOUD_RATE_LIMIT_RPS"));
-  if (Number.isFinite(override) && override > 0) return { slb: override, alb: override, eci: override };
+  if (Number.isFinite(override) && override > 0)
+    return { slb: override, alb: override, eci: override, ecs: override, vpc: override };
   return { ...CLOUD_DEFAULTS.rateLimitPerSecond };
 }
 

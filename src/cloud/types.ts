@@ -424,9 +424,67 @@ export interface EciProvider {
   deleteImageCache(imageCacheId: string): Promise<void>;
 }
 
+// ---------------------------------------------------------------- ECS 2014-05-26: elastic network interfaces
+
+export type EcsNetworkInterfaceStatus = "Available" | "Attaching" | "InUse" | "Detaching" | "Deleting";
+
+export interface EcsNetworkInterface {
+  networkInterfaceId: string;
+  status: EcsNetworkInterfaceStatus;
+  type: "Primary" | "Secondary" | "Trunk" | "Member";
+  vpcId: string;
+  vSwitchId: string;
+  instanceId?: string;
+  /** The primary private IPv4 address. */
+  primaryIpAddress: string;
+  /** Every private IPv4 address: the primary and the secondary ones. */
+  privateIpAddresses: string[];
+  /** IPv6 addresses in canonical (compressed, lower-case) text. */
+  ipv6Addresses: string[];
+}
+
+export interface EcsProvider {
+  /**
+   * The in-use ENIs of `vpcId` that carry any of `ips` (IPv4 as a primary or secondary private address,
+   * IPv6 by Ipv6Address), keyed by the address as given. Addresses with no ENI are absent from the map.
+   * Batched: DescribeNetworkInterfaces takes at most 100 addresses per call.
+   */
+  findNetworkInterfacesByPrivateIp(
+    vpcId: string,
+    ips: readonly string[],
+  ): Promise<Map<string, EcsNetworkInterface>>;
+}
+
+// ---------------------------------------------------------------- VPC 2016-04-28: VPC attributes, elastic IPs
+
+export interface VpcAttributes {
+  vpcId: string;
+  /** The primary IPv4 block first, then the secondary blocks. */
+  cidrBlocks: string[];
+  ipv6CidrBlocks: string[];
+}
+
+export interface VpcEip {
+  allocationId: string;
+  ipAddress: string;
+  status: "Associating" | "Unassociating" | "InUse" | "Available" | "Releasing";
+  instanceId?: string;
+  instanceType?: string;
+  bandwidthMbps?: number;
+}
+
+export interface VpcProvider {
+  /** Throws CloudError kind NotFound for an unknown VPC. */
+  getVpc(vpcId: string): Promise<VpcAttributes>;
+  /** The EIPs bound to this CLB instance (AssociatedInstanceType SlbInstance), in allocation-id order. */
+  findEipsBoundTo(loadBalancerId: string): Promise<VpcEip[]>;
+}
+
 export interface CloudProvider {
   readonly regionId: string;
   readonly slb: SlbProvider;
   readonly alb: AlbProvider;
   readonly eci: EciProvider;
+  readonly ecs: EcsProvider;
+  readonly vpc: VpcProvider;
 }

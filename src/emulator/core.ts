@@ -9,7 +9,7 @@ export const VERSION_PRODUCT: Record<string, Product> = {
   "2014-05-15": "slb",
   "2020-06-16": "alb",
   "2018-08-08": "eci",
-  // Optional CCM paths only (emulator-clients.md §4.3).
+  // VPC attributes and EIPs, ECS ENIs: what CLB backends and status need (handlers/vpc-ecs.ts).
   "2016-04-28": "vpc",
   "2014-05-26": "ecs",
 };
@@ -20,6 +20,7 @@ export interface Quotas {
   backendsPerSlb: number;
   albPerAccount: number;
   imageCachesPerAccount: number;
+  eipsPerAccount: number;
 }
 
 /** Durations of the asynchronous transitions, in virtual ms (alibaba-openapi.md §5.5). */

@@ -156,6 +156,58 @@ export const Errors = {
       "The load balancer is under modification protection.",
     ), // unverified
 
+  // ---- ECS network interfaces (2014-05-26)
+  eniNotFound: (id: string) =>
+    new ApiError("InvalidEniId.NotFound", 404, `The specified NetworkInterfaceId does not exist: ${id}.`),
+  eniState: (status: string) =>
+    new ApiError(
+      "InvalidOperation.InvalidEniState",
+      400,
+      `The operation is not allowed in the current ENI state (${status}).`,
+    ), // unverified code
+  privateIpMismatch: (ip: string) =>
+    new ApiError(
+      "InvalidPrivateIpAddress.Mismatch",
+      400,
+      `Specified private IP address ${ip} is not in the CIDR block of the virtual switch.`,
+    ), // unverified code
+  privateIpDuplicated: (ip: string) =>
+    new ApiError(
+      "InvalidPrivateIpAddress.Duplicated",
+      400,
+      `Specified private IP address ${ip} is duplicated.`,
+    ),
+  privateIpNotAssigned: (ip: string) =>
+    new ApiError(
+      "InvalidIp.IpUnassigned",
+      400,
+      `The specified IP address ${ip} is not assigned to the network interface.`,
+    ), // unverified code
+  vpcAddressExhausted: () =>
+    new ApiError("InvalidVSwitchId.IpNotEnough", 400, "The specified VSwitch has not enough IP addresses."),
+
+  // ---- VPC elastic IP addresses (2016-04-28)
+  eipNotFound: (id: string) =>
+    new ApiError("InvalidAllocationId.NotFound", 404, `Specified allocation ID ${id} is not found.`),
+  eipStatus: () =>
+    new ApiError("IncorrectEipStatus", 400, "Current elastic IP status does not support this operation."),
+  eipInstanceNotFound: (id: string) =>
+    new ApiError("InvalidInstanceId.NotFound", 400, `Specified instance ${id} does not exist.`),
+  eipInstanceStatus: (detail: string) =>
+    new ApiError(
+      "IncorrectInstanceStatus",
+      400,
+      `The current status of instance does not support this operation. ${detail}`,
+    ),
+  eipInstanceType: (type: string) =>
+    new ApiError(
+      "InvalidInstanceType.ValueNotSupported",
+      400,
+      `The specified value of InstanceType is not supported: ${type}.`,
+    ),
+  eipQuota: (limit: number) =>
+    new ApiError("QuotaExceeded.Eip", 400, `The number of EIPs exceeds the quota (${limit}).`), // unverified code
+
   // ---- ALB
   albNotFound: (kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Rule", id: string) =>
     new ApiError(`ResourceNotFound.${kind}`, 404, `The specified resource ${id} is not found.`),

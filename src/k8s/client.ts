@@ -9,6 +9,7 @@ import {
   PatchStrategy,
   V1EndpointSlice,
   V1Node,
+  V1Pod,
   V1Service,
   setHeaderOptions,
 } from "@kubernetes/client-node";
@@ -89,6 +90,23 @@ export class ClusterClient {
       labelSelector: `kubernetes.io/service-name=${serviceName}`,
     });
     return list.items;
+  }
+
+  async getPod(namespace: string, name: string): Promise<V1Pod | undefined> {
+    try {
+      return await this.core.readNamespacedPod({ namespace, name });
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** Strategic merge patch of a pod's status subresource (conditions merge by type). */
+  async patchPodStatus(namespace: string, name: string, body: object): Promise<V1Pod> {
+    return this.core.patchNamespacedPodStatus(
+      { namespace, name, body },
+      setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
+    );
   }
 
   /** JSON merge patch of a Service's metadata/spec. Include resourceVersion to make it conditional. */

@@ -100,6 +100,19 @@ test("helm install of the generated chart creates CRDs, webhooks, RBAC and Deplo
   ) as { rules: unknown[] };
   assert.ok(role.rules.length > 0);
   stack.kubectlOk(["get", "clusterrolebinding", "pepr-alicloud-operator"]);
+  // The CLB controller's writes and reads, as the module's service account: Service status, Events,
+  // and the pods behind readiness gates (read, then a condition on the pods/status subresource).
+  const sa = "system:serviceaccount:pepr-system:pepr-alicloud-operator";
+  for (const [verb, resource, subresource] of [
+    ["patch", "services", "status"],
+    ["create", "events", ""],
+    ["get", "pods", ""],
+    ["patch", "pods", "status"],
+  ]) {
+    const args = ["auth", "can-i", verb, resource, `--as=${sa}`, "-n", "default"];
+    if (subresource) args.push(`--subresource=${subresource}`);
+    assert.equal(stack.kubectl(args).stdout.trim(), "yes", `${sa} may ${verb} ${resource}/${subresource}`);
+  }
   stack.kubectlOk(["-n", "pepr-system", "get", "serviceaccount", "pepr-alicloud-operator"]);
   const deployments = stack.kubectlOk(["-n", "pepr-system", "get", "deployments", "-o", "name"]);
   assert.match(deployments, /pepr-alicloud-operator$/m);

@@ -95,6 +95,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId,
         ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId,
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
+        // The emulator's VPC: ENI backends are looked up in it.
+        ALIBABA_CLOUD_VPC_ID: EMULATOR_DEFAULTS.vpc.vpcId,
       };
     }
     if (opts.operator) {

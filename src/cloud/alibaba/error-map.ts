@@ -78,6 +78,10 @@ export const ERROR_RULES: readonly Rule[] = [
       "IdempotenceParamNotMatch",
       "AclNameExist",
       "DomainExist",
+      // The resource's state forbids the change (an EIP already bound, an ENI still attached).
+      "IncorrectEipStatus",
+      "IncorrectInstanceStatus",
+      "InvalidOperation.InvalidEniState",
     ],
     // Delete/modification protection: the resource's own state forbids the change until it is lifted.
     patterns: [/AlreadyExist/, /^Duplicate/, /\.Duplicated$/, /^ResourceInUse/, /Protection/],

@@ -1,5 +1,5 @@
 // Wires the Alibaba implementation of `CloudProvider`: one credential, one redactor, per-family rate
-// limiters, a generic openapi-core client per RPC product (SLB, ECI) and the typed ALB client.
+// limiters, a generic openapi-core client per RPC product (SLB, ECI, ECS, VPC) and the typed ALB client.
 
 import AlbClient from "@alicloud/alb20200616";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
@@ -12,8 +12,10 @@ import type { CloudProvider } from "../types";
 import { AlibabaAlbProvider } from "./alb";
 import { buildCredential } from "./credentials";
 import { AlibabaEciProvider } from "./eci";
+import { AlibabaEcsProvider } from "./ecs";
 import { AlibabaSlbProvider } from "./slb";
 import { Transport, type CloudEvent } from "./transport";
+import { AlibabaVpcProvider } from "./vpc";
 
 // SLB's endpoint map sends these regions to the central endpoint (alibabacloud-go/slb-20140515 client.go).
 const SLB_CENTRAL_REGIONS = new Set([
@@ -37,6 +39,10 @@ export function defaultEndpoint(family: ApiFamily, regionId: string): string {
     case "eci":
       // The ECI SDK has no endpoint rule: the central endpoint, region taken from RegionId.
       return "eci.aliyuncs.com";
+    case "ecs":
+      return `ecs.${regionId}.aliyuncs.com`;
+    case "vpc":
+      return `vpc.${regionId}.aliyuncs.com`;
   }
 }
 
@@ -68,6 +74,8 @@ export class AlibabaCloudProvider implements CloudProvider {
   readonly slb: AlibabaSlbProvider;
   readonly alb: AlibabaAlbProvider;
   readonly eci: AlibabaEciProvider;
+  readonly ecs: AlibabaEcsProvider;
+  readonly vpc: AlibabaVpcProvider;
 
   constructor(config: CloudConfig, opts: ProviderOptions = {}) {
     this.regionId = config.regionId;
@@ -94,12 +102,16 @@ export class AlibabaCloudProvider implements CloudProvider {
       rpcClients: {
         slb: new OpenApi(sdkConfig(config, "slb", credential)),
         eci: new OpenApi(sdkConfig(config, "eci", credential)),
+        ecs: new OpenApi(sdkConfig(config, "ecs", credential)),
+        vpc: new OpenApi(sdkConfig(config, "vpc", credential)),
       },
       onEvent: opts.onEvent,
       pageSize: config.pageSize,
     });
     this.slb = new AlibabaSlbProvider(transport);
     this.eci = new AlibabaEciProvider(transport);
+    this.ecs = new AlibabaEcsProvider(transport);
+    this.vpc = new AlibabaVpcProvider(transport);
     this.alb = new AlibabaAlbProvider(transport, new AlbClient(sdkConfig(config, "alb", credential)));
   }
 }

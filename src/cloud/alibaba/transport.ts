@@ -43,7 +43,7 @@ export interface TransportDeps {
   bucketFor: (family: ApiFamily, action: string) => TokenBucket;
   retryPolicy: RetryPolicy;
   retryDeps: RetryDeps;
-  rpcClients: { slb: OpenApi; eci: OpenApi };
+  rpcClients: Record<RpcFamily, OpenApi>;
   onEvent?: (e: CloudEvent) => void;
   /** Page size for list calls; the API maximum (100) unless a test wants to see paging. */
   pageSize?: number;
@@ -51,7 +51,15 @@ export interface TransportDeps {
 
 export const MAX_PAGE_SIZE = 100;
 
-const API_VERSIONS = { slb: "2014-05-15", eci: "2018-08-08", alb: "2020-06-16" } as const;
+/** Products called through the generic RPC `callApi` (ALB has its typed client). */
+export type RpcFamily = "slb" | "eci" | "ecs" | "vpc";
+
+const API_VERSIONS: Record<RpcFamily, string> = {
+  slb: "2014-05-15",
+  eci: "2018-08-08",
+  ecs: "2014-05-26",
+  vpc: "2016-04-28",
+};
 
 // Kinds after which we cannot tell whether the server applied the request.
 const AMBIGUOUS_KINDS: ReadonlySet<CloudErrorKind> = new Set(["Timeout", "Unavailable"]);
@@ -113,7 +121,7 @@ export class Transport {
 
   /** One RPC-style call (POST, V3 signature, business params in the query) returning the raw JSON body. */
   async rpc(
-    family: "slb" | "eci",
+    family: RpcFamily,
     action: string,
     params: WireParams,
     opts: CallOptions<WireObject> = {},

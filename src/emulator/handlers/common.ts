@@ -86,3 +86,22 @@ export function checkId(param: string, value: string, re: RegExp): string {
 
 export const VPC_ID = /^vpc-[a-z0-9]{6,40}$/;
 export const VSW_ID = /^vsw-[a-z0-9]{6,40}$/;
+export const INSTANCE_ID = /^i-[a-z0-9]{6,40}$/;
+
+/** Collections shared across products (an EIP points at an SLB or an ENI). */
+export const COLLECTIONS = { slbLb: "slb.lb", vpcEip: "vpc.eip", ecsEni: "ecs.eni" } as const;
+
+/** The instance an EIP is bound to went away: the EIP becomes Available again (as the cloud does). */
+export function unbindEips(tx: Tx, instanceType: string, instanceId: string): void {
+  for (const e of tx.all<Doc>(COLLECTIONS.vpcEip)) {
+    if (e.InstanceType !== instanceType || e.InstanceId !== instanceId) continue;
+    tx.put(COLLECTIONS.vpcEip, String(e.AllocationId), {
+      ...e,
+      Status: "Available",
+      InstanceId: "",
+      InstanceType: "",
+      InstanceRegionId: "",
+      PrivateIpAddress: "",
+    });
+  }
+}

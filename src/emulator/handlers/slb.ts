@@ -7,6 +7,7 @@ import type { Doc, Tx } from "../store";
 import {
   checkId,
   ciInt,
+  COLLECTIONS,
   ciStr,
   hasAllTags,
   isObject,
@@ -14,12 +15,13 @@ import {
   setTags,
   tagsOf,
   type TagDoc,
+  unbindEips,
   view,
   VPC_ID,
   VSW_ID,
 } from "./common";
 
-const LB = "slb.lb";
+const LB = COLLECTIONS.slbLb;
 const LISTENER = "slb.listener";
 const VSG = "slb.vsg";
 const TAG = "slb.tag";
@@ -306,6 +308,7 @@ function deleteLoadBalancer(ctx: HandlerCtx): Doc {
   for (const d of tx.all<Doc>(DOMAIN_EXT).filter((d) => d._lbId === id))
     tx.del(DOMAIN_EXT, String(d.DomainExtensionId));
   removeTags(tx, TAG, id);
+  unbindEips(tx, "SlbInstance", id);
   tx.del(LB, id);
   return {};
 }
