@@ -149,6 +149,59 @@ test("protocol change deletes before it creates on the same port", () => {
   assert.ok(create?.dependsOn.includes("listener:tcp:80:delete"));
 });
 
+test("no fixture deletes a vserver group that a listener still uses after the plan (RspoolVipExist)", () => {
+  for (const name of cases) {
+    const { input, out } = run(name);
+    const deleted = new Set(
+      out.actions.flatMap((a) =>
+        a.params.kind === "DeleteListener" ? [`${a.params.protocol}:${a.params.port}`] : [],
+      ),
+    );
+    const repointed = new Set(
+      out.actions.flatMap((a) =>
+        a.params.kind === "UpdateListener" && a.params.vServerGroupId !== undefined
+          ? [`${a.params.protocol}:${a.params.port}`]
+          : [],
+      ),
+    );
+    const stillUsed = new Set(
+      (input.remote.listeners ?? [])
+        .filter((l) => !deleted.has(`${l.listenerProtocol}:${l.listenerPort}`))
+        .filter((l) => !repointed.has(`${l.listenerProtocol}:${l.listenerPort}`))
+        .map((l) => l.vServerGroupId),
+    );
+    for (const a of out.actions)
+      if (a.params.kind === "DeleteVServerGroup")
+        assert.ok(!stillUsed.has(a.params.vServerGroupId), `${name}: ${a.key} while a listener uses it`);
+  }
+});
+
+test("a forwarding listener whose group is replaced is re-created on the new one, after which the old group goes", () => {
+  const { out } = run("forward-port-group-replaced");
+  const keys = out.actions.map((a) => a.key);
+  const create = out.actions.find((a) => a.key === "listener:http:80:create");
+  assert.ok(keys.includes("listener:http:80:delete"));
+  assert.deepEqual(create?.params.kind === "CreateListener" && create.params.vServerGroupId, {
+    ref: "vgroup:k8s/8080/web/default/c1:create",
+  });
+  const oldGroup = out.actions.find((a) => a.key === "vgroup:k8s/30080/web/default/c1:delete");
+  assert.ok(oldGroup?.dependsOn.includes("listener:http:80:create"));
+  // A forwarder on its current group (forward-port-changed with the port the listener already has)
+  // or one that reports no group: nothing is re-created.
+  const steady = load("forward-port-changed");
+  steady.desired.listeners = steady.desired.listeners.map((l) =>
+    l.forwardPort !== undefined ? { ...l, forwardPort: 443 } : l,
+  );
+  const noGroup = load("forward-port-group-replaced");
+  noGroup.remote.listeners = (noGroup.remote.listeners ?? []).map((l) =>
+    l.listenerForward === "on" ? { ...l, vServerGroupId: undefined } : l,
+  );
+  for (const input of [steady, noGroup]) {
+    const actions = plan(input.desired, input.remote).actions.map((a) => a.key);
+    assert.ok(!actions.some((k) => /^listener:http:\d+:(delete|create)$/.test(k)), actions.join(", "));
+  }
+});
+
 test("create token is deterministic from the Service UID", () => {
   const { out } = run("fresh-create");
   const create = out.actions[0];

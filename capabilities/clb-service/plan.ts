@@ -689,7 +689,12 @@ interface ListenerDiff {
   deletes: SlbListener[];
 }
 
-function diffListeners(desired: DesiredModel, remote: SlbListener[], out: Plan): ListenerDiff {
+function diffListeners(
+  desired: DesiredModel,
+  remote: SlbListener[],
+  groups: GroupIds,
+  out: Plan,
+): ListenerDiff {
   const diff: ListenerDiff = { creates: [], updates: [], deletes: [] };
   const same = (l: DesiredListener, r: SlbListener) =>
     l.port === r.listenerPort && l.protocol === r.listenerProtocol;
@@ -698,8 +703,8 @@ function diffListeners(desired: DesiredModel, remote: SlbListener[], out: Plan):
     const local = desired.listeners.find((l) => same(l, r));
     if (!local) {
       if (ours(r)) diff.deletes.push(r);
-    } else if (forwardingChanged(local, r)) {
-      // forward-port change on an HTTP listener: delete and recreate (§2.3).
+    } else if (forwardingChanged(local, r) || forwarderGroupReplaced(local, r, groups)) {
+      // forward-port change on an HTTP listener, or its group replaced: delete and recreate (§2.3).
       diff.deletes.push(r);
       diff.creates.push(local);
     } else {
@@ -730,6 +735,20 @@ function forwardingChanged(local: DesiredListener, r: SlbListener): boolean {
   return remotePort !== local.forwardPort;
 }
 
+/**
+ * A forwarding HTTP listener is never updated (§2.3), yet it keeps the vserver group it was created
+ * with. When that group is replaced (backend-type ecs<->eni or a NodePort change renames it, vgroup-port
+ * binds another), the stale group could never be deleted while the listener holds it (RspoolVipExist):
+ * the listener is re-created on the new group instead. A listener that reports no group is left alone.
+ */
+function forwarderGroupReplaced(local: DesiredListener, r: SlbListener, groups: GroupIds): boolean {
+  if (local.protocol !== "http" || local.forwardPort === undefined || r.listenerForward !== "on")
+    return false;
+  const group = groups.get(local.vServerGroupName);
+  if (!group || !r.vServerGroupId) return false;
+  return group.id !== r.vServerGroupId;
+}
+
 function planListeners(
   desired: DesiredModel,
   remote: RemoteModel,
@@ -737,7 +756,7 @@ function planListeners(
   groups: GroupIds,
   out: Plan,
 ): string[] {
-  const diff = diffListeners(desired, remote.listeners ?? [], out);
+  const diff = diffListeners(desired, remote.listeners ?? [], groups, out);
   const keys: string[] = [];
   const deleteKeys = planListenerDeletes(diff.deletes, lbId, out);
   keys.push(...deleteKeys.values());
