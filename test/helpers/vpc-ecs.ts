@@ -16,8 +16,9 @@ export interface CloudScene {
   /** Allocates an EIP and binds it to the SLB; returns its id and address. */
   bindEip(loadBalancerId: string): Promise<{ allocationId: string; ipAddress: string }>;
   unbindEip(allocationId: string, loadBalancerId: string): Promise<void>;
+  /** Any RPC action of these products (the scene's helpers, and SLB calls the provider lacks, e.g. ACLs). */
   call(
-    product: "ecs" | "vpc",
+    product: Product,
     action: string,
     query: Record<
       string,
@@ -26,7 +27,8 @@ export interface CloudScene {
   ): Promise<Body>;
 }
 
-const VERSIONS = { ecs: "2014-05-26", vpc: "2016-04-28" } as const;
+const VERSIONS = { ecs: "2014-05-26", vpc: "2016-04-28", slb: "2014-05-15" } as const;
+type Product = keyof typeof VERSIONS;
 
 /** `url` is the emulator's `http://127.0.0.1:<port>`. */
 export function cloudScene(url: string): CloudScene {
@@ -41,7 +43,7 @@ export function cloudScene(url: string): CloudScene {
       readTimeout: 10_000,
     }),
   );
-  const call = async (product: "ecs" | "vpc", action: string, query: Query): Promise<Body> => {
+  const call = async (product: Product, action: string, query: Query): Promise<Body> => {
     const flat: Record<string, string> = { RegionId: EMULATOR_DEFAULTS.regionId };
     for (const [k, v] of Object.entries(query)) {
       if (Array.isArray(v)) v.forEach((x, i) => (flat[`${k}.${i + 1}`] = String(x ?? "")));

@@ -13,8 +13,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { isDeepStrictEqual } from "node:util";
-import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
-import { RuntimeOptions } from "@darabonba/typescript";
 import {
   CLB_ANNOTATIONS,
   RESERVED_TAG_KEYS,
@@ -32,7 +30,6 @@ import {
   type SlbLoadBalancer,
   type SlbVServerGroup,
 } from "../../src/cloud";
-import { EMULATOR_DEFAULTS } from "../../src/config";
 import {
   cloudOf,
   createNodes,
@@ -43,7 +40,7 @@ import {
   type ServiceJson,
 } from "../helpers/clb";
 import { eventually, startStack, type Stack } from "../helpers/stack";
-import { cloudScene } from "../helpers/vpc-ecs";
+import { cloudScene, type CloudScene } from "../helpers/vpc-ecs";
 
 const SYNCED = "alicloud-operator/LoadBalancerSynced";
 const STEP_TIMEOUT_MS = 30_000;
@@ -577,32 +574,9 @@ function annotationsOf(a: Annotations, w: World): Record<string, string> {
 }
 
 /** CreateAccessControlList through the official SDK core (the provider has no ACL calls). */
-async function createAcl(endpointUrl: string, name: string): Promise<string> {
-  const client = new OpenApi(
-    new $OpenApiUtil.Config({
-      accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
-      accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
-      regionId: EMULATOR_DEFAULTS.regionId,
-      endpoint: endpointUrl.replace(/^http:\/\//, ""),
-      protocol: "http",
-    }),
-  );
-  const res = await client.callApi(
-    new $OpenApiUtil.Params({
-      action: "CreateAccessControlList",
-      version: "2014-05-15",
-      protocol: "HTTP",
-      pathname: "/",
-      method: "POST",
-      authType: "AK",
-      style: "RPC",
-      reqBodyType: "formData",
-      bodyType: "json",
-    }),
-    new $OpenApiUtil.OpenApiRequest({ query: { RegionId: EMULATOR_DEFAULTS.regionId, AclName: name } }),
-    new RuntimeOptions({}),
-  );
-  return String((res.body as Record<string, unknown>).AclId);
+async function createAcl(scene: CloudScene, name: string): Promise<string> {
+  const body = await scene.call("slb", "CreateAccessControlList", { AclName: name });
+  return String(body.AclId);
 }
 
 /** An EndpointSlice with one ready pod on n1 behind every port (p0, p1, … → 8080). */
@@ -757,8 +731,8 @@ describe(
 
       const scene = cloudScene(url);
       const [acl0, acl1, eniId, l7EniId, user] = await Promise.all([
-        createAcl(url, "office"),
-        createAcl(url, "partners"),
+        createAcl(scene, "office"),
+        createAcl(scene, "partners"),
         scene.createAttachedEni([IPV4_POD], { ipv6: [IPV6_POD] }),
         scene.createAttachedEni([L7_POD]),
         cloud.slb.createLoadBalancer({
