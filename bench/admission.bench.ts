@@ -13,7 +13,7 @@ import { startControlPlane } from "../src/controlplane/controlplane";
 import { ensureCa, ensureServingCert } from "../src/controlplane/pki";
 import { freePort } from "../src/controlplane/ports";
 import { ensureModuleBuilt, startLocalOperator } from "../src/operator/local";
-import { cpuTimeMs, percentile, row, writeResult } from "./lib";
+import { cpuTimeMs, onCleanup, percentile, row, runCleanups, writeResult } from "./lib";
 
 /**
  * The issue's rate (200/s) and one this 2-core machine can sustain even for the baseline: at 200/s the
@@ -126,6 +126,8 @@ function kubectl(kubeconfig: string, args: string[], input?: string): void {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bench-adm-"));
   const cp = await startControlPlane({ dir: join(dir, "cp") });
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  onCleanup(() => cp.stop());
   const url = new URL(cp.url);
   const target: Target = {
     host: "127.0.0.1",
@@ -155,6 +157,7 @@ async function main(): Promise<void> {
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
+  onCleanup(() => noop.kill());
   await new Promise<void>((res) => createInterface({ input: noop.stdout! }).on("line", () => res()));
   const caBundle = readFileSync(ca.certPath).toString("base64");
   const hook = (kind: string) => ({
@@ -185,6 +188,7 @@ async function main(): Promise<void> {
     // For profiling, e.g. BENCH_OPERATOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
     nodeArgs: process.env.BENCH_OPERATOR_NODE_ARGS?.split(" ").filter(Boolean),
   });
+  onCleanup(() => op.stop());
   // The operator registered its webhooks (as the chart would); keep them to swap with the no-op ones.
   const ourConfigs = (
     JSON.parse(
@@ -216,10 +220,7 @@ async function main(): Promise<void> {
     await register(ourConfigs);
     ourRuns.set(rate, await measure(target, `ours-${rate}`, rate, op.pid, apiserverPid));
   }
-  noop.kill();
-  await op.stop();
-  await cp.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await runCleanups();
 
   const ms = (v: number) => Math.round(v * 100) / 100;
   writeResult(
@@ -263,7 +264,8 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error(e);
+  await runCleanups();
   process.exit(1);
 });

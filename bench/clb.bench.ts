@@ -16,7 +16,7 @@ import { CoreV1Api, KubeConfig, V1Service } from "@kubernetes/client-node";
 import { EMULATOR_DEFAULTS, OPERATOR_DEFAULTS } from "../src/config";
 import { startControlPlane } from "../src/controlplane/controlplane";
 import { ensureModuleBuilt, startLocalOperator, type LocalOperator } from "../src/operator/local";
-import { row, treeRssMiB, writeResult } from "./lib";
+import { onCleanup, row, runCleanups, treeRssMiB, writeResult } from "./lib";
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 500);
 const RSS_SERVICES = Number(process.env.BENCH_RSS_SERVICES ?? 1000);
@@ -126,6 +126,8 @@ interface Stack {
   idleRss: number;
 }
 
+const stopped = new Set<string>();
+
 /** Emulator (latency, per-API rate limit), control plane with NODES Ready nodes, admission and watcher. */
 async function startStack(watcherEnv: Record<string, string> = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "bench-clb-"));
@@ -187,10 +189,15 @@ async function startStack(watcherEnv: Record<string, string> = {}): Promise<Stac
     mode: "watcher",
   });
   await sleep(3_000);
-  return { dir, emulator, cp, core, cloudEnv, admission, watcher, idleRss: treeRssMiB(watcher.pid) };
+  const stack = { dir, emulator, cp, core, cloudEnv, admission, watcher, idleRss: treeRssMiB(watcher.pid) };
+  // If the bench fails from here on, its processes go with it (a watcher restarted later registers its own).
+  onCleanup(() => stopStack(stack));
+  return stack;
 }
 
 async function stopStack(s: Stack): Promise<void> {
+  if (stopped.has(s.dir)) return;
+  stopped.add(s.dir);
   await s.watcher.stop();
   await s.admission.stop();
   s.emulator.child.kill("SIGTERM");
@@ -233,6 +240,8 @@ async function main(): Promise<void> {
     env: cloudEnv,
     mode: "watcher",
   });
+  const restarted = watcher;
+  onCleanup(() => restarted.stop());
   await sleep(Math.max(15_000, (SERVICES / RATE_LIMIT_RPS) * 4 * 1000));
   const resync = diff(await stats(emulator.url), beforeResync);
   const resyncMutating = sum(resync, (a) => MUTATING.test(a));
@@ -286,7 +295,8 @@ async function main(): Promise<void> {
   ]);
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error(e);
+  await runCleanups();
   process.exit(1);
 });

@@ -113,3 +113,21 @@ export function cpuTimeMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }
+
+const cleanups: Array<() => unknown> = [];
+
+/** Registers a teardown (stop a control plane, kill a process) for runCleanups; last in, first out. */
+export function onCleanup(fn: () => unknown): void {
+  cleanups.push(fn);
+}
+
+/** Runs every registered teardown once, even if one fails: a failed bench leaves no process behind. */
+export async function runCleanups(): Promise<void> {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()!();
+    } catch (e) {
+      console.error("cleanup failed:", e);
+    }
+  }
+}
