@@ -1,5 +1,5 @@
 // Every default of the operator, the emulator and the local control plane lives here, in one place.
-// Environment variables override some of them at run time (readOperatorConfig).
+// Environment variables override some of them at run time (each reader names its variable next to the default).
 
 export const OPERATOR_DEFAULTS = {
   /** Finalizer the CLB reconciler adds before any cloud write (upstream CCM's name). */
