@@ -2,11 +2,11 @@
 // the emulator's real API: ENIs carrying pod IPs, EIPs bound to an SLB. Tests use it to set the scene.
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
+import { API_VERSIONS, type RpcFamily } from "../../src/cloud/alibaba/transport";
+import { flattenParams, type WireParams } from "../../src/cloud/alibaba/wire";
 import { EMULATOR_DEFAULTS } from "../../src/config";
 
 type Body = Record<string, unknown>;
-type Scalar = string | number | boolean | undefined;
-type Query = Record<string, Scalar | Scalar[]>;
 
 export interface CloudScene {
   /** An ENI of the emulator's VPC carrying `ips` (the first is primary), attached to a node: InUse. */
@@ -17,18 +17,10 @@ export interface CloudScene {
   bindEip(loadBalancerId: string): Promise<{ allocationId: string; ipAddress: string }>;
   unbindEip(allocationId: string, loadBalancerId: string): Promise<void>;
   /** Any RPC action of these products (the scene's helpers, and SLB calls the provider lacks, e.g. ACLs). */
-  call(
-    product: Product,
-    action: string,
-    query: Record<
-      string,
-      string | number | boolean | undefined | Array<string | number | boolean | undefined>
-    >,
-  ): Promise<Body>;
+  call(product: Product, action: string, query: WireParams): Promise<Body>;
 }
 
-const VERSIONS = { ecs: "2014-05-26", vpc: "2016-04-28", slb: "2014-05-15" } as const;
-type Product = keyof typeof VERSIONS;
+type Product = Exclude<RpcFamily, "eci">;
 
 /** `url` is the emulator's `http://127.0.0.1:<port>`. */
 export function cloudScene(url: string): CloudScene {
@@ -43,16 +35,12 @@ export function cloudScene(url: string): CloudScene {
       readTimeout: 10_000,
     }),
   );
-  const call = async (product: Product, action: string, query: Query): Promise<Body> => {
-    const flat: Record<string, string> = { RegionId: EMULATOR_DEFAULTS.regionId };
-    for (const [k, v] of Object.entries(query)) {
-      if (Array.isArray(v)) v.forEach((x, i) => (flat[`${k}.${i + 1}`] = String(x ?? "")));
-      else if (v !== undefined) flat[k] = String(v);
-    }
+  const call = async (product: Product, action: string, query: WireParams): Promise<Body> => {
+    const flat = flattenParams({ RegionId: EMULATOR_DEFAULTS.regionId, ...query });
     const res = await client.callApi(
       new $OpenApiUtil.Params({
         action,
-        version: VERSIONS[product],
+        version: API_VERSIONS[product],
         protocol: "HTTP",
         pathname: "/",
         method: "POST",

@@ -54,7 +54,7 @@ export const MAX_PAGE_SIZE = 100;
 /** Products called through the generic RPC `callApi` (ALB has its typed client). */
 export type RpcFamily = "slb" | "eci" | "ecs" | "vpc";
 
-const API_VERSIONS: Record<RpcFamily, string> = {
+export const API_VERSIONS: Record<RpcFamily, string> = {
   slb: "2014-05-15",
   eci: "2018-08-08",
   ecs: "2014-05-26",
