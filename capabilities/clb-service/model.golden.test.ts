@@ -8,7 +8,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import type { SlbBackendServer } from "../../src/cloud/types";
-import { isClbManagedService, parseClbAnnotations, stringAnnotations } from "./annotations";
+import { CLB_ANNOTATIONS, isClbManagedService, parseClbAnnotations, stringAnnotations } from "./annotations";
 import { buildDesiredModel, podKey, type BuildInput, type BuildResult } from "./model";
 
 const FIXTURES = join(__dirname, "fixtures", "model");
@@ -81,6 +81,32 @@ const cases = readdirSync(FIXTURES).sort();
 test("there are model goldens for the 5 examples and at least 15 more Services", () => {
   assert.equal(cases.filter((c) => c.startsWith("example-")).length, 5);
   assert.ok(cases.filter((c) => !c.startsWith("example-")).length >= 15, cases.join(", "));
+});
+
+/** Every field of `want` is in `got` with the same value (`got` may have more: what the API server fills in). */
+function assertContains(got: unknown, want: unknown, path: string): void {
+  if (want === null || typeof want !== "object") return assert.equal(got, want, path);
+  assert.ok(got !== null && typeof got === "object", path);
+  for (const [k, v] of Object.entries(want))
+    assertContains((got as Record<string, unknown>)[k], v, `${path}.${k}`);
+}
+
+test("the example fixtures hold the Services of examples/clb-*.yaml unchanged", () => {
+  for (const name of cases.filter((c) => c.startsWith("example-"))) {
+    const file = join(__dirname, "..", "..", "examples", `${name.slice("example-".length)}.yaml`);
+    const example = yaml.loadAll(readFileSync(file, "utf8")) as K8sObject[];
+    const svc = example.find((o) => o.kind === "Service");
+    assertContains(load(name).svc, svc, name);
+  }
+});
+
+test("every annotation of the registry is set by at least one fixture", () => {
+  const used = new Set(cases.flatMap((c) => Object.keys(stringAnnotations(load(c).svc))));
+  const missing = CLB_ANNOTATIONS.filter((d) => !used.has(d.key) && !(d.legacyKey && used.has(d.legacyKey)));
+  assert.deepEqual(
+    missing.map((d) => d.key),
+    [],
+  );
 });
 
 for (const name of cases) {
