@@ -7,14 +7,27 @@ export const OPERATOR_DEFAULTS = {
   /** Cluster id written into tags and listener/vgroup names. */
   clusterId: "alicloud-operator-local",
   regionId: "cn-hangzhou",
-  /** Work queue: concurrent reconciles. */
+  /** Reporting component of our Events. */
+  eventComponent: "alicloud-operator",
+  /** Any one Kubernetes API request (not watches) gives up after this long. */
+  k8sRequestTimeoutMs: 30_000,
+  /**
+   * Work queue: concurrent reconciles when nothing else decides (the CLB controller derives its own from
+   * the SLB rate limit, src/controller/controller.ts defaultWorkers). Env OPERATOR_WORKERS overrides.
+   */
   workers: 3,
+  maxWorkers: 32,
   /** Per-key exponential backoff: first retry and cap. */
   backoffBaseMs: 5_000,
   backoffCapMs: 300_000,
   /** Global token bucket over every key's retries (retries per second / burst), as client-go's. */
   globalRatePerSecond: 10,
   globalBurst: 100,
+  /** Listing a kind into a store (start-up seed, informer restart): first retry and cap. */
+  seedBackoffBaseMs: 1_000,
+  seedBackoffCapMs: 30_000,
+  /** How long an admission request waits for the webhook's Service store to finish its first list. */
+  admissionStoreWaitMs: 5_000,
   /** Periodic resync of every known key, to repair drift. */
   resyncIntervalMs: 10 * 60_000,
   /** Requeue when endpoints may become ready soon (upstream: 10 s). */

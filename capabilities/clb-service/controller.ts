@@ -1,12 +1,25 @@
-// The CLB Service controller: watch events only feed caches and enqueue keys; workers re-read the
-// Service and run the pure pipeline (model -> remote -> plan) and then apply. The finalizer goes on
-// before any cloud write and comes off last, after a successful cleanup.
+// The CLB Service reconciler on the controller kit (src/controller): re-read the Service, run the pure
+// pipeline (model -> remote -> plan, pipeline.ts), apply the plan, then publish status, labels and Events.
+// The finalizer goes on before any cloud write and comes off last, after a successful cleanup.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { OPERATOR_DEFAULTS } from "../../src/config";
-import { CloudError } from "../../src/cloud/errors";
+import {
+  Done,
+  RequeueAfter,
+  ShownError,
+  TerminalError,
+  describeError,
+  type ReconcileResult,
+} from "../../src/controller/result";
+import { canonicalJson } from "../../src/controller/fingerprint";
+import type { FailureToShow, ReconcileContext } from "../../src/controller/controller";
 import type { SlbProvider } from "../../src/cloud/types";
-import { ClusterClient, describeK8sError, isConflict, isNotFound } from "../../src/k8s/client";
-import { ReconcileOutcome, WorkQueue } from "../../src/lib/queue";
+import { describeK8sError, isNotFound, type ClusterClient } from "../../src/k8s/client";
+import type { EventRecorder, EventType } from "../../src/k8s/events";
+import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/finalizers";
+import { KINDS, parseKey } from "../../src/k8s/kinds";
+import { setCondition, removeCondition, type Condition } from "../../src/k8s/status";
+import type { Store } from "../../src/k8s/stores";
 import { isClbManagedService } from "./annotations";
 import { apply, loadBalancerAfterApply } from "./apply";
 import {
@@ -19,14 +32,20 @@ import {
 import { domainExtensionsToRecord } from "./plan";
 import { gateConditionPatch, readinessUpdates } from "./readiness";
 import { planFor, type NetworkReaders, type PlanForResult } from "./remote";
+import { CLB_REASONS, SYNCED_CONDITION } from "./reasons";
+
+export { canonicalJson } from "../../src/controller/fingerprint";
+export { SYNCED_CONDITION } from "./reasons";
 
 export const LB_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
 export const HASH_LABEL = "service.beta.kubernetes.io/hash";
-export const SYNCED_CONDITION = "alicloud-operator/LoadBalancerSynced";
 const HOSTNAME_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-hostname";
+/** Index of the EndpointSlice store: "<ns>/<service>" of each slice. */
+export const SLICES_BY_SERVICE = "service";
 
 export interface ClbControllerDeps {
   client: ClusterClient;
+  events: EventRecorder;
   slb: SlbProvider;
   /** ENI lookups for ENI backends (§3.1) and the EIPs of `external-ip-type: eip` (§3.6). */
   network: NetworkReaders;
@@ -34,19 +53,18 @@ export interface ClbControllerDeps {
   finalizer: string;
   /** `sg-batch-size`: backends per add/remove/update action (§3.5); default in src/config.ts. */
   backendBatchSize?: number;
+  /** Watch-fed stores (src/k8s/stores.ts), seeded before the first reconcile. */
+  nodes: Store<V1Node>;
+  endpointSlices: Store<V1EndpointSlice>;
 }
-
-/** Pepr passes the watch phase as a string: "ADDED", "MODIFIED" or "DELETED". */
-type WatchPhase = string;
 
 export function serviceKey(svc: { metadata?: { namespace?: string; name?: string } }): string {
   return `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name ?? ""}`;
 }
 
-/** Formats any failure for an Event; CloudError carries no credentials by construction. */
-function describeError(e: unknown): string {
-  if (e instanceof CloudError) return e.toShortString();
-  return describeK8sError(e);
+/** Services this controller manages: CLB-managed ones, and any still carrying our finalizer (cleanup). */
+export function isRelevantService(svc: V1Service, finalizer: string): boolean {
+  return isClbManagedService(svc) || hasFinalizer(svc, finalizer);
 }
 
 export type Ingress = { ip?: string; hostname?: string };
@@ -65,147 +83,39 @@ export function ingressFor(
 }
 
 interface Outcome {
-  type: "Normal" | "Warning";
+  type: EventType;
   reason: string;
   message: string;
   synced: boolean;
 }
 
-interface Condition {
-  type: string;
-  status: "True" | "False" | "Unknown";
-  reason: string;
-  message: string;
-  lastTransitionTime: string;
-  observedGeneration?: number;
+function aborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new Error("stopped: this process no longer leads");
 }
 
-export class ClbController {
-  readonly queue: WorkQueue;
+export class ClbServiceReconciler {
   readonly #deps: ClbControllerDeps;
-  readonly #nodes = new Map<string, V1Node>();
-  /** EndpointSlices by "<ns>/<service>", then by slice name. */
-  readonly #slices = new Map<string, Map<string, V1EndpointSlice>>();
-  /** Services we have seen that are CLB-managed or carry our finalizer (for node fan-out and resync). */
-  readonly #known = new Set<string>();
-  /**
-   * What each Service looked like at its last successful ensure. A watch event whose fingerprint is
-   * unchanged (our own finalizer, label and status writes) needs no reconcile; node and endpoint
-   * events and the periodic resync still reconcile it, so drift is repaired.
-   */
-  readonly #lastSynced = new Map<string, string>();
-  /** The fingerprint a running reconcile works from: events of our own writes during it are no news. */
-  readonly #inFlight = new Map<string, string>();
-  readonly #ready: Promise<void>;
-  #resyncTimer?: NodeJS.Timeout;
 
-  constructor(deps: ClbControllerDeps, queueOpts: Partial<ConstructorParameters<typeof WorkQueue>[1]> = {}) {
+  constructor(deps: ClbControllerDeps) {
     this.#deps = deps;
-    this.queue = new WorkQueue((key) => this.#reconcileWhenReady(key), {
-      workers: OPERATOR_DEFAULTS.workers,
-      backoffBaseMs: OPERATOR_DEFAULTS.backoffBaseMs,
-      backoffCapMs: OPERATOR_DEFAULTS.backoffCapMs,
-      ratePerSecond: OPERATOR_DEFAULTS.globalRatePerSecond,
-      burst: OPERATOR_DEFAULTS.globalBurst,
-      onError: (key, error, retryInMs) =>
-        console.warn(
-          `clb-service: reconcile ${key} failed, retry in ${retryInMs} ms: ${describeError(error)}`,
-        ),
-      ...queueOpts,
-    });
-    // Seed node and endpoint caches from a list before the first reconcile, so the first pass over
-    // existing Services already sees every backend (no create-then-fix churn on start-up).
-    this.#ready = this.#seedCaches();
   }
 
-  startResync(intervalMs: number = OPERATOR_DEFAULTS.resyncIntervalMs): void {
-    this.#resyncTimer = setInterval(() => {
-      for (const key of this.#known) this.queue.add(key);
-    }, intervalMs);
-    this.#resyncTimer.unref();
-  }
-
-  stop(): void {
-    if (this.#resyncTimer) clearInterval(this.#resyncTimer);
-    this.queue.stop();
-  }
-
-  // ---------------------------------------------------------------- watch callbacks (enqueue only)
-
-  onService(svc: V1Service): void {
-    const key = serviceKey(svc);
-    if (isClbManagedService(svc) || svc.metadata?.finalizers?.includes(this.#deps.finalizer)) {
-      this.#known.add(key);
-      const fingerprint = serviceFingerprint(svc);
-      if (this.#lastSynced.get(key) !== fingerprint && this.#inFlight.get(key) !== fingerprint)
-        this.queue.add(key);
-    } else if (this.#known.delete(key)) {
-      this.queue.add(key); // it stopped being ours: clean up
-    }
-  }
-
-  onNode(node: V1Node, phase: WatchPhase): void {
-    const name = node.metadata?.name ?? "";
-    const before = this.#nodes.get(name);
-    if (phase === "DELETED") this.#nodes.delete(name);
-    else this.#nodes.set(name, node);
-    if (phase !== "DELETED" && before && !nodeChangeMatters(before, node)) return;
-    for (const key of this.#known) this.queue.add(key);
-  }
-
-  onEndpointSlice(slice: V1EndpointSlice, phase: WatchPhase): void {
-    const svcName = slice.metadata?.labels?.["kubernetes.io/service-name"];
-    if (!svcName) return;
-    const key = `${slice.metadata?.namespace ?? "default"}/${svcName}`;
-    let byName = this.#slices.get(key);
-    if (!byName) this.#slices.set(key, (byName = new Map()));
-    if (phase === "DELETED") byName.delete(slice.metadata?.name ?? "");
-    else byName.set(slice.metadata?.name ?? "", slice);
-    if (this.#known.has(key)) this.queue.add(key);
-  }
-
-  // ---------------------------------------------------------------- reconcile
-
-  async #seedCaches(): Promise<void> {
-    const [nodes, slices] = await Promise.all([
-      this.#deps.client.listNodes(),
-      this.#deps.client.discovery.listEndpointSliceForAllNamespaces(),
-    ]);
-    for (const n of nodes)
-      if (!this.#nodes.has(n.metadata?.name ?? "")) this.#nodes.set(n.metadata?.name ?? "", n);
-    for (const s of slices.items) this.onEndpointSlice(s, "ADDED");
-  }
-
-  async #reconcileWhenReady(key: string): Promise<ReconcileOutcome> {
-    await this.#ready;
-    return this.reconcile(key);
-  }
-
-  async reconcile(key: string): Promise<ReconcileOutcome> {
-    try {
-      return await this.#reconcile(key);
-    } finally {
-      this.#inFlight.delete(key);
-    }
-  }
-
-  async #reconcile(key: string): Promise<ReconcileOutcome> {
-    const [namespace, name] = key.split("/", 2);
+  async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
     const { client, finalizer } = this.#deps;
-    let svc = await client.getService(namespace, name);
+    let svc = await client.get<V1Service>(KINDS.Service, parseKey(key));
     if (!svc) {
-      this.#known.delete(key);
-      this.#lastSynced.delete(key);
-      return;
+      ctx.forget();
+      return Done;
     }
-    const fingerprint = serviceFingerprint(svc);
-    this.#lastSynced.delete(key);
-    this.#inFlight.set(key, fingerprint);
-    const hasFinalizer = svc.metadata?.finalizers?.includes(finalizer) ?? false;
+    ctx.observe(serviceFingerprint(svc));
+    const hadFinalizer = hasFinalizer(svc, finalizer);
     const deleting = !!svc.metadata?.deletionTimestamp || !isClbManagedService(svc);
-    if (deleting && !hasFinalizer) return; // nothing of ours exists for it
-    const nodes = [...this.#nodes.values()];
-    const endpointSlices = [...(this.#slices.get(key)?.values() ?? [])];
+    if (deleting && !hadFinalizer) {
+      ctx.forget();
+      return Done; // nothing of ours exists for it
+    }
+    const nodes = this.#deps.nodes.list();
+    const endpointSlices = this.#deps.endpointSlices.byIndex(SLICES_BY_SERVICE, key);
     // The reads (pods behind not-ready endpoints, then the cloud) and the finalizer write go out
     // together; apply (the first cloud write) starts only once both are done, so the finalizer
     // still precedes every cloud write.
@@ -228,24 +138,26 @@ export class ClbController {
       });
       return { pods, result };
     };
+    const addFinalizer = async (): Promise<V1Service> => {
+      aborted(ctx.signal);
+      return ensureFinalizer(client, KINDS.Service, current, finalizer);
+    };
     const [withFinalizer, { pods, result }] = await Promise.all([
-      !deleting && !hasFinalizer ? this.#addFinalizer(svc) : Promise.resolve(svc),
+      !deleting && !hadFinalizer ? addFinalizer() : Promise.resolve(svc),
       readAndPlan(),
     ]);
     svc = withFinalizer;
     if (result.modelErrors.length > 0 && !deleting) {
-      // A bad manifest (admitted before the webhook existed): report it and wait for the user's fix.
-      const message = result.modelErrors.map((e) => `${e.field}: ${e.message}`).join("; ");
-      await this.#report(
-        svc,
-        "Warning",
-        "SyncLoadBalancerFailed",
-        `Error syncing load balancer []: ${message}`,
-        false,
-      );
-      return;
+      // A bad manifest (admitted before the webhook existed, or the webhook was bypassed): show it and
+      // wait for the user's fix; retrying cannot help.
+      const message = `Error syncing load balancer []: ${result.modelErrors.map((e) => `${e.field}: ${e.message}`).join("; ")}`;
+      aborted(ctx.signal);
+      await this.#report(svc, "Warning", CLB_REASONS.syncFailed, message, false);
+      throw new TerminalError(CLB_REASONS.syncFailed, message, { shown: true });
     }
+    aborted(ctx.signal);
     const applied = await apply(this.#deps.slb, result.plan.actions);
+    aborted(ctx.signal);
     const failures = [
       ...result.plan.errors.map((e) => e.message),
       ...applied.errors.map((e) => `${e.kind}: ${describeError(e.error)}`),
@@ -256,15 +168,16 @@ export class ClbController {
     if (deleting) {
       if (failures.length > 0) {
         const message = `Error deleting load balancer [${lbId}]: ${failures.join("; ")}`;
-        await this.#report(svc, "Warning", "CleanLoadBalancerFailed", message, false);
-        throw new Error(message);
+        await this.#report(svc, "Warning", CLB_REASONS.cleanFailed, message, false);
+        throw new ShownError(CLB_REASONS.cleanFailed, message);
       }
       await this.#finishCleanup(svc);
-      await this.#event(svc, "Normal", "CleanLoadBalancer", "Clean load balancer");
-      return;
+      await this.#event(svc, "Normal", CLB_REASONS.cleaned, "Clean load balancer");
+      ctx.forget();
+      return Done;
     }
 
-    for (const w of result.plan.warnings) await this.#event(svc, "Normal", "UnAvailableLoadBalancer", w);
+    for (const w of result.plan.warnings) await this.#event(svc, "Normal", CLB_REASONS.unavailable, w);
     const appliedCleanly = failures.length === 0;
     failures.push(...(await this.#reportEniBackends(svc, result)));
     failures.push(...(await this.#updateReadinessGates(svc, result, pods, appliedCleanly)));
@@ -274,13 +187,13 @@ export class ClbController {
       failures.length > 0
         ? {
             type: "Warning",
-            reason: "SyncLoadBalancerFailed",
+            reason: CLB_REASONS.syncFailed,
             message: `Error syncing load balancer [${lbId}]: ${failures.join("; ")}`,
             synced: false,
           }
         : {
             type: "Normal",
-            reason: "EnsuredLoadBalancer",
+            reason: CLB_REASONS.ensured,
             message: `Ensured load balancer [${lbId}]`,
             synced: true,
           };
@@ -297,20 +210,28 @@ export class ClbController {
       news,
       eipIps,
     );
-    if (!outcome.synced) throw new Error(outcome.message);
-    this.#lastSynced.set(key, fingerprint);
+    if (!outcome.synced) throw new ShownError(outcome.reason, outcome.message);
     // §3.3: a not-ready endpoint may soon count (gated pod not ContainersReady yet, or not seen yet).
     if (result.desired?.potentialReadyEndpoints)
-      return { requeueAfterMs: OPERATOR_DEFAULTS.potentialReadyRequeueMs };
+      return RequeueAfter(OPERATOR_DEFAULTS.potentialReadyRequeueMs, "endpoints may become ready");
+    return Done;
+  }
+
+  /** A failure the reconcile did not show itself (a cloud read, the API server): an Event and the condition. */
+  async showFailure(key: string, failure: FailureToShow): Promise<void> {
+    const svc = await this.#deps.client.get<V1Service>(KINDS.Service, parseKey(key));
+    if (!svc) return;
+    const deleting = !!svc.metadata?.deletionTimestamp || !isClbManagedService(svc);
+    const reason = deleting ? CLB_REASONS.cleanFailed : CLB_REASONS.syncFailed;
+    const lbId = svc.metadata?.labels?.[LB_ID_LABEL] ?? "";
+    const message = `Error ${deleting ? "deleting" : "syncing"} load balancer [${lbId}]: ${failure.message}`;
+    await this.#report(svc, "Warning", reason, message, false);
   }
 
   /** The pods (by "<ns>/<name>") that exist among `keys`. */
   async #readPods(keys: string[]): Promise<Map<string, V1Pod>> {
     const found = await Promise.all(
-      keys.map(async (k) => {
-        const [ns, name] = k.split("/", 2);
-        return [k, await this.#deps.client.getPod(ns, name)] as const;
-      }),
+      keys.map(async (k) => [k, await this.#deps.client.get<V1Pod>(KINDS.Pod, parseKey(k))] as const),
     );
     return new Map(found.filter((e): e is readonly [string, V1Pod] => e[1] !== undefined));
   }
@@ -323,14 +244,14 @@ export class ClbController {
       await this.#event(
         svc,
         "Normal",
-        "SkipSyncBackends",
+        CLB_REASONS.skipSyncBackends,
         `Not sync pods [${eni.skippedIps.join(",")}] whose ip is not in vpc cidrs`,
       );
     if (eni.invalidIps.length === 0) return [];
     await this.#event(
       svc,
       "Warning",
-      "SkipSyncBackends",
+      CLB_REASONS.skipSyncBackends,
       `Not sync pods [${eni.invalidIps.join(",")}] whose eni is invalid`,
     );
     return [
@@ -355,11 +276,11 @@ export class ClbController {
     const errors: string[] = [];
     await Promise.all(
       updates.map(async (u) => {
-        const [ns, name] = u.pod.split("/", 2);
+        const podKey = parseKey(u.pod);
         try {
-          const pod = pods.get(u.pod) ?? (await this.#deps.client.getPod(ns, name));
+          const pod = pods.get(u.pod) ?? (await this.#deps.client.get<V1Pod>(KINDS.Pod, podKey));
           const patch = pod && gateConditionPatch(pod, gate, u, new Date());
-          if (patch) await this.#deps.client.patchPodStatus(ns, name, patch);
+          if (patch) await this.#deps.client.patchStatus(KINDS.Pod, podKey, patch, "strategic");
         } catch (e) {
           if (!isNotFound(e)) errors.push(`pod ${u.pod}: ${describeK8sError(e)}`);
         }
@@ -367,7 +288,7 @@ export class ClbController {
     );
     if (errors.length === 0) return [];
     const message = `Error updating readiness gate ${gate}: ${errors.join("; ")}`;
-    await this.#event(svc, "Warning", "FailedUpdateReadinessGate", message);
+    await this.#event(svc, "Warning", CLB_REASONS.failedReadinessGate, message);
     return [message];
   }
 
@@ -380,15 +301,8 @@ export class ClbController {
       console.warn(`clb-service: EIP lookup for ${serviceKey(svc)} failed: ${describeError(e)}`);
     }
     if (ips.length === 0)
-      await this.#event(svc, "Warning", "FailedSetEIPAddress", "get eip error, set external ip to slb ip");
+      await this.#event(svc, "Warning", CLB_REASONS.failedSetEip, "get eip error, set external ip to slb ip");
     return ips;
-  }
-
-  async #addFinalizer(svc: V1Service): Promise<V1Service> {
-    const finalizers = [...(svc.metadata?.finalizers ?? []), this.#deps.finalizer];
-    return this.#deps.client.mergePatchService(svc.metadata!.namespace!, svc.metadata!.name!, {
-      metadata: { finalizers, resourceVersion: svc.metadata?.resourceVersion },
-    });
   }
 
   /**
@@ -403,14 +317,12 @@ export class ClbController {
     news: boolean,
     eipIps?: string[],
   ): Promise<void> {
-    const { tagKeys } = applied;
     const { client } = this.#deps;
-    const ns = svc.metadata!.namespace!;
-    const name = svc.metadata!.name!;
+    const key = { namespace: svc.metadata!.namespace!, name: svc.metadata!.name! };
     const metadata: { labels?: Record<string, string>; annotations?: Record<string, string | null> } = {};
     if (lb && svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId)
       metadata.labels = { [LB_ID_LABEL]: lb.loadBalancerId };
-    const appliedKeys = [...tagKeys].sort().join(",");
+    const appliedKeys = [...applied.tagKeys].sort().join(",");
     const currentKeys = svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION] ?? "";
     if (lb && outcome.synced && appliedKeys !== currentKeys) {
       metadata.annotations = { [APPLIED_TAG_KEYS_ANNOTATION]: appliedKeys === "" ? null : appliedKeys };
@@ -424,13 +336,9 @@ export class ClbController {
     }
     // The metadata write, the status write and the Event are independent: they go out together.
     const writes: Promise<unknown>[] = [];
-    if (metadata.labels || metadata.annotations)
-      writes.push(client.mergePatchService(ns, name, { metadata }));
+    if (metadata.labels || metadata.annotations) writes.push(client.patch(KINDS.Service, key, { metadata }));
 
-    const status: {
-      loadBalancer?: { ingress: Array<{ ip?: string; hostname?: string }> };
-      conditions?: Condition[];
-    } = {};
+    const status: { loadBalancer?: { ingress: Ingress[] }; conditions?: Condition[] } = {};
     if (lb) {
       const ingress = ingressFor(lb, { hostname: svc.metadata?.annotations?.[HOSTNAME_ANNOTATION], eipIps });
       const current = (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
@@ -438,12 +346,27 @@ export class ClbController {
       );
       if (JSON.stringify(current) !== JSON.stringify(ingress)) status.loadBalancer = { ingress };
     }
-    if (news) status.conditions = this.#conditionsWith(svc, outcome);
+    if (news) {
+      const conditions = setCondition(
+        svc.status?.conditions as Condition[] | undefined,
+        {
+          type: SYNCED_CONDITION,
+          status: outcome.synced ? "True" : "False",
+          reason: outcome.reason,
+          message: outcome.message,
+          observedGeneration: svc.metadata?.generation,
+        },
+        new Date(),
+      );
+      if (conditions !== (svc.status?.conditions as Condition[] | undefined)) status.conditions = conditions;
+    }
     if (status.loadBalancer || status.conditions) {
       writes.push(
-        client.mergePatchServiceStatus(ns, name, { status }).catch((e) => {
+        client.patchStatus(KINDS.Service, key, { status }).catch((e) => {
           if (!status.loadBalancer)
-            console.warn(`clb-service: could not write condition on ${ns}/${name}: ${describeK8sError(e)}`);
+            console.warn(
+              `clb-service: could not write condition on ${key.namespace}/${key.name}: ${describeK8sError(e)}`,
+            );
           else throw e;
         }),
       );
@@ -452,88 +375,30 @@ export class ClbController {
     await Promise.all(writes);
   }
 
-  #conditionsWith(svc: V1Service, outcome: Outcome): Condition[] {
-    const condition: Condition = {
-      type: SYNCED_CONDITION,
-      status: outcome.synced ? "True" : "False",
-      reason: outcome.reason,
-      message: outcome.message.slice(0, 32_000),
-      lastTransitionTime: new Date().toISOString(),
-      observedGeneration: svc.metadata?.generation,
-    };
-    return [
-      ...(svc.status?.conditions ?? []).filter((c) => c.type !== SYNCED_CONDITION),
-      condition,
-    ] as Condition[];
-  }
-
   async #finishCleanup(svc: V1Service): Promise<void> {
     const { client, finalizer } = this.#deps;
-    const ns = svc.metadata!.namespace!;
-    const name = svc.metadata!.name!;
-    await client.mergePatchServiceStatus(ns, name, {
+    const key = { namespace: svc.metadata!.namespace!, name: svc.metadata!.name! };
+    await client.patchStatus(KINDS.Service, key, {
       status: {
         loadBalancer: {},
-        conditions: (svc.status?.conditions ?? []).filter((c) => c.type !== SYNCED_CONDITION),
+        conditions: removeCondition(svc.status?.conditions as Condition[] | undefined, SYNCED_CONDITION),
       },
     });
-    // Removed last: once the finalizer is gone the object may vanish.
-    await client
-      .mergePatchService(ns, name, {
-        metadata: {
-          resourceVersion: svc.metadata?.resourceVersion,
-          labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
-          annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null, [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null },
-          finalizers: (svc.metadata?.finalizers ?? []).filter((f) => f !== finalizer),
-        },
-      })
-      .catch(async (e) => {
-        // The status write above bumped resourceVersion: retry once on the latest object.
-        if (!isConflict(e)) throw e;
-        const latest = await client.getService(ns, name);
-        if (!latest) return;
-        await client.mergePatchService(ns, name, {
-          metadata: {
-            resourceVersion: latest.metadata?.resourceVersion,
-            labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
-            annotations: {
-              [APPLIED_TAG_KEYS_ANNOTATION]: null,
-              [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null,
-            },
-            finalizers: (latest.metadata?.finalizers ?? []).filter((f) => f !== finalizer),
-          },
-        });
-      });
+    // Removed last (with our labels and bookkeeping, in the same write): once the finalizer is gone
+    // the object may vanish. The status write above bumped resourceVersion: the kit retries on conflict.
+    await removeFinalizer(client, KINDS.Service, svc, finalizer, {
+      labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
+      annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null, [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null },
+    });
   }
 
   /** An Event plus the Synced condition, so a failure is visible on the object itself. */
-  async #report(
-    svc: V1Service,
-    type: "Normal" | "Warning",
-    reason: string,
-    message: string,
-    synced: boolean,
-  ) {
+  async #report(svc: V1Service, type: EventType, reason: string, message: string, synced: boolean) {
     await this.#publish(svc, undefined, { tagKeys: [] }, { type, reason, message, synced }, true);
   }
 
-  async #event(svc: V1Service, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
-    try {
-      await this.#deps.client.recordEvent(
-        {
-          apiVersion: "v1",
-          kind: "Service",
-          name: svc.metadata!.name!,
-          namespace: svc.metadata?.namespace,
-          uid: svc.metadata?.uid,
-        },
-        type,
-        reason,
-        message,
-      );
-    } catch (e) {
-      console.warn(`clb-service: could not record event on ${serviceKey(svc)}: ${describeK8sError(e)}`);
-    }
+  async #event(svc: V1Service, type: EventType, reason: string, message: string): Promise<void> {
+    await this.#deps.events.record(KINDS.Service, svc, type, reason, message);
   }
 }
 
@@ -561,8 +426,8 @@ export function nextAppliedDomains(
 
 /**
  * The inputs of a Service's desired model, without what the controller itself writes. Canonical
- * (sorted keys, no undefined, deletion as a flag): the watch delivers raw JSON while reads through
- * the client return model objects with another key order and Date values.
+ * (sorted keys, no undefined, deletion as a flag), so our own status and label writes never look
+ * like news.
  */
 export function serviceFingerprint(svc: V1Service): string {
   const annotations = Object.fromEntries(
@@ -571,16 +436,6 @@ export function serviceFingerprint(svc: V1Service): string {
     ),
   );
   return canonicalJson([svc.metadata?.uid, svc.spec ?? {}, annotations, !!svc.metadata?.deletionTimestamp]);
-}
-
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
 function hasCondition(svc: V1Service, status: "True" | "False"): boolean {

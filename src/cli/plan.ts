@@ -5,12 +5,13 @@ import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
 import { isClbManagedService } from "../../capabilities/clb-service/annotations";
-import { mutateService, validateService } from "../../capabilities/clb-service/admission-rules";
+import { mutateService, validateService } from "../../capabilities/clb-service/admission/rules";
 import { formatAction } from "../../capabilities/clb-service/plan";
 import { planFor } from "../../capabilities/clb-service/remote";
 import { createCloudProvider, loadCloudConfig } from "../cloud";
 import { OPERATOR_DEFAULTS } from "../config";
 import { ClusterClient } from "../k8s/client";
+import { KINDS } from "../k8s/kinds";
 
 interface ClusterView {
   services: V1Service[];
@@ -22,8 +23,21 @@ async function clusterView(): Promise<ClusterView | undefined> {
   if (!process.env.KUBECONFIG) return undefined;
   try {
     const client = new ClusterClient();
-    const [services, nodes] = await Promise.all([client.listServices(), client.listNodes()]);
-    return { services, nodes, slices: (ns, name) => client.listEndpointSlices(ns, name) };
+    const [services, nodes] = await Promise.all([
+      client.list<V1Service>(KINDS.Service),
+      client.list<V1Node>(KINDS.Node),
+    ]);
+    return {
+      services: services.items,
+      nodes: nodes.items,
+      slices: async (namespace, name) =>
+        (
+          await client.list<V1EndpointSlice>(KINDS.EndpointSlice, {
+            namespace,
+            labelSelector: `kubernetes.io/service-name=${name}`,
+          })
+        ).items,
+    };
   } catch (e) {
     console.error(
       `(cluster not reachable, planning without nodes and endpoints: ${e instanceof Error ? e.message : String(e)})`,

@@ -1,30 +1,31 @@
-// The Kubernetes writes and reads the reconcilers need, on one shared KubeConfig and connection
-// (KFC builds a new config and agent per request, which is too costly on a hot reconcile path).
-import {
-  ApiException,
-  CoreV1Api,
-  CoreV1Event,
-  DiscoveryV1Api,
-  KubeConfig,
-  PatchStrategy,
-  V1EndpointSlice,
-  V1Node,
-  V1Pod,
-  V1Service,
-  setHeaderOptions,
-} from "@kubernetes/client-node";
-import { createHash } from "node:crypto";
+// Reads and writes of any Kubernetes kind (Services, Pods, Ingresses, custom resources) on one shared
+// KubeConfig and keep-alive connection pool: get, list, patch and patchStatus by KindRef (kinds.ts).
+// Objects come back as the apiserver's JSON (timestamps are strings), exactly as watches deliver them.
+import { ApiException, KubeConfig } from "@kubernetes/client-node";
+import { OPERATOR_DEFAULTS } from "../config";
+import { collectionPath, type KindRef, type ObjectKey } from "./kinds";
+import { K8sApiError, RestClient, type PatchType } from "./rest";
+
+export { K8sApiError } from "./rest";
+export type { PatchType } from "./rest";
+
+function statusCode(e: unknown): number | undefined {
+  if (e instanceof K8sApiError) return e.code;
+  if (e instanceof ApiException) return e.code;
+  return undefined;
+}
 
 export function isNotFound(e: unknown): boolean {
-  return e instanceof ApiException && e.code === 404;
+  return statusCode(e) === 404;
 }
 
 export function isConflict(e: unknown): boolean {
-  return e instanceof ApiException && e.code === 409;
+  return statusCode(e) === 409;
 }
 
 /** A short description of a Kubernetes API failure for logs and Events. */
 export function describeK8sError(e: unknown): string {
+  if (e instanceof K8sApiError) return `HTTP ${e.code}: ${e.message}`;
   if (e instanceof ApiException) {
     const body = typeof e.body === "string" ? e.body : JSON.stringify(e.body);
     try {
@@ -38,25 +39,31 @@ export function describeK8sError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export type EventType = "Normal" | "Warning";
-
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
+export interface ListOptions {
   namespace?: string;
-  uid?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ObjectList<T> {
+  items: T[];
+  metadata?: { resourceVersion?: string };
+}
+
+function objectPath(kind: KindRef, key: ObjectKey): string {
+  if (kind.namespaced && !key.namespace) throw new Error(`${kind.kind} ${key.name}: a namespace is required`);
+  return `${collectionPath(kind, key.namespace)}/${encodeURIComponent(key.name)}`;
 }
 
 export class ClusterClient {
-  readonly core: CoreV1Api;
-  readonly discovery: DiscoveryV1Api;
+  readonly kubeConfig: KubeConfig;
+  readonly rest: RestClient;
+  /** Reporting component of Events. */
   readonly component: string;
 
-  constructor(kubeConfig?: KubeConfig, component = "alicloud-operator") {
-    const kc = kubeConfig ?? ClusterClient.defaultKubeConfig();
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.discovery = kc.makeApiClient(DiscoveryV1Api);
+  constructor(kubeConfig?: KubeConfig, component = OPERATOR_DEFAULTS.eventComponent) {
+    this.kubeConfig = kubeConfig ?? ClusterClient.defaultKubeConfig();
+    this.rest = new RestClient(this.kubeConfig, OPERATOR_DEFAULTS.k8sRequestTimeoutMs);
     this.component = component;
   }
 
@@ -66,106 +73,53 @@ export class ClusterClient {
     return kc;
   }
 
-  async getService(namespace: string, name: string): Promise<V1Service | undefined> {
+  /** The object, or undefined when it does not exist. */
+  async get<T>(kind: KindRef, key: ObjectKey): Promise<T | undefined> {
     try {
-      return await this.core.readNamespacedService({ namespace, name });
+      return await this.rest.request<T>({ method: "GET", path: objectPath(kind, key) });
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
     }
   }
 
-  async listServices(labelSelector?: string): Promise<V1Service[]> {
-    const list = await this.core.listServiceForAllNamespaces({ labelSelector });
-    return list.items;
-  }
-
-  async listNodes(): Promise<V1Node[]> {
-    return (await this.core.listNode()).items;
-  }
-
-  async listEndpointSlices(namespace: string, serviceName: string): Promise<V1EndpointSlice[]> {
-    const list = await this.discovery.listNamespacedEndpointSlice({
-      namespace,
-      labelSelector: `kubernetes.io/service-name=${serviceName}`,
+  /** Every object of a kind (in one namespace, or all), with the list's resourceVersion. */
+  async list<T>(kind: KindRef, opts: ListOptions = {}): Promise<ObjectList<T>> {
+    const list = await this.rest.request<ObjectList<T>>({
+      method: "GET",
+      path: collectionPath(kind, opts.namespace),
+      query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector },
     });
-    return list.items;
-  }
-
-  async getPod(namespace: string, name: string): Promise<V1Pod | undefined> {
-    try {
-      return await this.core.readNamespacedPod({ namespace, name });
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
+    // Lists leave kind/apiVersion off their items; watches and gets carry them.
+    for (const item of list.items) {
+      const o = item as { kind?: string; apiVersion?: string };
+      o.kind ??= kind.kind;
+      o.apiVersion ??= kind.group ? `${kind.group}/${kind.version}` : kind.version;
     }
+    return list;
   }
 
-  /** Strategic merge patch of a pod's status subresource (conditions merge by type). */
-  async patchPodStatus(namespace: string, name: string, body: object): Promise<V1Pod> {
-    return this.core.patchNamespacedPodStatus(
-      { namespace, name, body },
-      setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
-    );
+  /** A patch of metadata/spec (merge by default). Include metadata.resourceVersion to make it conditional. */
+  async patch<T>(kind: KindRef, key: ObjectKey, body: object, type: PatchType = "merge"): Promise<T> {
+    return this.rest.request<T>({ method: "PATCH", path: objectPath(kind, key), body, patchType: type });
   }
 
-  /** JSON merge patch of a Service's metadata/spec. Include resourceVersion to make it conditional. */
-  async mergePatchService(namespace: string, name: string, body: object): Promise<V1Service> {
-    return this.core.patchNamespacedService(
-      { namespace, name, body },
-      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-    );
+  /** A patch of the status subresource. */
+  async patchStatus<T>(kind: KindRef, key: ObjectKey, body: object, type: PatchType = "merge"): Promise<T> {
+    return this.rest.request<T>({
+      method: "PATCH",
+      path: `${objectPath(kind, key)}/status`,
+      body,
+      patchType: type,
+    });
   }
 
-  async mergePatchServiceStatus(namespace: string, name: string, body: object): Promise<V1Service> {
-    return this.core.patchNamespacedServiceStatus(
-      { namespace, name, body },
-      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-    );
+  async create<T>(kind: KindRef, namespace: string | undefined, body: object): Promise<T> {
+    return this.rest.request<T>({ method: "POST", path: collectionPath(kind, namespace), body });
   }
 
-  /**
-   * Records an Event on an object. Repeats of the same reason+message bump the count of one Event
-   * instead of creating a new one each resync.
-   */
-  async recordEvent(ref: ObjectRef, type: EventType, reason: string, message: string): Promise<void> {
-    const namespace = ref.namespace ?? "default";
-    const digest = createHash("sha256")
-      .update(`${ref.uid}/${type}/${reason}/${message}`)
-      .digest("hex")
-      .slice(0, 12);
-    const name = `${ref.name}.${digest}`.slice(0, 253);
-    const now = new Date();
-    const event: CoreV1Event = {
-      metadata: { name, namespace },
-      involvedObject: {
-        apiVersion: ref.apiVersion,
-        kind: ref.kind,
-        name: ref.name,
-        namespace: ref.namespace,
-        uid: ref.uid,
-      },
-      type,
-      reason,
-      message: message.slice(0, 1024),
-      source: { component: this.component },
-      reportingComponent: this.component,
-      reportingInstance: this.component,
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    };
-    // Create first (the common case, one call); a repeat finds it there and bumps its count.
-    try {
-      await this.core.createNamespacedEvent({ namespace, body: event });
-      return;
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-    }
-    const existing = await this.core.readNamespacedEvent({ namespace, name });
-    await this.core.patchNamespacedEvent(
-      { namespace, name, body: { count: (existing.count ?? 1) + 1, lastTimestamp: now } },
-      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-    );
+  /** A full replace (PUT); the body's resourceVersion makes it conditional. */
+  async replace<T>(kind: KindRef, key: ObjectKey, body: object): Promise<T> {
+    return this.rest.request<T>({ method: "PUT", path: objectPath(kind, key), body });
   }
 }

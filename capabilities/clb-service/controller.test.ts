@@ -1,11 +1,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import type { V1Service } from "@kubernetes/client-node";
-import {
-  canonicalJson,
-  nextAppliedDomains,
-  serviceFingerprint,
-} from "../../capabilities/clb-service/controller";
+import { canonicalJson, nextAppliedDomains, serviceFingerprint } from "./controller";
 
 const raw = {
   metadata: {

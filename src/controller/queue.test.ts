@@ -1,6 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { WorkQueue, WorkQueueOptions } from "../../src/lib/queue";
+import { WorkQueue, WorkQueueOptions } from "./queue";
 
 const fast: WorkQueueOptions = {
   workers: 3,
@@ -127,5 +127,21 @@ test("retries share a global token bucket: beyond the burst they wait for its ne
   await q.idle();
   // Two retries fit the burst (per-key backoff 1 ms); then 100 ms, 200 ms, 300 ms at 10/s.
   assert.deepEqual(retries, [1, 1, 100, 200, 300]);
+  q.stop();
+});
+
+test("a paused queue keeps keys (coalesced) and runs them on resume", async () => {
+  const seen: string[] = [];
+  const q = new WorkQueue(async (key) => void seen.push(key), { ...fast, workers: 1 });
+  q.pause();
+  q.add("a");
+  q.add("a");
+  q.add("b");
+  await sleep(20);
+  assert.deepEqual(seen, []);
+  assert.deepEqual(q.queuedKeys(), ["a", "b"]);
+  q.resume();
+  await q.idle();
+  assert.deepEqual(seen, ["a", "b"]);
   q.stop();
 });

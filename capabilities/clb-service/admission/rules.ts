@@ -24,7 +24,7 @@ import {
   type ListenerProtocol,
   type ResolvedListenerPort,
   type Service,
-} from "./annotations";
+} from "../annotations";
 
 export interface MutationResult {
   /** Canonical keys to add; never a key that is already present in any spelling. */

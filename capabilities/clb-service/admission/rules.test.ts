@@ -2,18 +2,18 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { mutateService, validateService, type ValidationInput } from "./admission-rules";
+import { mutateService, validateService, type ValidationInput } from "./rules";
 import {
   ANNOTATION_PREFIX,
   CLB_ANNOTATIONS,
   LEGACY_ANNOTATION_PREFIX,
   LOADBALANCER_ID_LABEL,
   type Service,
-} from "./annotations";
+} from "../annotations";
 
 const P = ANNOTATION_PREFIX;
 const L = LEGACY_ANNOTATION_PREFIX;
-const FIXTURES = join(__dirname, "fixtures", "admission");
+const FIXTURES = join(__dirname, "..", "fixtures", "admission");
 
 /** Fixtures write `P:` and `L:` for the two prefixes, in keys and in expected messages. */
 const expand = (s: string): string => s.replace(/\bP:/g, P).replace(/\bL:/g, L);

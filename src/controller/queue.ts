@@ -6,7 +6,8 @@
 // - retries also take a slot of a global token bucket, so a cloud outage that fails every key
 //   cannot turn into a retry storm (client-go's DefaultControllerRateLimiter: the later of the
 //   per-key backoff and the bucket's next slot). Fresh events are not delayed by it, as in
-//   client-go's Add(); `workers` bounds concurrency.
+//   client-go's Add(); `workers` bounds concurrency;
+// - `pause()` stops handing out keys (a follower in leader election keeps queueing, runs nothing).
 
 export type ReconcileOutcome = void | { requeueAfterMs?: number };
 export type ReconcileHandler = (key: string) => Promise<ReconcileOutcome>;
@@ -37,6 +38,7 @@ export class WorkQueue {
   #lastRefillMs: number;
   #active = 0;
   #stopped = false;
+  #paused = false;
   #idleWaiters: Array<() => void> = [];
 
   constructor(handler: ReconcileHandler, opts: WorkQueueOptions) {
@@ -95,6 +97,25 @@ export class WorkQueue {
     return new Promise((res) => this.#idleWaiters.push(res));
   }
 
+  /** Keys keep queueing (coalesced) but no new work starts until resume(). Running work finishes. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#pump();
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Keys waiting to run (not running, not delayed). */
+  queuedKeys(): string[] {
+    return [...this.#queue];
+  }
+
   stop(): void {
     this.#stopped = true;
     for (const t of this.#timers.values()) clearTimeout(t);
@@ -107,7 +128,7 @@ export class WorkQueue {
   }
 
   #isIdle(): boolean {
-    return this.#queue.length === 0 && this.#active === 0;
+    return (this.#paused || this.#queue.length === 0) && this.#active === 0;
   }
 
   /** Reserves the next slot of the global retry bucket; returns how long until it is due. */
@@ -121,7 +142,7 @@ export class WorkQueue {
   }
 
   #pump(): void {
-    while (!this.#stopped && this.#active < this.#opts.workers && this.#queue.length > 0) {
+    while (!this.#stopped && !this.#paused && this.#active < this.#opts.workers && this.#queue.length > 0) {
       const key = this.#queue.shift()!;
       this.#queued.delete(key);
       this.#processing.add(key);

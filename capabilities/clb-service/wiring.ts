@@ -1,0 +1,92 @@
+// Builds the CLB controller of the watcher (or dev) process: the cloud client, the watch-fed stores,
+// the reconciler and the kit's Controller, on first use. The admission process never builds it (no cloud
+// client there), and nothing runs at import time (Pepr's build mode imports this module too).
+import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
+import { createCloudProvider, loadCloudConfig } from "../../src/cloud";
+import { OPERATOR_DEFAULTS } from "../../src/config";
+import { Controller, defaultWorkers } from "../../src/controller/controller";
+import { ClusterClient } from "../../src/k8s/client";
+import { EventRecorder } from "../../src/k8s/events";
+import { KINDS } from "../../src/k8s/kinds";
+import { Store, type WatchPhase } from "../../src/k8s/stores";
+import {
+  ClbServiceReconciler,
+  isRelevantService,
+  nodeChangeMatters,
+  serviceFingerprint,
+  SLICES_BY_SERVICE,
+} from "./controller";
+
+export interface ClbWiring {
+  controller: Controller;
+  nodes: Store<V1Node>;
+  endpointSlices: Store<V1EndpointSlice>;
+  /** The Service watch binding's handler. */
+  onService(phase: WatchPhase, svc: V1Service): void;
+}
+
+let wiring: ClbWiring | undefined;
+
+function intFromEnv(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+/** "<ns>/<service>" of an EndpointSlice (its kubernetes.io/service-name label). */
+export function sliceServiceKeys(slice: V1EndpointSlice): string[] {
+  const svcName = slice.metadata?.labels?.["kubernetes.io/service-name"];
+  return svcName ? [`${slice.metadata?.namespace ?? "default"}/${svcName}`] : [];
+}
+
+export function clbWiring(): ClbWiring {
+  if (wiring) return wiring;
+  const cloudConfig = loadCloudConfig(process.env);
+  const cloud = createCloudProvider(cloudConfig);
+  const client = new ClusterClient();
+  const finalizer = OPERATOR_DEFAULTS.serviceFinalizer;
+  const nodes = new Store<V1Node>(KINDS.Node);
+  const endpointSlices = new Store<V1EndpointSlice>(KINDS.EndpointSlice, {
+    [SLICES_BY_SERVICE]: sliceServiceKeys,
+  });
+  const reconciler = new ClbServiceReconciler({
+    client,
+    events: new EventRecorder(client),
+    slb: cloud.slb,
+    network: {
+      ecs: cloud.ecs,
+      vpc: cloud.vpc,
+      vpcId: process.env.ALIBABA_CLOUD_VPC_ID || OPERATOR_DEFAULTS.vpcId,
+    },
+    clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
+    finalizer,
+    // plan() clamps it to 1..OPERATOR_DEFAULTS.maxBackendBatchSize.
+    backendBatchSize: intFromEnv("OPERATOR_SG_BATCH_SIZE", OPERATOR_DEFAULTS.backendBatchSize),
+    nodes,
+    endpointSlices,
+  });
+  const controller = new Controller({
+    name: "clb-service",
+    reconcile: (key, ctx) => reconciler.reconcile(key, ctx),
+    showFailure: (key, failure) => reconciler.showFailure(key, failure),
+    // Enough reconciles in flight to keep the SLB API at its client-side rate limit.
+    workers: intFromEnv("OPERATOR_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.slb)),
+    backoffBaseMs: intFromEnv("OPERATOR_BACKOFF_BASE_MS", OPERATOR_DEFAULTS.backoffBaseMs),
+    backoffCapMs: intFromEnv("OPERATOR_BACKOFF_CAP_MS", OPERATOR_DEFAULTS.backoffCapMs),
+    resyncIntervalMs: intFromEnv("OPERATOR_RESYNC_INTERVAL_MS", OPERATOR_DEFAULTS.resyncIntervalMs),
+    client,
+  });
+  // A node change that can change backends reconciles every Service we manage.
+  controller.watch(nodes, (phase, node, old) =>
+    phase !== "DELETED" && old && !nodeChangeMatters(old, node) ? [] : controller.knownKeys(),
+  );
+  controller.watch(endpointSlices, (_phase, slice) =>
+    sliceServiceKeys(slice).filter((k) => controller.isKnown(k)),
+  );
+  const onService = controller.watchPrimary<V1Service>({
+    isRelevant: (svc) => isRelevantService(svc, finalizer),
+    fingerprint: serviceFingerprint,
+  });
+  void controller.start();
+  wiring = { controller, nodes, endpointSlices, onService };
+  return wiring;
+}
