@@ -8,7 +8,7 @@ import type { SlbProvider } from "../../src/cloud/types";
 import { ClusterClient, describeK8sError, isConflict, isNotFound } from "../../src/k8s/client";
 import { ReconcileOutcome, WorkQueue } from "../../src/lib/queue";
 import { isClbManagedService } from "./annotations";
-import { apply, loadBalancerAfterApply } from "./apply";
+import { apply, loadBalancerAfterApply } from "./perform";
 import {
   APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
   APPLIED_TAG_KEYS_ANNOTATION,

@@ -12,7 +12,7 @@ import type {
   SlbLoadBalancer,
   SlbProvider,
 } from "../../src/cloud/types";
-import { apply, loadBalancerAfterApply } from "./apply";
+import { apply, loadBalancerAfterApply } from "./perform";
 import { plan, type Action, type RemoteModel } from "./plan";
 import type { DesiredModel } from "./model";
 import { planFor, readRemoteModel } from "./remote";
