@@ -9,6 +9,10 @@ export const OPERATOR_DEFAULTS = {
   regionId: "cn-hangzhou",
   /** Work queue: concurrent reconciles. */
   workers: 3,
+  /** Cloud actions of one plan in flight at once (src/reconcile/apply-graph.ts). */
+  applyConcurrency: 4,
+  /** Backends per add/remove/update API call that apply sends (CLB accepts at most 20). */
+  backendsPerApiCall: 20,
   /** Per-key exponential backoff: first retry and cap. */
   backoffBaseMs: 5_000,
   backoffCapMs: 300_000,
