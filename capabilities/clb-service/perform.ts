@@ -70,7 +70,9 @@ class ClbPerformer {
     if (p.kind !== "AddBackendServers" || !isCloudError(error, "QuotaExceeded")) throw error;
     const removes = graph
       .pendingDependants()
-      .filter((r) => r.params.kind === "RemoveBackendServers" && r.params.vServerGroupId === p.vServerGroupId);
+      .filter(
+        (r) => r.params.kind === "RemoveBackendServers" && r.params.vServerGroupId === p.vServerGroupId,
+      );
     if (removes.length === 0) throw error;
     for (const remove of removes) if ((await graph.runNow(remove)).status !== "ok") throw error;
     return graph.retry(); // resumes after the batches that already went in

@@ -125,7 +125,7 @@ class GraphRun<P extends { kind: string }, O> {
 
   #startReady(): void {
     for (const a of [...this.#pending]) {
-      if (this.#running.size >= this.#concurrency) return;
+      if (this.#running.size >= this.#concurrency || this.#opts.signal?.aborted) return;
       if (!a.dependsOn.every((d) => this.#results.get(d)?.status === "ok")) continue;
       this.#take(a);
       const p = this.#runOne(a).finally(() => this.#running.delete(a.key));
@@ -194,7 +194,13 @@ class GraphRun<P extends { kind: string }, O> {
   }
 
   #ok(a: Action<P>, output: Result<P, O>["output"], started: number): Result<P, O> {
-    const r: Result<P, O> = { key: a.key, kind: a.kind, status: "ok", output, durationMs: Date.now() - started };
+    const r: Result<P, O> = {
+      key: a.key,
+      kind: a.kind,
+      status: "ok",
+      output,
+      durationMs: Date.now() - started,
+    };
     this.#results.set(a.key, r);
     return r;
   }
