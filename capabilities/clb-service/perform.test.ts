@@ -444,17 +444,25 @@ test("planFor: a new Service plans a create; a bad annotation plans nothing on e
   );
 });
 
-test("backend quota on add: this group's remove runs first, then the add resumes where it stopped", async () => {
+/** Logs backend calls as `add:<n>`, `remove:<n>`, `update:<n>`; the `failAt`-th add hits the backend quota. */
+function quotaSlb(failAt: number) {
   const calls: string[] = [];
   let addCalls = 0;
+  const log = (verb: string) => async (_id: string, batch: SlbBackendServer[]) =>
+    void calls.push(`${verb}:${batch.length}`);
   const slb = recording<SlbProvider>({
-    addBackendServers: async (_id: string, batch: SlbBackendServer[]) => {
-      calls.push(`add:${batch.length}`);
-      if (++addCalls === 2) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
+    addBackendServers: async (id, batch) => {
+      await log("add")(id, batch);
+      if (++addCalls === failAt) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
     },
-    removeBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
-      void calls.push(`remove:${batch.length}`),
+    removeBackendServers: log("remove"),
+    updateBackendServers: log("update"),
   });
+  return { slb, calls };
+}
+
+test("backend quota on add: this group's remove runs first, then the add resumes where it stopped", async () => {
+  const { slb, calls } = quotaSlb(2);
   const many = (n: number, prefix: string): SlbBackendServer[] =>
     Array.from({ length: n }, (_, i) => ({
       serverId: `${prefix}${i}`,
@@ -491,18 +499,7 @@ test("backend quota on add: this group's remove runs first, then the add resumes
 });
 
 test("backend quota on a batched add: every remove batch of the group runs first, then the add, then updates", async () => {
-  const calls: string[] = [];
-  let addCalls = 0;
-  const slb = recording<SlbProvider>({
-    addBackendServers: async (_id: string, batch: SlbBackendServer[]) => {
-      calls.push(`add:${batch.length}`);
-      if (++addCalls === 1) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
-    },
-    removeBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
-      void calls.push(`remove:${batch.length}`),
-    updateBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
-      void calls.push(`update:${batch.length}`),
-  });
+  const { slb, calls } = quotaSlb(1);
   const input = JSON.parse(
     readFileSync(join(__dirname, "fixtures", "plan", "sg-batch-size-10", "input.json"), "utf8"),
   ) as { desired: DesiredModel; remote: RemoteModel; options: { backendBatchSize: number } };
