@@ -17,6 +17,10 @@ export const OPERATOR_DEFAULTS = {
    */
   workers: 3,
   maxWorkers: 32,
+  /** Cloud actions of one plan in flight at once (src/reconcile/apply-graph.ts). */
+  applyConcurrency: 4,
+  /** Backends per add/remove/update API call that apply sends (CLB accepts at most 20). */
+  backendsPerApiCall: 20,
   /** Per-key exponential backoff: first retry and cap. */
   backoffBaseMs: 5_000,
   backoffCapMs: 300_000,

@@ -21,7 +21,7 @@ import { KINDS, parseKey } from "../../src/k8s/kinds";
 import { setCondition, removeCondition, type Condition } from "../../src/k8s/status";
 import type { Store } from "../../src/k8s/stores";
 import { isClbManagedService } from "./annotations";
-import { apply, loadBalancerAfterApply } from "./apply";
+import { apply, loadBalancerAfterApply } from "./perform";
 import {
   APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
   APPLIED_TAG_KEYS_ANNOTATION,
@@ -156,7 +156,7 @@ export class ClbServiceReconciler {
       throw new TerminalError(CLB_REASONS.syncFailed, message, { shown: true });
     }
     aborted(ctx.signal);
-    const applied = await apply(this.#deps.slb, result.plan.actions);
+    const applied = await apply(this.#deps.slb, result.plan.actions, { signal: ctx.signal });
     aborted(ctx.signal);
     const failures = [
       ...result.plan.errors.map((e) => e.message),

@@ -15,6 +15,7 @@ import type {
   Tag,
 } from "../../src/cloud/types";
 import { clientTokenFor } from "../../src/cloud/client-token";
+import type { Action as GenericAction, IdOrRef, Ref } from "../../src/reconcile/actions";
 import { OPERATOR_DEFAULTS } from "../../src/config";
 import {
   isOwnedBy,
@@ -53,10 +54,7 @@ export interface RemoteDomainExtensions {
 // ---------------------------------------------------------------- actions
 
 /** The id produced by an earlier action (by its key): a new SLB id or a new vserver group id. */
-export interface Ref {
-  ref: string;
-}
-export type IdOrRef = string | Ref;
+export type { IdOrRef, Ref };
 
 export type ActionParams =
   | { kind: "CreateLoadBalancer"; request: SlbCreateLoadBalancerRequest }
@@ -119,13 +117,7 @@ export type ActionParams =
 
 export type ActionKind = ActionParams["kind"];
 
-export interface Action {
-  kind: ActionKind;
-  /** Unique within a plan; other actions name it in dependsOn and in Refs. */
-  key: string;
-  dependsOn: string[];
-  params: ActionParams;
-}
+export type Action = GenericAction<ActionParams>;
 
 export interface PlanError {
   /** Stable reason, e.g. "ReuseForbidden", "ImmutableChanged". */

@@ -73,7 +73,10 @@ test("an object that stops being relevant is reconciled once more (cleanup), the
     }
     return Done;
   });
-  const on = c.watchPrimary<Obj>({ isRelevant: (o) => (o.spec?.v ?? 0) > 0, fingerprint: (o) => String(o.spec?.v) });
+  const on = c.watchPrimary<Obj>({
+    isRelevant: (o) => (o.spec?.v ?? 0) > 0,
+    fingerprint: (o) => String(o.spec?.v),
+  });
   await c.start();
   on("ADDED", obj("a", 1));
   await c.queue.idle();

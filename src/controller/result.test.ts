@@ -11,7 +11,7 @@ test("requeue-after comes back after the delay, without backoff", () => {
     verdict: { kind: "after", delayMs: 10_000 },
     label: "requeue",
   });
-  assert.equal(RequeueAfter(-5, "x").kind === "requeueAfter" && RequeueAfter(-5, "x").delayMs, 0);
+  assert.deepEqual(RequeueAfter(-5, "x"), { kind: "requeueAfter", delayMs: 0, reason: "x" });
 });
 
 test("a terminal error is not retried, and is shown unless the reconcile showed it", () => {
@@ -31,7 +31,11 @@ test("any other error backs off; only errors the reconcile did not show are show
   const s = settle({ error: boom });
   assert.deepEqual(s.verdict, { kind: "backoff", error: boom });
   assert.equal(s.label, "error");
-  assert.deepEqual(s.unshownFailure, { reason: "ReconcileFailed", message: "connect ECONNREFUSED", terminal: false });
+  assert.deepEqual(s.unshownFailure, {
+    reason: "ReconcileFailed",
+    message: "connect ECONNREFUSED",
+    terminal: false,
+  });
   const shown = settle({ error: new ShownError("SyncLoadBalancerFailed", "Throttling") });
   assert.equal(shown.verdict.kind, "backoff");
   assert.equal(shown.unshownFailure, undefined);

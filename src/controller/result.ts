@@ -1,7 +1,9 @@
 // What a reconcile can end in, and the one function that turns an ending into queue behaviour and a
 // metric label. Modelled on controller-runtime's reconcile.Result / reconcile.TerminalError
 // (sigs.k8s.io/controller-runtime pkg/reconcile/reconcile.go) and the AWS LBC's pkg/runtime/reconcile.go.
-import { describeK8sError } from "../k8s/client";
+import { describeError } from "../lib/errors";
+
+export { describeError } from "../lib/errors";
 
 /** A reconcile that returns normally either is done or asks to be looked at again after a delay. */
 export type ReconcileResult =
@@ -81,11 +83,4 @@ export function settle(ending: { result: ReconcileResult } | { error: unknown })
     label: "error",
     unshownFailure: { reason: "ReconcileFailed", message: describeError(e), terminal: false },
   };
-}
-
-/** A one-line description of any thrown value (typed errors bring their own short form). */
-export function describeError(e: unknown): string {
-  if (e && typeof e === "object" && "toShortString" in e && typeof e.toShortString === "function")
-    return String((e as { toShortString(): string }).toShortString());
-  return describeK8sError(e);
 }

@@ -1,5 +1,6 @@
-// apply(): ordering, reference resolution, bounded parallelism, batching and error aggregation,
-// against an in-memory fake SlbProvider that records calls (unit level; the emulator covers the wire).
+// apply() of perform.ts: ordering, reference resolution, bounded parallelism, batching and error aggregation,
+// against recording SlbProvider doubles (unit level; the emulator covers the wire). Also the remote lookup
+// (readRemoteModel, planFor) that feeds it. The executor's generic cases: src/reconcile/apply-graph.test.ts.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -12,65 +13,60 @@ import type {
   SlbLoadBalancer,
   SlbProvider,
 } from "../../src/cloud/types";
-import { apply, loadBalancerAfterApply } from "./apply";
+import { recording } from "../../test/helpers/recording";
+import { apply, loadBalancerAfterApply } from "./perform";
 import { plan, type Action, type RemoteModel } from "./plan";
 import type { DesiredModel } from "./model";
 import { planFor, readRemoteModel } from "./remote";
 
-interface Call {
-  method: string;
-  args: unknown[];
-}
-
 /** Records every call; `fail` makes a method throw; `delayMs` keeps calls in flight to observe parallelism. */
-function fakeSlb(opts: { fail?: Record<string, CloudError>; delayMs?: number } = {}) {
-  const calls: Call[] = [];
+function fakeSlb(opts: { fail?: Partial<Record<keyof SlbProvider, CloudError>>; delayMs?: number } = {}) {
   let inFlight = 0;
   let maxInFlight = 0;
   let nextGroup = 1;
-  const record =
-    (method: string, result?: (args: unknown[]) => unknown) =>
-    async (...args: unknown[]) => {
-      calls.push({ method, args });
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      try {
-        await new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
-        const err = opts.fail?.[method];
-        if (err) throw err;
-        return result?.(args);
-      } finally {
-        inFlight--;
-      }
-    };
-  const slb = {
-    createLoadBalancer: record("createLoadBalancer", () => ({
-      loadBalancerId: "lb-new",
-      address: "47.0.0.2",
-    })),
-    createVServerGroup: record("createVServerGroup", () => ({ vServerGroupId: `rsp-new-${nextGroup++}` })),
-    addBackendServers: record("addBackendServers"),
-    removeBackendServers: record("removeBackendServers"),
-    updateBackendServers: record("updateBackendServers"),
-    deleteVServerGroup: record("deleteVServerGroup"),
-    createListener: record("createListener"),
-    updateListener: record("updateListener"),
-    startListener: record("startListener"),
-    deleteListener: record("deleteListener"),
-    setLoadBalancerName: record("setLoadBalancerName"),
-    setDeleteProtection: record("setDeleteProtection"),
-    setModificationProtection: record("setModificationProtection"),
-    modifyInstanceChargeType: record("modifyInstanceChargeType"),
-    modifyInstanceSpec: record("modifyInstanceSpec"),
-    modifyInternetSpec: record("modifyInternetSpec"),
-    tagLoadBalancer: record("tagLoadBalancer"),
-    untagLoadBalancer: record("untagLoadBalancer"),
-    deleteLoadBalancer: record("deleteLoadBalancer"),
-    createDomainExtension: record("createDomainExtension", () => ({ domainExtensionId: "de-new" })),
-    setDomainExtensionCertificate: record("setDomainExtensionCertificate"),
-    deleteDomainExtension: record("deleteDomainExtension"),
-  } as unknown as SlbProvider;
-  return { slb, calls, maxInFlight: () => maxInFlight };
+  const call = async <R>(method: keyof SlbProvider, result: () => R): Promise<R> => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
+      const err = opts.fail?.[method];
+      if (err) throw err;
+      return result();
+    } finally {
+      inFlight--;
+    }
+  };
+  const done = () => undefined;
+  const slb = recording<SlbProvider>({
+    createLoadBalancer: () =>
+      call("createLoadBalancer", () => ({
+        loadBalancerId: "lb-new",
+        address: "47.0.0.2",
+      })),
+    createVServerGroup: () =>
+      call("createVServerGroup", () => ({ vServerGroupId: `rsp-new-${nextGroup++}` })),
+    addBackendServers: () => call("addBackendServers", done),
+    removeBackendServers: () => call("removeBackendServers", done),
+    updateBackendServers: () => call("updateBackendServers", done),
+    deleteVServerGroup: () => call("deleteVServerGroup", done),
+    createListener: () => call("createListener", done),
+    updateListener: () => call("updateListener", done),
+    startListener: () => call("startListener", done),
+    deleteListener: () => call("deleteListener", done),
+    setLoadBalancerName: () => call("setLoadBalancerName", done),
+    setDeleteProtection: () => call("setDeleteProtection", done),
+    setModificationProtection: () => call("setModificationProtection", done),
+    modifyInstanceChargeType: () => call("modifyInstanceChargeType", done),
+    modifyInstanceSpec: () => call("modifyInstanceSpec", done),
+    modifyInternetSpec: () => call("modifyInternetSpec", done),
+    tagLoadBalancer: () => call("tagLoadBalancer", done),
+    untagLoadBalancer: () => call("untagLoadBalancer", done),
+    deleteLoadBalancer: () => call("deleteLoadBalancer", done),
+    createDomainExtension: () => call("createDomainExtension", () => ({ domainExtensionId: "de-new" })),
+    setDomainExtensionCertificate: () => call("setDomainExtensionCertificate", done),
+    deleteDomainExtension: () => call("deleteDomainExtension", done),
+  });
+  return { slb, calls: slb.calls, maxInFlight: () => maxInFlight };
 }
 
 function fixture(name: string): Action[] {
@@ -138,7 +134,7 @@ test("deletes treat NotFound as already done", async () => {
   });
   const res = await apply(fake.slb, fixture("delete-created"));
   assert.deepEqual(res.errors, []);
-  assert.equal(res.results.find((r) => r.key === "lb:delete")?.output?.alreadyGone, true);
+  assert.deepEqual(res.results.find((r) => r.key === "lb:delete")?.output, { alreadyGone: true });
 });
 
 test("backends go in batches of at most 20", async () => {
@@ -234,7 +230,7 @@ test("never throws: unknown dependencies and duplicate keys become errors", asyn
 });
 
 test("an unexpected (non-cloud) exception is captured, not thrown", async () => {
-  const slb = { deleteVServerGroup: () => Promise.reject(new TypeError("boom")) } as unknown as SlbProvider;
+  const slb = recording<SlbProvider>({ deleteVServerGroup: () => Promise.reject(new TypeError("boom")) });
   const res = await apply(slb, [
     {
       kind: "DeleteVServerGroup",
@@ -272,7 +268,7 @@ function lookupFake(opts: {
   listeners?: SlbListener[];
 }) {
   const calls: string[] = [];
-  const slb = {
+  const slb = recording<SlbProvider>({
     getLoadBalancer: async (id: string) => {
       calls.push(`get:${id}`);
       if (!opts.byId) throw cloudError("NotFound", "InvalidLoadBalancerId.NotFound");
@@ -294,7 +290,7 @@ function lookupFake(opts: {
       calls.push("vgroups");
       return [];
     },
-  } as unknown as SlbProvider;
+  });
   return { slb, calls };
 }
 
@@ -386,9 +382,9 @@ test("domain extensions are read for https listeners only, and only when wanted 
 });
 
 test("lookup: other cloud errors propagate as CloudError", async () => {
-  const slb = {
+  const slb = recording<SlbProvider>({
     getLoadBalancer: async () => Promise.reject(cloudError("Throttled", "Throttling")),
-  } as unknown as SlbProvider;
+  });
   await assert.rejects(
     readRemoteModel(slb, desiredFor("reuse")),
     (e: unknown) => e instanceof CloudError && e.kind === "Throttled",
@@ -448,17 +444,25 @@ test("planFor: a new Service plans a create; a bad annotation plans nothing on e
   );
 });
 
-test("backend quota on add: this group's remove runs first, then the add resumes where it stopped", async () => {
+/** Logs backend calls as `add:<n>`, `remove:<n>`, `update:<n>`; the `failAt`-th add hits the backend quota. */
+function quotaSlb(failAt: number) {
   const calls: string[] = [];
   let addCalls = 0;
-  const slb = {
-    addBackendServers: async (_id: string, batch: SlbBackendServer[]) => {
-      calls.push(`add:${batch.length}`);
-      if (++addCalls === 2) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
+  const log = (verb: string) => async (_id: string, batch: SlbBackendServer[]) =>
+    void calls.push(`${verb}:${batch.length}`);
+  const slb = recording<SlbProvider>({
+    addBackendServers: async (id, batch) => {
+      await log("add")(id, batch);
+      if (++addCalls === failAt) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
     },
-    removeBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
-      void calls.push(`remove:${batch.length}`),
-  } as unknown as SlbProvider;
+    removeBackendServers: log("remove"),
+    updateBackendServers: log("update"),
+  });
+  return { slb, calls };
+}
+
+test("backend quota on add: this group's remove runs first, then the add resumes where it stopped", async () => {
+  const { slb, calls } = quotaSlb(2);
   const many = (n: number, prefix: string): SlbBackendServer[] =>
     Array.from({ length: n }, (_, i) => ({
       serverId: `${prefix}${i}`,
@@ -495,18 +499,7 @@ test("backend quota on add: this group's remove runs first, then the add resumes
 });
 
 test("backend quota on a batched add: every remove batch of the group runs first, then the add, then updates", async () => {
-  const calls: string[] = [];
-  let addCalls = 0;
-  const slb = {
-    addBackendServers: async (_id: string, batch: SlbBackendServer[]) => {
-      calls.push(`add:${batch.length}`);
-      if (++addCalls === 1) throw cloudError("QuotaExceeded", "InstanceBackendServerNumberOverLimit");
-    },
-    removeBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
-      void calls.push(`remove:${batch.length}`),
-    updateBackendServers: async (_id: string, batch: SlbBackendServer[]) =>
-      void calls.push(`update:${batch.length}`),
-  } as unknown as SlbProvider;
+  const { slb, calls } = quotaSlb(1);
   const input = JSON.parse(
     readFileSync(join(__dirname, "fixtures", "plan", "sg-batch-size-10", "input.json"), "utf8"),
   ) as { desired: DesiredModel; remote: RemoteModel; options: { backendBatchSize: number } };
