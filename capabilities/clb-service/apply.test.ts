@@ -15,7 +15,8 @@ import type {
 import { apply, loadBalancerAfterApply } from "./apply";
 import { plan, type Action, type RemoteModel } from "./plan";
 import type { DesiredModel } from "./model";
-import { planFor, readRemoteModel } from "./remote";
+import { planFor } from "./pipeline";
+import { readRemoteModel } from "./remote";
 
 interface Call {
   method: string;

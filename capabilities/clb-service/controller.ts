@@ -2,6 +2,9 @@
 // Service and run the pure pipeline (model -> remote -> plan) and then apply. The finalizer goes on
 // before any cloud write and comes off last, after a successful cleanup.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
+import { notReadyEndpointPods } from "../../src/backends/endpoints";
+import { nodeChangeMatters } from "../../src/backends/nodes";
+import { gateConditionPatch, readinessUpdates } from "../../src/backends/readiness-gates";
 import { OPERATOR_DEFAULTS } from "../../src/config";
 import { CloudError } from "../../src/cloud/errors";
 import type { SlbProvider } from "../../src/cloud/types";
@@ -9,16 +12,14 @@ import { ClusterClient, describeK8sError, isConflict, isNotFound } from "../../s
 import { ReconcileOutcome, WorkQueue } from "../../src/lib/queue";
 import { isClbManagedService } from "./annotations";
 import { apply, loadBalancerAfterApply } from "./apply";
+import type { DesiredModel } from "./model";
+import { domainExtensionsToRecord } from "./plan";
+import { planFor, type NetworkReaders, type PlanForResult } from "./pipeline";
 import {
   APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
   APPLIED_TAG_KEYS_ANNOTATION,
-  notReadyEndpointPods,
-  readinessGateType,
-  type DesiredModel,
-} from "./model";
-import { domainExtensionsToRecord } from "./plan";
-import { gateConditionPatch, readinessUpdates } from "./readiness";
-import { planFor, type NetworkReaders, type PlanForResult } from "./remote";
+  serviceReadinessGate as readinessGateType,
+} from "./tracking";
 
 export const LB_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
 export const HASH_LABEL = "service.beta.kubernetes.io/hash";
@@ -585,19 +586,4 @@ export function canonicalJson(value: unknown): string {
 
 function hasCondition(svc: V1Service, status: "True" | "False"): boolean {
   return (svc.status?.conditions ?? []).some((c) => c.type === SYNCED_CONDITION && c.status === status);
-}
-
-function readyStatus(n: V1Node): string | undefined {
-  return n.status?.conditions?.find((c) => c.type === "Ready")?.status;
-}
-
-/** Only label, schedulability, readiness, taint and providerID changes can change backends. */
-export function nodeChangeMatters(before: V1Node, after: V1Node): boolean {
-  return (
-    JSON.stringify(before.metadata?.labels ?? {}) !== JSON.stringify(after.metadata?.labels ?? {}) ||
-    !!before.spec?.unschedulable !== !!after.spec?.unschedulable ||
-    readyStatus(before) !== readyStatus(after) ||
-    JSON.stringify(before.spec?.taints ?? []) !== JSON.stringify(after.spec?.taints ?? []) ||
-    before.spec?.providerID !== after.spec?.providerID
-  );
 }
