@@ -1,7 +1,9 @@
+// The CLB controller's pure helpers: the fingerprint that skips our own writes, the applied-domain
+// bookkeeping, and the Service status ingress for hostname and external-ip-type eip.
 import test from "node:test";
 import assert from "node:assert/strict";
 import type { V1Service } from "@kubernetes/client-node";
-import { canonicalJson, nextAppliedDomains, serviceFingerprint } from "./controller";
+import { canonicalJson, ingressFor, nextAppliedDomains, serviceFingerprint } from "./controller";
 
 const raw = {
   metadata: {
@@ -71,4 +73,18 @@ test("applied domain extensions: exact after a synced reconcile, only ever growi
   // No SLB, or listeners not ours to manage (reused without force-override): leave it alone.
   assert.equal(nextAppliedDomains(svc("a.com"), false, true, []), undefined);
   assert.equal(nextAppliedDomains(svc("a.com"), true, true, undefined), undefined);
+});
+
+test("ingressFor: hostname wins, then one entry per EIP, else the SLB address (§3.6)", () => {
+  const lb = { address: "192.168.5.5" };
+  assert.deepEqual(ingressFor(lb, {}), [{ ip: "192.168.5.5" }]);
+  assert.deepEqual(ingressFor(lb, { eipIps: [] }), [{ ip: "192.168.5.5" }]);
+  assert.deepEqual(ingressFor(lb, { eipIps: ["39.96.1.1", "39.96.1.2"] }), [
+    { ip: "39.96.1.1" },
+    { ip: "39.96.1.2" },
+  ]);
+  assert.deepEqual(ingressFor(lb, { hostname: "a.example.com", eipIps: ["39.96.1.1"] }), [
+    { hostname: "a.example.com" },
+  ]);
+  assert.deepEqual(ingressFor({ address: "" }, {}), []);
 });

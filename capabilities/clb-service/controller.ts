@@ -2,6 +2,8 @@
 // pipeline (model -> remote -> plan, pipeline.ts), apply the plan, then publish status, labels and Events.
 // The finalizer goes on before any cloud write and comes off last, after a successful cleanup.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
+import { notReadyEndpointPods } from "../../src/backends/endpoints";
+import { gateConditionPatch, readinessUpdates } from "../../src/backends/readiness-gates";
 import { OPERATOR_DEFAULTS } from "../../src/config";
 import {
   Done,
@@ -22,16 +24,14 @@ import { setCondition, removeCondition, type Condition } from "../../src/k8s/sta
 import type { Store } from "../../src/k8s/stores";
 import { isClbManagedService } from "./annotations";
 import { apply, loadBalancerAfterApply } from "./perform";
+import type { DesiredModel } from "./model";
+import { domainExtensionsToRecord } from "./plan";
+import { planFor, type NetworkReaders, type PlanForResult } from "./pipeline";
 import {
   APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
   APPLIED_TAG_KEYS_ANNOTATION,
-  notReadyEndpointPods,
-  readinessGateType,
-  type DesiredModel,
-} from "./model";
-import { domainExtensionsToRecord } from "./plan";
-import { gateConditionPatch, readinessUpdates } from "./readiness";
-import { planFor, type NetworkReaders, type PlanForResult } from "./remote";
+  serviceReadinessGate,
+} from "./tracking";
 import { CLB_REASONS, SYNCED_CONDITION } from "./reasons";
 
 export { canonicalJson } from "../../src/controller/fingerprint";
@@ -272,7 +272,7 @@ export class ClbServiceReconciler {
     const model: Partial<DesiredModel> = result.desired ?? {};
     const updates = readinessUpdates(model, result.eni, applied);
     if (updates.length === 0) return [];
-    const gate = readinessGateType(svc.metadata!.name!);
+    const gate = serviceReadinessGate(svc.metadata!.name!);
     const errors: string[] = [];
     await Promise.all(
       updates.map(async (u) => {
@@ -440,19 +440,4 @@ export function serviceFingerprint(svc: V1Service): string {
 
 function hasCondition(svc: V1Service, status: "True" | "False"): boolean {
   return (svc.status?.conditions ?? []).some((c) => c.type === SYNCED_CONDITION && c.status === status);
-}
-
-function readyStatus(n: V1Node): string | undefined {
-  return n.status?.conditions?.find((c) => c.type === "Ready")?.status;
-}
-
-/** Only label, schedulability, readiness, taint and providerID changes can change backends. */
-export function nodeChangeMatters(before: V1Node, after: V1Node): boolean {
-  return (
-    JSON.stringify(before.metadata?.labels ?? {}) !== JSON.stringify(after.metadata?.labels ?? {}) ||
-    !!before.spec?.unschedulable !== !!after.spec?.unschedulable ||
-    readyStatus(before) !== readyStatus(after) ||
-    JSON.stringify(before.spec?.taints ?? []) !== JSON.stringify(after.spec?.taints ?? []) ||
-    before.spec?.providerID !== after.spec?.providerID
-  );
 }

@@ -1,9 +1,9 @@
-// ENI resolution (§3.1): pod IP → ENI id, IPs outside the VPC skipped, IPs in the VPC without an ENI
-// invalid (their group becomes add-only); the VPC is read only when needed.
+// CLB's ENI resolution (§3.1) on the desired model: pod IP → ENI id per vserver group, IPs outside the
+// VPC skipped, IPs in the VPC without an ENI invalid (their group becomes add-only). The lookup itself
+// is tested in src/backends/eni.test.ts.
 import test from "node:test";
 import assert from "node:assert/strict";
-import type { EcsNetworkInterface, EcsProvider, VpcProvider } from "../../src/cloud/types";
-import { eniBackendIps, lookupEnis, resolveEniBackends } from "./eni";
+import { eniBackendIps, resolveEniBackends } from "./eni";
 import { UNRESOLVED_ENI, type DesiredModel, type DesiredVServerGroup } from "./model";
 import { plan } from "./plan";
 
@@ -123,9 +123,10 @@ test("resolved model through plan(): an invalid backend keeps the group add-only
     listeners: [],
   };
   const kinds = (vpcEnis: Map<string, string>) =>
-    plan(resolveEniBackends(m, { eniByIp: vpcEnis, vpcCidrs: ["192.168.0.0/16"] }).model, lbRemote, {
-      scope: "backends",
-    }).actions.map((a) => a.kind);
+    plan(
+      resolveEniBackends(m, { eniByIp: vpcEnis, vpcCidrs: ["192.168.0.0/16"] }).model,
+      lbRemote,
+    ).actions.map((a) => a.kind);
   // 192.168.0.2 has no ENI yet: add the resolved one, keep the stale remote backend.
   assert.deepEqual(kinds(new Map([["192.168.0.1", "eni-a"]])), ["AddBackendServers"]);
   // Both resolved: add and remove as usual.
@@ -138,48 +139,4 @@ test("resolved model through plan(): an invalid backend keeps the group add-only
     ),
     ["AddBackendServers", "RemoveBackendServers"],
   );
-});
-
-function fakeCloud(enis: Record<string, string>, cidrs: string[]) {
-  const calls: string[] = [];
-  const ecs: EcsProvider = {
-    findNetworkInterfacesByPrivateIp: (vpcId, ips) => {
-      calls.push(`ecs:${vpcId}:${ips.join(",")}`);
-      const out = new Map<string, EcsNetworkInterface>();
-      for (const ip of ips)
-        if (enis[ip])
-          out.set(ip, {
-            networkInterfaceId: enis[ip],
-            status: "InUse",
-            type: "Secondary",
-            vpcId,
-            vSwitchId: "vsw-1",
-            primaryIpAddress: ip,
-            privateIpAddresses: [ip],
-            ipv6Addresses: [],
-          });
-      return Promise.resolve(out);
-    },
-  };
-  const vpc: VpcProvider = {
-    getVpc: (vpcId) => {
-      calls.push(`vpc:${vpcId}`);
-      return Promise.resolve({ vpcId, cidrBlocks: cidrs, ipv6CidrBlocks: [] });
-    },
-    findEipsBoundTo: () => Promise.resolve([]),
-  };
-  return { cloud: { ecs, vpc }, calls };
-}
-
-test("lookupEnis: no call for no IPs, no VPC read when every IP has an ENI, the VPC's blocks otherwise", async () => {
-  const f = fakeCloud({ "192.168.0.1": "eni-a" }, ["192.168.0.0/16"]);
-  assert.deepEqual((await lookupEnis(f.cloud, "vpc-1", [])).eniByIp.size, 0);
-  assert.deepEqual(f.calls, []);
-  const all = await lookupEnis(f.cloud, "vpc-1", ["192.168.0.1"]);
-  assert.deepEqual([...all.eniByIp], [["192.168.0.1", "eni-a"]]);
-  assert.equal(all.vpcCidrs, undefined);
-  assert.deepEqual(f.calls, ["ecs:vpc-1:192.168.0.1"]);
-  const some = await lookupEnis(f.cloud, "vpc-1", ["192.168.0.1", "192.168.0.2"]);
-  assert.deepEqual(some.vpcCidrs, ["192.168.0.0/16"]);
-  assert.deepEqual(f.calls.slice(1), ["ecs:vpc-1:192.168.0.1,192.168.0.2", "vpc:vpc-1"]);
 });

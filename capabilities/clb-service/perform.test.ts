@@ -17,7 +17,8 @@ import { recording } from "../../test/helpers/recording";
 import { apply, loadBalancerAfterApply } from "./perform";
 import { plan, type Action, type RemoteModel } from "./plan";
 import type { DesiredModel } from "./model";
-import { planFor, readRemoteModel } from "./remote";
+import { planFor } from "./pipeline";
+import { readRemoteModel } from "./remote";
 
 /** Records every call; `fail` makes a method throw; `delayMs` keeps calls in flight to observe parallelism. */
 function fakeSlb(opts: { fail?: Partial<Record<keyof SlbProvider, CloudError>>; delayMs?: number } = {}) {

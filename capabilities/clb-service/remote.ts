@@ -1,44 +1,25 @@
-// Remote model: what the cloud has for one Service (§2.1 lookup, then listeners and vserver groups),
-// and planFor(), the build → read → plan pipeline shared by the reconciler and `npm run plan`.
-import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
+// Remote model: what the cloud has for one Service (§2.1 lookup, then listeners and vserver groups).
+// The read stage only: cloud reads, no writes, no diff (plan/ does that; pipeline.ts runs the stages).
 import { isCloudError } from "../../src/cloud/errors";
-import type {
-  EcsProvider,
-  SlbListener,
-  SlbLoadBalancer,
-  SlbProvider,
-  VpcProvider,
-} from "../../src/cloud/types";
-import { eniBackendIps, lookupEnis, resolveEniBackends } from "./eni";
-import { buildDesiredModel, TAG_DO_NOT_DELETE, type DesiredModel, type ModelError } from "./model";
-import { plan, type Plan, type PlanOptions, type RemoteDomainExtensions, type RemoteModel } from "./plan";
+import type { SlbListener, SlbLoadBalancer, SlbProvider } from "../../src/cloud/types";
+import type { DesiredModel } from "./model";
+import type { RemoteDomainExtensions, RemoteModel } from "./plan";
+import { listenersManaged, TAG_DO_NOT_DELETE } from "./tracking";
 
 export type { RemoteModel } from "./plan";
-
-export interface ReadOptions {
-  /** "backends": skip listeners (the hash-gated resync only reconciles vserver-group backends). */
-  scope?: "full" | "backends";
-}
 
 /**
  * Finds the SLB by the `id` annotation, else by tag `kubernetes.do.not.delete=<defaultName>`, else by
  * name; then reads listeners (only when we may manage them) and vserver groups concurrently.
  * Cloud failures other than "not found" propagate as CloudError.
  */
-export async function readRemoteModel(
-  slb: SlbProvider,
-  desired: DesiredModel,
-  opts: ReadOptions = {},
-): Promise<RemoteModel> {
+export async function readRemoteModel(slb: SlbProvider, desired: DesiredModel): Promise<RemoteModel> {
   const found = await findLoadBalancer(slb, desired);
   if ("lookupError" in found) return { vServerGroups: [], lookupError: found.lookupError };
   if (!found.loadBalancer) return { vServerGroups: [] };
   const id = found.loadBalancer.loadBalancerId;
-  const d = desired.loadBalancer;
-  const readListeners =
-    (opts.scope ?? "full") === "full" && (d.mode === "create" || d.forceOverrideListeners);
   const [listeners, vServerGroups] = await Promise.all([
-    readListeners ? readListenersWithExtensions(slb, id, desired) : Promise.resolve(undefined),
+    listenersManaged(desired) ? readListenersWithExtensions(slb, id, desired) : Promise.resolve(undefined),
     slb.listVServerGroups(id),
   ]);
   return {
@@ -103,86 +84,4 @@ async function findLoadBalancer(slb: SlbProvider, desired: DesiredModel): Promis
   if (byName.length > 1) return { lookupError: `find multiple loadbalances by name ${d.defaultName}` };
   if (byName.length === 1) return { loadBalancer: byName[0], foundBy: "name" };
   return {};
-}
-
-/** What ENI backends need (§3.1): the ENI and VPC readers and the cluster's VPC. */
-export interface NetworkReaders {
-  ecs: EcsProvider;
-  vpc: VpcProvider;
-  /** The cluster's VPC (ALIBABA_CLOUD_VPC_ID); without it ENI backends cannot be resolved. */
-  vpcId?: string;
-}
-
-export interface PlanForInput {
-  svc: V1Service;
-  nodes: V1Node[];
-  endpointSlices: V1EndpointSlice[];
-  /** Pods behind not-ready endpoints, by "<ns>/<name>" (readiness gates, §3.3). */
-  pods?: ReadonlyMap<string, V1Pod>;
-  clusterId: string;
-  slb: SlbProvider;
-  /** Needed as soon as a backend is an ENI (backend-type eni, or pods on virtual-kubelet nodes). */
-  network?: NetworkReaders;
-  /** Cleanup (§2.4) instead of ensure. */
-  deleting: boolean;
-  /** "backends" when the Service hash is unchanged (§4.4). */
-  scope?: PlanOptions["scope"];
-  /** `sg-batch-size` (§3.5); default and range in src/config.ts. */
-  backendBatchSize?: number;
-}
-
-export interface PlanForResult {
-  desired?: DesiredModel;
-  remote?: RemoteModel;
-  plan: Plan;
-  /** Model-building errors (annotations, nodes). When present on ensure, the plan is empty. */
-  modelErrors: ModelError[];
-  /** ENI resolution (§3.1): pod IPs left out as outside the VPC, and pod IPs in it without an ENI. */
-  eni?: { skippedIps: string[]; invalidIps: string[] };
-}
-
-/** build → read → plan. Pure apart from the cloud reads; apply the returned plan with apply.ts. */
-export async function planFor(input: PlanForInput): Promise<PlanForResult> {
-  const built = buildDesiredModel({
-    svc: input.svc,
-    nodes: input.nodes,
-    endpointSlices: input.endpointSlices,
-    pods: input.pods,
-    clusterId: input.clusterId,
-    deleting: input.deleting,
-  });
-  let model = built.model;
-  const errors = [...built.errors];
-  const empty = { actions: [], errors: [], warnings: [] };
-  // Cleanup must not be blocked by a bad annotation: the model still carries identity and mode.
-  if (!model || (errors.length > 0 && !input.deleting)) {
-    return { desired: model, plan: empty, modelErrors: errors };
-  }
-  // ENI backends: ServerId is the ENI carrying the pod IP, a cloud read made here so plan() stays pure.
-  let eni: PlanForResult["eni"];
-  const eniIps = eniBackendIps(model);
-  if (eniIps.length > 0) {
-    const net = input.network;
-    if (!net?.vpcId) {
-      errors.push({
-        field: "backend-type",
-        message:
-          "ENI backends need the cluster's VPC: set ALIBABA_CLOUD_VPC_ID in the operator's environment",
-      });
-      return { desired: model, plan: empty, modelErrors: errors };
-    }
-    const resolved = resolveEniBackends(model, await lookupEnis(net, net.vpcId, eniIps));
-    model = resolved.model;
-    eni = { skippedIps: resolved.skippedIps, invalidIps: resolved.invalidIps };
-  }
-  // Cleanup always needs the full picture (listeners included), whatever the hash says.
-  const scope = input.deleting ? "full" : input.scope;
-  const remote = await readRemoteModel(input.slb, model, { scope });
-  return {
-    desired: model,
-    remote,
-    plan: plan(model, remote, { scope, backendBatchSize: input.backendBatchSize }),
-    modelErrors: errors,
-    eni,
-  };
 }

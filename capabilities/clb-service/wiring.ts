@@ -4,18 +4,13 @@
 import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
 import { createCloudProvider, loadCloudConfig } from "../../src/cloud";
 import { OPERATOR_DEFAULTS } from "../../src/config";
+import { nodeChangeMatters } from "../../src/backends/nodes";
 import { Controller, defaultWorkers } from "../../src/controller/controller";
 import { ClusterClient } from "../../src/k8s/client";
 import { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
 import { Store, type WatchPhase } from "../../src/k8s/stores";
-import {
-  ClbServiceReconciler,
-  isRelevantService,
-  nodeChangeMatters,
-  serviceFingerprint,
-  SLICES_BY_SERVICE,
-} from "./controller";
+import { ClbServiceReconciler, isRelevantService, serviceFingerprint, SLICES_BY_SERVICE } from "./controller";
 
 export interface ClbWiring {
   controller: Controller;

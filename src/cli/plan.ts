@@ -7,7 +7,7 @@ import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node
 import { isClbManagedService } from "../../capabilities/clb-service/annotations";
 import { mutateService, validateService } from "../../capabilities/clb-service/admission/rules";
 import { formatAction } from "../../capabilities/clb-service/plan";
-import { planFor } from "../../capabilities/clb-service/remote";
+import { planFor } from "../../capabilities/clb-service/pipeline";
 import { createCloudProvider, loadCloudConfig } from "../cloud";
 import { OPERATOR_DEFAULTS } from "../config";
 import { ClusterClient } from "../k8s/client";

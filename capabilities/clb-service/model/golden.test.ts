@@ -7,11 +7,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
-import type { SlbBackendServer } from "../../src/cloud/types";
-import { CLB_ANNOTATIONS, isClbManagedService, parseClbAnnotations, stringAnnotations } from "./annotations";
-import { buildDesiredModel, podKey, type BuildInput, type BuildResult } from "./model";
+import type { SlbBackendServer } from "../../../src/cloud/types";
+import { CLB_ANNOTATIONS, isClbManagedService, parseClbAnnotations, stringAnnotations } from "../annotations";
+import { podKey } from "../../../src/backends/endpoints";
+import { buildDesiredModel, type BuildInput, type BuildResult } from ".";
 
-const FIXTURES = join(__dirname, "fixtures", "model");
+const FIXTURES = join(__dirname, "..", "fixtures", "model");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 const CLUSTER_ID = "c-golden";
 
@@ -93,7 +94,7 @@ function assertContains(got: unknown, want: unknown, path: string): void {
 
 test("the example fixtures hold the Services of examples/clb-*.yaml unchanged", () => {
   for (const name of cases.filter((c) => c.startsWith("example-"))) {
-    const file = join(__dirname, "..", "..", "examples", `${name.slice("example-".length)}.yaml`);
+    const file = join(__dirname, "..", "..", "..", "examples", `${name.slice("example-".length)}.yaml`);
     const example = yaml.loadAll(readFileSync(file, "utf8")) as K8sObject[];
     const svc = example.find((o) => o.kind === "Service");
     assertContains(load(name).svc, svc, name);

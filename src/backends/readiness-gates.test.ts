@@ -1,19 +1,28 @@
-// Readiness-gate decisions and the pod status patch; the Service status for external-ip-type eip.
+// Readiness-gate decisions and the pod status patch.
 import test from "node:test";
 import assert from "node:assert/strict";
 import type { V1Pod } from "@kubernetes/client-node";
-import { ingressFor } from "./controller";
-import { readinessGateType } from "./model";
 import {
   gateConditionPatch,
+  hasReadinessGate,
+  isContainersReady,
   MESSAGE_INVALID,
   MESSAGE_REGISTERED,
+  readinessGateType,
   readinessUpdates,
   REASON_INVALID,
   REASON_REGISTERED,
-} from "./readiness";
+} from "./readiness-gates";
 
-const GATE = readinessGateType("web");
+const GATE = readinessGateType("readiness.example.com", "web");
+
+test("the gate type is <prefix>/<service>; a pod has it when it declares it, ContainersReady from its conditions", () => {
+  assert.equal(GATE, "readiness.example.com/web");
+  assert.ok(hasReadinessGate(pod([]), GATE));
+  assert.ok(!hasReadinessGate(pod([], false), GATE));
+  assert.ok(isContainersReady(pod([{ type: "ContainersReady", status: "True" }])));
+  assert.ok(!isContainersReady(pod([{ type: "ContainersReady", status: "False" }])));
+});
 
 test("readinessUpdates: True for gated pods with a registered address once applied, False for invalid ENI backends", () => {
   const model = {
@@ -94,18 +103,4 @@ test("gateConditionPatch: only for pods with the gate, only on change, transitio
     now,
   ) as { status: { conditions: Array<Record<string, unknown>> } };
   assert.equal(reworded.status.conditions[0].lastTransitionTime, earlier);
-});
-
-test("ingressFor: hostname wins, then one entry per EIP, else the SLB address (§3.6)", () => {
-  const lb = { address: "192.168.5.5" };
-  assert.deepEqual(ingressFor(lb, {}), [{ ip: "192.168.5.5" }]);
-  assert.deepEqual(ingressFor(lb, { eipIps: [] }), [{ ip: "192.168.5.5" }]);
-  assert.deepEqual(ingressFor(lb, { eipIps: ["39.96.1.1", "39.96.1.2"] }), [
-    { ip: "39.96.1.1" },
-    { ip: "39.96.1.2" },
-  ]);
-  assert.deepEqual(ingressFor(lb, { hostname: "a.example.com", eipIps: ["39.96.1.1"] }), [
-    { hostname: "a.example.com" },
-  ]);
-  assert.deepEqual(ingressFor({ address: "" }, {}), []);
 });

@@ -13,10 +13,11 @@ import {
   type Plan,
   type PlanOptions,
   type RemoteModel,
-} from "./plan";
-import { isOwnedBy, type DesiredModel } from "./model";
+} from "./index";
+import type { DesiredModel } from "../model";
+import { isOwnedBy } from "../tracking";
 
-const FIXTURES = join(__dirname, "fixtures", "plan");
+const FIXTURES = join(__dirname, "..", "fixtures", "plan");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
 interface Input {

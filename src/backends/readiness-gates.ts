@@ -1,15 +1,36 @@
-// Pod readiness gates (§1.4 "objects the controller writes", upstream helper/pod_utils.go): pods that
-// declare the gate `service.readiness.alibabacloud.com/<service>` get that pod condition True (reason
-// ServerRegistered) once their backend is in the vserver group, False (ServerInvalidServer) when their
-// backend is invalid (an ENI-mode pod IP without an ENI). Pure: the controller reads pods and patches.
+// Pod readiness gates for load-balancer backends (upstream kubernetes/cloud-provider-alibaba-cloud
+// pkg/controller/helper/pod_utils.go), for every capability: the gate type `<prefix>/<service>`, which
+// pods count, and which gate conditions to write: True (ServerRegistered) once a pod's backend is in its
+// server group, False (ServerInvalidServer) when its backend is invalid (a pod IP without an ENI).
+// Pure: the controller reads pods and patches; the prefix is the capability's (CLB: tracking.ts).
 import type { V1Pod } from "@kubernetes/client-node";
-import { hasReadinessGate, type DesiredModel } from "./model";
 
 export const REASON_REGISTERED = "ServerRegistered";
 export const MESSAGE_REGISTERED = "The backend has been added to the server group";
 export const REASON_INVALID = "ServerInvalidServer";
 export const MESSAGE_INVALID =
   "The backend failed to add to the server group because of the server is invalid";
+
+/** `<prefix>/<service-name>`: the pod condition type a Service's readiness gate waits for. */
+export function readinessGateType(prefix: string, serviceName: string): string {
+  return `${prefix}/${serviceName}`;
+}
+
+export function hasReadinessGate(pod: V1Pod, gateType: string): boolean {
+  return (pod.spec?.readinessGates ?? []).some((g) => g.conditionType === gateType);
+}
+
+export function isContainersReady(pod: V1Pod): boolean {
+  return (pod.status?.conditions ?? []).some((c) => c.type === "ContainersReady" && c.status === "True");
+}
+
+/** What a built model knows about the pods behind its backends. */
+export interface GatedBackends {
+  /** Pod ("<ns>/<name>") behind each endpoint address used for a backend. */
+  podByIp?: Record<string, string>;
+  /** Pods counted although not ready, because they carry the gate and are ContainersReady. */
+  gatedPods?: string[];
+}
 
 export interface GateUpdate {
   /** "<namespace>/<name>" */
@@ -27,7 +48,7 @@ export interface GateUpdate {
  * Pods whose IPs were skipped (outside the VPC) are left alone.
  */
 export function readinessUpdates(
-  model: Pick<DesiredModel, "podByIp" | "gatedPods">,
+  model: GatedBackends,
   eni: { skippedIps: readonly string[]; invalidIps: readonly string[] } | undefined,
   applied: boolean,
 ): GateUpdate[] {

@@ -1,0 +1,105 @@
+// Desired (local) model of one CLB Service: what the cloud should look like, built only from
+// Kubernetes objects (Service, Nodes, EndpointSlices, Pods). No I/O. plan/ diffs it against remote.ts.
+// This file assembles the model; load-balancer.ts, listeners.ts and vserver-groups.ts build its parts.
+import type { EndpointOptions } from "../../../src/backends/endpoints";
+import { dropUndefined } from "../../../src/lib/objects";
+import {
+  LOADBALANCER_ID_LABEL,
+  parseClbAnnotations,
+  resolveListenerProtocols,
+  stringAnnotations,
+} from "../annotations";
+import { APPLIED_DOMAIN_EXTENSIONS_ANNOTATION, parseAppliedList, serviceReadinessGate } from "../tracking";
+import { desiredListener } from "./listeners";
+import { desiredLoadBalancer } from "./load-balancer";
+import type { BuildInput, BuildResult, DesiredModel, ModelError, ServiceRef } from "./types";
+import { backendOptions, desiredVServerGroup, type GroupContext } from "./vserver-groups";
+
+export type * from "./types";
+export { listenerAttributes } from "./listeners";
+export { buildPortBackends, UNRESOLVED_ENI, type PortBackendInput } from "./vserver-groups";
+// The ownership contract, for callers that import it with the model.
+export {
+  APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
+  APPLIED_TAG_KEYS_ANNOTATION,
+  defaultLoadBalancerName,
+  isOwnedBy,
+  ownerKey,
+  parseOwnerKey,
+  TAG_CLUSTER,
+  TAG_DO_NOT_DELETE,
+  TAG_REUSED_BY_USER,
+  type OwnerKey,
+} from "../tracking";
+
+/** Service + Nodes + EndpointSlices → desired model (§1-§3). Never throws; problems are in `errors`. */
+export function buildDesiredModel(input: BuildInput): BuildResult {
+  const { svc, clusterId } = input;
+  const meta = svc.metadata ?? {};
+  if (!meta.uid || !meta.name)
+    return { errors: [{ field: "metadata", message: "Service has no uid or name" }] };
+  const service: ServiceRef = {
+    namespace: meta.namespace ?? "default",
+    name: meta.name,
+    uid: meta.uid,
+    generation: meta.generation,
+  };
+  const parsed = parseClbAnnotations(stringAnnotations(svc));
+  const errors: ModelError[] = parsed.errors.map((e) => ({ field: e.key, message: e.message }));
+  const config = parsed.config;
+  const model: DesiredModel = {
+    service,
+    clusterId,
+    deleting: input.deleting ?? false,
+    statusIngress: (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
+      dropUndefined({ ip: i.ip, hostname: i.hostname }),
+    ),
+    provisionedBefore:
+      (svc.status?.loadBalancer?.ingress ?? []).length > 0 || !!meta.labels?.[LOADBALANCER_ID_LABEL],
+    loadBalancer: desiredLoadBalancer(svc, config, clusterId),
+    listeners: [],
+    vServerGroups: [],
+    appliedDomainExtensions: parseAppliedList(meta.annotations?.[APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]),
+  };
+  if (model.deleting) return { model, errors };
+  // §1 row 62 (U:backend.go setAddressIpVersion): IPv6 backends only on an IPv6 SLB; otherwise IPv4.
+  const family = config.ipVersion === "ipv6" && config.backendIpVersion === "ipv6" ? "IPv6" : "IPv4";
+  const endpointOpts: EndpointOptions = {
+    family,
+    pods: input.pods,
+    gateType: serviceReadinessGate(service.name),
+  };
+  const ctx: GroupContext = {
+    service,
+    clusterId,
+    backendOpts: backendOptions(config, model.loadBalancer.mode === "reuse"),
+    local: svc.spec?.externalTrafficPolicy === "Local",
+    nodes: input.nodes,
+    endpointSlices: input.endpointSlices,
+    endpointOpts,
+  };
+  const podByIp: Record<string, string> = {};
+  const gated = new Set<string>();
+  let potentialReady = false;
+  for (const p of resolveListenerProtocols(svc, config)) {
+    const built = desiredVServerGroup(p, ctx);
+    for (const e of built.endpoints) {
+      if (e.pod) podByIp[e.ip] = e.pod;
+      if (e.pod && e.gated) gated.add(e.pod);
+    }
+    potentialReady ||= built.potentialReady;
+    errors.push(...built.errors);
+    const group = built.group;
+    if (!group) continue;
+    const dup = model.vServerGroups.find(
+      (g) => (g.userGroupId ?? g.name) === (group.userGroupId ?? group.name),
+    );
+    if (!dup) model.vServerGroups.push(group); // ENI ports sharing a targetPort share one group
+    model.listeners.push(desiredListener(p, config, service, clusterId, group.name));
+  }
+  model.addressFamily = family;
+  if (potentialReady) model.potentialReadyEndpoints = true;
+  if (Object.keys(podByIp).length > 0) model.podByIp = podByIp;
+  if (gated.size > 0) model.gatedPods = [...gated].sort();
+  return { model, errors };
+}

@@ -1,0 +1,56 @@
+// The desired SLB instance of one Service: create or reuse, create-time and mutable attributes, tags
+// (from the parsed annotations and the ownership contract in ../tracking.ts). Pure; no listeners here.
+import type { V1Service } from "@kubernetes/client-node";
+import { dropUndefined } from "../../../src/lib/objects";
+import type { ClbAnnotationConfig } from "../annotations";
+import {
+  APPLIED_TAG_KEYS_ANNOTATION,
+  defaultLoadBalancerName,
+  parseAppliedList,
+  TAG_CLUSTER,
+  TAG_DO_NOT_DELETE,
+} from "../tracking";
+import type { DesiredLoadBalancer } from "./types";
+
+export function desiredLoadBalancer(
+  svc: V1Service,
+  c: ClbAnnotationConfig,
+  clusterId: string,
+): DesiredLoadBalancer {
+  const defaultName = defaultLoadBalancerName(svc.metadata?.uid ?? "");
+  const reuse = c.loadBalancerId !== undefined;
+  return dropUndefined({
+    mode: reuse ? "reuse" : "create",
+    reuseId: c.loadBalancerId,
+    defaultName,
+    name: c.loadBalancerName ?? (reuse ? undefined : defaultName),
+    addressType: c.addressType,
+    addressIPVersion: c.ipVersion,
+    networkType: c.networkType,
+    vSwitchId: c.vSwitchId,
+    address: c.ipAddress,
+    masterZoneId: c.masterZoneId,
+    slaveZoneId: c.slaveZoneId,
+    resourceGroupId: c.resourceGroupId,
+    loadBalancerSpec: c.loadBalancerSpec,
+    instanceChargeType: c.instanceChargeType,
+    internetChargeType: c.internetChargeType,
+    bandwidthMbps: c.bandwidthMbps,
+    deleteProtection: c.deleteProtection,
+    modificationProtectionStatus: c.modificationProtection,
+    // Upstream's reason; it is what the console shows as "why is this protected".
+    modificationProtectionReason:
+      c.modificationProtection === "ConsoleProtection" ? "managed.by.ack" : undefined,
+    defaultTags: reuse
+      ? []
+      : [
+          { key: TAG_DO_NOT_DELETE, value: defaultName },
+          { key: TAG_CLUSTER, value: clusterId },
+        ],
+    additionalTags: Object.entries(c.additionalResourceTags ?? {}).map(([key, value]) => ({ key, value })),
+    appliedTagKeys: parseAppliedList(svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION]),
+    forceOverrideListeners: c.forceOverrideListeners === true,
+    preserveOnDelete: c.preserveLbOnDelete === true,
+    externalIpIsEip: c.externalIpType === "eip",
+  });
+}

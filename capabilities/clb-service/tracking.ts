@@ -1,0 +1,103 @@
+// CLB ownership contract: how this controller marks what it made, how it recognises what is this
+// Service's, and what it never touches (the role AWS LBC pkg/deploy/tracking/provider.go plays there;
+// names and tags as upstream kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1 uses).
+//
+// - An SLB we create is tagged `kubernetes.do.not.delete=<default name>` and `ack.aliyun.com=<cluster id>`
+//   (set atomically by CreateLoadBalancer). An SLB carrying either tag is ours: it can never be reused via
+//   the `id` annotation. A reused (user) SLB gets only `kubernetes.reused.by.user=true`.
+// - Listener descriptions, vserver group names and backend descriptions are owner keys
+//   `k8s/<port>/<service>/<namespace>/<cluster id>`. Only a listener, group or backend whose key names this
+//   Service in this cluster is ever changed or deleted; anything else (user listeners, user groups bound by
+//   `vgroup-port`, user backends in them) is left as it is, apart from removing our own backends.
+// - Tags: `acs:*` keys and the ownership tags above are never untagged; an additional tag is untagged only
+//   if we applied it (recorded in the applied-tag-keys annotation). Domain extensions likewise: deleted
+//   only if recorded in the applied-domain-extensions annotation.
+// - Pods: only the condition `service.readiness.alibabacloud.com/<service>`, only on pods declaring it.
+import { readinessGateType } from "../../src/backends/readiness-gates";
+import type { Tag } from "../../src/cloud/types";
+import type { DesiredLoadBalancer } from "./model/types";
+
+export const TAG_DO_NOT_DELETE = "kubernetes.do.not.delete";
+export const TAG_CLUSTER = "ack.aliyun.com";
+export const TAG_REUSED_BY_USER = "kubernetes.reused.by.user";
+
+/** Annotation the reconciler maintains with the additional tag keys it applied (comma list). */
+export const APPLIED_TAG_KEYS_ANNOTATION = "clb.alicloud-operator.io/applied-tag-keys";
+/** Annotation the reconciler maintains with the extension domains it created or updated (comma list). */
+export const APPLIED_DOMAIN_EXTENSIONS_ANNOTATION = "clb.alicloud-operator.io/applied-domain-extensions";
+
+/** `service.readiness.alibabacloud.com/<service-name>` (upstream helper/pod_utils.go). */
+export const READINESS_GATE_PREFIX = "service.readiness.alibabacloud.com";
+
+/** The readiness gate condition type of one Service's pods. */
+export function serviceReadinessGate(serviceName: string): string {
+  return readinessGateType(READINESS_GATE_PREFIX, serviceName);
+}
+
+/** §2.3: listeners are managed on created SLBs, and on reused ones only with force-override-listeners. */
+export function listenersManaged(desired: {
+  loadBalancer: Pick<DesiredLoadBalancer, "mode" | "forceOverrideListeners">;
+}): boolean {
+  return desired.loadBalancer.mode === "create" || desired.loadBalancer.forceOverrideListeners;
+}
+
+/** "a" + UID without dashes, cut to 32 characters (upstream GetDefaultLoadBalancerName). */
+export function defaultLoadBalancerName(uid: string): string {
+  return `a${uid.replace(/-/g, "")}`.slice(0, 32);
+}
+
+/** The tags that say "created by this controller" (the SLB may never be reused, and is untagged on preserve). */
+export function isOwnershipTagKey(key: string): boolean {
+  return key === TAG_DO_NOT_DELETE || key === TAG_CLUSTER;
+}
+
+export function hasOwnershipTag(tags: readonly Tag[]): boolean {
+  return tags.some((t) => isOwnershipTagKey(t.key));
+}
+
+/** Tag keys never removed by a tag diff: the cloud's own (`acs:`) and the ones this contract sets. */
+export function isProtectedTagKey(key: string): boolean {
+  return key.startsWith("acs:") || isOwnershipTagKey(key) || key === TAG_REUSED_BY_USER;
+}
+
+/** The comma list of an applied-* bookkeeping annotation. */
+export function parseAppliedList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+export interface OwnerKey {
+  /** Listener port, NodePort or target port (number or name). */
+  port: string;
+  service: string;
+  namespace: string;
+  clusterId: string;
+}
+
+/** Which Service an owner key names. */
+export interface OwnerService {
+  name: string;
+  namespace: string;
+}
+
+/** `k8s/<port>/<svc>/<ns>/<clusterId>`, used for listener descriptions, group names and backend descriptions. */
+export function ownerKey(port: number | string, svc: OwnerService, clusterId: string): string {
+  return `k8s/${port}/${svc.name}/${svc.namespace}/${clusterId}`;
+}
+
+export function parseOwnerKey(s: string | undefined): OwnerKey | undefined {
+  if (!s) return undefined;
+  const parts = s.split("/");
+  if (parts.length !== 5 || parts[0] !== "k8s" || parts.some((p) => p === "")) return undefined;
+  return { port: parts[1], service: parts[2], namespace: parts[3], clusterId: parts[4] };
+}
+
+/** True when `s` parses as an ownership key of this Service in this cluster (upstream isPortManagedByMyService). */
+export function isOwnedBy(s: string | undefined, svc: OwnerService, clusterId: string): boolean {
+  const k = parseOwnerKey(s);
+  return (
+    k !== undefined && k.service === svc.name && k.namespace === svc.namespace && k.clusterId === clusterId
+  );
+}
