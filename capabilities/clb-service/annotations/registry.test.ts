@@ -2,7 +2,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderAnnotationDocs } from "../../scripts/gen-annotation-docs";
+import { renderAnnotationDocs } from "../../../scripts/gen-annotation-docs";
 import {
   ANNOTATION_PREFIX,
   CLB_ANNOTATIONS,
@@ -15,7 +15,7 @@ import {
   requestedLoadBalancerId,
   resolveListenerProtocols,
   type ClbAnnotationConfig,
-} from "./annotations";
+} from ".";
 
 const P = ANNOTATION_PREFIX;
 const L = LEGACY_ANNOTATION_PREFIX;
@@ -691,7 +691,7 @@ test("resolveListenerProtocols: protocol-port entry, else spec protocol lowercas
 
 test("docs/annotations.md is generated from the registry (run npx tsx scripts/gen-annotation-docs.ts)", () => {
   const text = renderAnnotationDocs();
-  assert.equal(readFileSync(join(__dirname, "..", "..", "docs", "annotations.md"), "utf8"), text);
+  assert.equal(readFileSync(join(__dirname, "..", "..", "..", "docs", "annotations.md"), "utf8"), text);
   for (const d of CLB_ANNOTATIONS) assert.ok(text.includes(`\`${d.key}\``), d.key);
   for (const r of ["R1", "R2", "R3", "R4", "R5", "R6"]) assert.ok(text.includes(`**${r}.`), r);
 });
