@@ -63,7 +63,7 @@ function standardColumn<T extends RegistryTypes>(name: StandardColumn, docs: Reg
         title: "Default",
         cell: (r) => {
           const w = r.webhookDefault;
-          const when = w && docs.webhookDefaults?.when[w.when as T["when"]];
+          const when = w && docs.webhookDefaults?.when[w.when];
           return w
             ? `${r.defaultText}; \`${w.value}\` ${WRITTEN_BY_WEBHOOK} ${when ?? ""}`.trimEnd()
             : r.defaultText;
@@ -103,7 +103,7 @@ export function renderRegistryDocs<T extends RegistryTypes>(docs: RegistryDocs<T
     out.push(h(1, "Mutating webhook defaults"), "", defaults.intro, "");
     for (const r of rows) {
       const w = r.webhookDefault;
-      if (w) out.push(`* \`${r.key}: ${w.value}\`, ${defaults.when[w.when as T["when"]]}.`);
+      if (w) out.push(`* \`${r.key}: ${w.value}\`, ${defaults.when[w.when]}.`);
     }
     out.push("", defaults.outro, "");
   }
