@@ -33,48 +33,41 @@ export interface DocSection {
   render(level: number): string[];
 }
 
-const STANDARD_COLUMNS: readonly StandardColumn[] = [
-  "key",
-  "legacy",
-  "meaning",
-  "values",
-  "default",
-  "mutability",
-  "notes",
-];
-
 /** Markdown table cell: pipes escaped, newlines flattened. */
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-const WRITTEN_BY_WEBHOOK = "written by the mutating webhook";
-
-function standardColumn<T extends RegistryTypes>(name: StandardColumn, docs: RegistryDocs<T>): DocColumn<T> {
-  switch (name) {
-    case "key":
-      return { title: "Key", cell: (r) => `\`${r.key}\`` };
-    case "legacy":
-      return { title: "Legacy alias", cell: (r) => (r.legacyKey ? `\`${r.legacyKey}\`` : "—") };
-    case "meaning":
-      return { title: "Meaning", cell: (r) => r.meaning };
-    case "values":
-      return { title: "Values", cell: (r) => r.codec.values };
-    case "default":
-      return {
-        title: "Default",
-        cell: (r) => {
-          const w = r.webhookDefault;
-          const when = w && docs.webhookDefaults?.when[w.when];
-          return w
-            ? `${r.defaultText}; \`${w.value}\` ${WRITTEN_BY_WEBHOOK} ${when ?? ""}`.trimEnd()
-            : r.defaultText;
-        },
-      };
-    case "mutability":
-      return { title: "Mutability", cell: (r) => r.mutability };
-    case "notes":
-      return { title: "Notes", cell: (r) => r.notes ?? "" };
-  }
+/** The row fields the standard columns read (every registry's rows have them). */
+interface DocRow {
+  key: string;
+  legacyKey?: string;
+  meaning: string;
+  codec: { values: string };
+  defaultText: string;
+  webhookDefault?: { value: string; when: string };
+  mutability: string;
+  notes?: string;
 }
+
+/** The standard columns, in their default order; `whenText` says when the webhook writes a default. */
+const STANDARD: Readonly<
+  Record<StandardColumn, { title: string; cell(r: DocRow, whenText: (when: string) => string): string }>
+> = {
+  key: { title: "Key", cell: (r) => `\`${r.key}\`` },
+  legacy: { title: "Legacy alias", cell: (r) => (r.legacyKey ? `\`${r.legacyKey}\`` : "—") },
+  meaning: { title: "Meaning", cell: (r) => r.meaning },
+  values: { title: "Values", cell: (r) => r.codec.values },
+  default: {
+    title: "Default",
+    cell: (r, whenText) => {
+      const w = r.webhookDefault;
+      return w
+        ? `${r.defaultText}; \`${w.value}\` written by the mutating webhook ${whenText(w.when)}`.trimEnd()
+        : r.defaultText;
+    },
+  },
+  mutability: { title: "Mutability", cell: (r) => r.mutability },
+  notes: { title: "Notes", cell: (r) => r.notes ?? "" },
+};
 
 /** One registry's docs as a section of the annotations file. */
 export function defineRegistryDocs<T extends RegistryTypes>(docs: RegistryDocs<T>): DocSection {
@@ -85,8 +78,12 @@ export function defineRegistryDocs<T extends RegistryTypes>(docs: RegistryDocs<T
 export function renderRegistryDocs<T extends RegistryTypes>(docs: RegistryDocs<T>, level = 2): string[] {
   const h = (depth: number, title: string) => `${"#".repeat(level + depth)} ${title}`;
   const rows = docs.registry.rows;
-  const columns = (docs.columns ?? STANDARD_COLUMNS).map((c) =>
-    typeof c === "string" ? standardColumn(c, docs) : c,
+  const when = docs.webhookDefaults?.when;
+  const whenText = (w: string) =>
+    when && Object.prototype.hasOwnProperty.call(when, w) ? when[w as T["when"]] : "";
+  const columns = (docs.columns ?? (Object.keys(STANDARD) as StandardColumn[])).map(
+    (c): DocColumn<T> =>
+      typeof c === "string" ? { title: STANDARD[c].title, cell: (r) => STANDARD[c].cell(r, whenText) } : c,
   );
   const out: string[] = [h(0, docs.title), ""];
   for (const p of docs.intro) out.push(p, "");
