@@ -158,6 +158,7 @@ test("rows resolve every spelling once, in precedence order", () => {
   assert.equal(REG.keyOf("order"), `${C}order`);
   assert.equal(REG.keyOf("actions"), `${C}actions.<name>`);
   assert.equal(REG.keyOf("actions", "web"), `${C}actions.web`);
+  assert.equal(REG.keyOf("actions", "$&"), `${C}actions.$&`);
 });
 
 test("parse: canonical, then each legacy prefix in order, then vendor aliases", () => {

@@ -78,6 +78,7 @@ export type Row<T extends RegistryTypes, F extends FieldOf<T>> = RowSpec<T, F> &
     legacyKey?: string;
     /** Every spelling in precedence order: canonical, legacy prefixes in order, vendor aliases in order. */
     spellings: readonly Spelling[];
+    /** The key has a `<name>` part; the field is a map by name. */
     templated: boolean;
   };
 
@@ -147,7 +148,7 @@ function nameIn(t: { head: string; tail: string }, key: string): string | undefi
 
 /** The spelling with its `<name>` part filled in. */
 function spell(s: Spelling, name: string | undefined): string {
-  return name === undefined ? s.key : s.key.replace(PLACEHOLDER, name);
+  return name === undefined ? s.key : s.key.replace(PLACEHOLDER, () => name); // a function: no `$&` expansion
 }
 
 /**
