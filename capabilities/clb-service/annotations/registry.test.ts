@@ -1,21 +1,16 @@
+// Tests for the CLB registry: every row's good, bad and boundary values, the row metadata, alias
+// precedence and vendor value mapping, and parsing hostile input.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { renderAnnotationDocs } from "../../scripts/gen-annotation-docs";
+import { MAX_VALUE_CHARS, quoteValue } from "../../../src/annotations/codec";
 import {
   ANNOTATION_PREFIX,
   CLB_ANNOTATIONS,
   LEGACY_ANNOTATION_PREFIX,
-  MAX_VALUE_CHARS,
   annotationKey,
-  isClbManagedService,
   parseClbAnnotations,
-  quoteValue,
-  requestedLoadBalancerId,
-  resolveListenerProtocols,
-  type ClbAnnotationConfig,
-} from "./annotations";
+} from "./registry";
+import type { ClbAnnotationConfig } from "./types";
 
 const P = ANNOTATION_PREFIX;
 const L = LEGACY_ANNOTATION_PREFIX;
@@ -601,7 +596,7 @@ test("parseClbAnnotations never throws and reports non-strings, huge values and 
     [`${P}bandwidth`]: 5,
     [`${P}scheduler`]: null,
     [`${P}name`]: { a: 1 },
-  } as unknown as Record<string, string>);
+  });
   assert.equal(odd.errors.length, 3);
   assert.ok(odd.errors.every((e) => /is not a string/.test(e.message)));
   const huge = "x".repeat(MAX_VALUE_CHARS + 1);
@@ -621,86 +616,4 @@ test("parseClbAnnotations never throws and reports non-strings, huge values and 
 test("annotationKey gives the canonical key", () => {
   assert.equal(annotationKey("loadBalancerId"), `${P}id`);
   assert.equal(annotationKey("backendType"), "service.beta.kubernetes.io/backend-type");
-});
-
-test("isClbManagedService (§0)", () => {
-  const lb = (extra: Record<string, unknown> = {}, annotations: Record<string, string> = {}) => ({
-    metadata: { name: "s", namespace: "default", annotations },
-    spec: { type: "LoadBalancer", ports: [{ port: 80 }], ...extra },
-  });
-  assert.equal(isClbManagedService(lb()), true);
-  assert.equal(isClbManagedService(lb({}, { "service.beta.kubernetes.io/class": "" })), true);
-  assert.equal(isClbManagedService(lb({ type: "ClusterIP" })), false);
-  assert.equal(isClbManagedService(lb({ type: "NodePort" })), false);
-  assert.equal(isClbManagedService(lb({ loadBalancerClass: "alibabacloud.com/nlb" })), false);
-  assert.equal(isClbManagedService(lb({ loadBalancerClass: "" })), false);
-  assert.equal(isClbManagedService(lb({}, { "service.beta.kubernetes.io/class": "other" })), false);
-  assert.equal(isClbManagedService(lb({}, { [`${P}tunnel-type`]: "" })), false);
-  assert.equal(isClbManagedService(lb({}, { [`${L}tunnel-type`]: "x" })), false);
-  assert.equal(isClbManagedService(lb({}, { [`${P}type`]: "nlb" })), false);
-  assert.equal(isClbManagedService(lb({}, { [`${P}type`]: "clb" })), false);
-  for (const junk of [
-    undefined,
-    null,
-    1,
-    "x",
-    [],
-    {},
-    { spec: null },
-    { spec: { type: "LoadBalancer" }, metadata: null },
-  ]) {
-    assert.doesNotThrow(() => isClbManagedService(junk));
-  }
-  assert.equal(isClbManagedService({ spec: { type: "LoadBalancer" }, metadata: null }), true);
-});
-
-test("resolveListenerProtocols: protocol-port entry, else spec protocol lowercased", () => {
-  const svc = {
-    metadata: { annotations: { [`${P}protocol-port`]: "https:443,http:80,udp:53,https:8443" } },
-    spec: {
-      type: "LoadBalancer",
-      ports: [
-        { name: "web", port: 80, protocol: "TCP", targetPort: 8080, nodePort: 30080 },
-        { port: 443, protocol: "TCP", targetPort: "https" },
-        { port: 53, protocol: "TCP" },
-        { port: 54, protocol: "UDP" },
-        { port: 22 },
-        { port: 7, protocol: "SCTP" },
-        { port: "x" },
-        null,
-      ],
-    },
-  };
-  const got = resolveListenerProtocols(svc);
-  assert.deepEqual(
-    got.map((l) => [l.index, l.port, l.protocol, l.source]),
-    [
-      [0, 80, "http", "protocol-port"],
-      [1, 443, "https", "protocol-port"],
-      [2, 53, "udp", "protocol-port"],
-      [3, 54, "udp", "spec"],
-      [4, 22, "tcp", "spec"],
-    ],
-  );
-  assert.equal(got[0].name, "web");
-  assert.equal(got[0].nodePort, 30080);
-  assert.equal(got[1].targetPort, "https");
-  for (const junk of [undefined, null, {}, { spec: { ports: "x" } }, { spec: { ports: [1, "a", null] } }])
-    assert.deepEqual(resolveListenerProtocols(junk), []);
-});
-
-test("docs/annotations.md is generated from the registry (run npx tsx scripts/gen-annotation-docs.ts)", () => {
-  const text = renderAnnotationDocs();
-  assert.equal(readFileSync(join(__dirname, "..", "..", "docs", "annotations.md"), "utf8"), text);
-  for (const d of CLB_ANNOTATIONS) assert.ok(text.includes(`\`${d.key}\``), d.key);
-  for (const r of ["R1", "R2", "R3", "R4", "R5", "R6"]) assert.ok(text.includes(`**${r}.`), r);
-});
-
-test("requestedLoadBalancerId reads every spelling", () => {
-  const withAnn = (a: Record<string, unknown>) => ({ metadata: { annotations: a } });
-  assert.equal(requestedLoadBalancerId(withAnn({ [`${P}id`]: "lb-1" })), "lb-1");
-  assert.equal(requestedLoadBalancerId(withAnn({ [`${L}id`]: "lb-2" })), "lb-2");
-  assert.equal(requestedLoadBalancerId(withAnn({ "kubernetes.io/elb.id": "lb-3" })), "lb-3");
-  assert.equal(requestedLoadBalancerId(withAnn({ [`${P}id`]: "" })), undefined);
-  assert.equal(requestedLoadBalancerId(null), undefined);
 });
