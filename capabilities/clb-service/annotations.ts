@@ -3,7 +3,7 @@
 // (admission-rules.ts), the desired model (model.ts) and the generated docs (docs/annotations.md).
 // Everything here is pure: no I/O, and no function throws on any input.
 import type { kind } from "kubernetes-fluent-client";
-import type { OnOff, SlbAddressType, SlbListenerProtocol } from "../../src/cloud/types";
+import type { OnOff, SlbAddressType, SlbListenerProtocol } from "../../src/cloud";
 
 export type Service = kind.Service;
 export type ListenerProtocol = SlbListenerProtocol;

@@ -1,8 +1,8 @@
 // apply(slb, actions): executes a plan in dependency order with bounded parallelism. An action runs once
 // all its dependencies succeeded; a failure skips only its dependants, independent branches go on.
 // Never throws: every outcome is in `results`, every failure in `errors`.
-import { CloudError, isCloudError } from "../../src/cloud/errors";
-import type { SlbBackendServer, SlbProvider } from "../../src/cloud/types";
+import { CloudError, isCloudError } from "../../src/cloud";
+import type { SlbBackendServer, SlbProvider } from "../../src/cloud";
 import type { Action, ActionParams, IdOrRef } from "./plan";
 
 export interface ApplyOptions {

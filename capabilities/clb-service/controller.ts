@@ -3,8 +3,8 @@
 // before any cloud write and comes off last, after a successful cleanup.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { OPERATOR_DEFAULTS } from "../../src/config";
-import { CloudError } from "../../src/cloud/errors";
-import type { SlbProvider } from "../../src/cloud/types";
+import { CloudError } from "../../src/cloud";
+import type { SlbProvider } from "../../src/cloud";
 import { ClusterClient, describeK8sError, isConflict, isNotFound } from "../../src/k8s/client";
 import { ReconcileOutcome, WorkQueue } from "../../src/lib/queue";
 import { isClbManagedService } from "./annotations";

@@ -2,7 +2,7 @@
 // invalid (their group becomes add-only); the VPC is read only when needed.
 import test from "node:test";
 import assert from "node:assert/strict";
-import type { EcsNetworkInterface, EcsProvider, VpcProvider } from "../../src/cloud/types";
+import type { EcsNetworkInterface, EcsProvider, VpcProvider } from "../../src/cloud";
 import { eniBackendIps, lookupEnis, resolveEniBackends } from "./eni";
 import { UNRESOLVED_ENI, type DesiredModel, type DesiredVServerGroup } from "./model";
 import { plan } from "./plan";

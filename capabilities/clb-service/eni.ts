@@ -6,7 +6,7 @@
 //   - IP in the VPC with no ENI   → invalid: dropped, its group is only added to (no removals or
 //     updates), a warning event, the pod's readiness-gate condition False, and the reconcile fails so
 //     the key retries with backoff until the ENI appears.
-import type { EcsProvider, VpcProvider } from "../../src/cloud/types";
+import type { EcsProvider, VpcProvider } from "../../src/cloud";
 import { inAnyCidr } from "../../src/lib/ip";
 import type { DesiredModel } from "./model";
 

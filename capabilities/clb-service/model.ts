@@ -9,7 +9,7 @@ import type {
   SlbListenerAttributes,
   SlbListenerProtocol,
   Tag,
-} from "../../src/cloud/types";
+} from "../../src/cloud";
 import {
   parseClbAnnotations,
   resolveListenerProtocols,

@@ -13,8 +13,8 @@ import type {
   SlbLoadBalancer,
   SlbVServerGroup,
   Tag,
-} from "../../src/cloud/types";
-import { clientTokenFor } from "../../src/cloud/client-token";
+} from "../../src/cloud";
+import { clientTokenFor } from "../../src/cloud";
 import { OPERATOR_DEFAULTS } from "../../src/config";
 import {
   isOwnedBy,

@@ -1,14 +1,8 @@
 // Remote model: what the cloud has for one Service (§2.1 lookup, then listeners and vserver groups),
 // and planFor(), the build → read → plan pipeline shared by the reconciler and `npm run plan`.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
-import { isCloudError } from "../../src/cloud/errors";
-import type {
-  EcsProvider,
-  SlbListener,
-  SlbLoadBalancer,
-  SlbProvider,
-  VpcProvider,
-} from "../../src/cloud/types";
+import { isCloudError } from "../../src/cloud";
+import type { EcsProvider, SlbListener, SlbLoadBalancer, SlbProvider, VpcProvider } from "../../src/cloud";
 import { eniBackendIps, lookupEnis, resolveEniBackends } from "./eni";
 import { buildDesiredModel, TAG_DO_NOT_DELETE, type DesiredModel, type ModelError } from "./model";
 import { plan, type Plan, type PlanOptions, type RemoteDomainExtensions, type RemoteModel } from "./plan";
