@@ -17,7 +17,8 @@ export {
   type ApiFamily,
   type CredentialSource,
 } from "./config";
-export { API_VERSIONS, rpcParams, type CloudEvent, type RpcFamily } from "./alibaba/transport";
+export { API_VERSIONS } from "../config";
+export { rpcParams, type CloudEvent, type RpcFamily } from "./alibaba/transport";
 export { flattenParams, type WireParams } from "./alibaba/wire";
 export type { ProviderOptions } from "./alibaba/provider";
 

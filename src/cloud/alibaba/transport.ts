@@ -4,6 +4,7 @@
 
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
+import { API_VERSIONS } from "../../config";
 import type { ApiFamily } from "../config";
 import { CloudError, type CloudErrorKind } from "../errors";
 import type { TokenBucket } from "../rate-limiter";
@@ -53,18 +54,6 @@ export const MAX_PAGE_SIZE = 100;
 
 /** Products called through the generic RPC `callApi` (ALB has its typed client). */
 export type RpcFamily = Exclude<ApiFamily, "alb">;
-
-/**
- * The API version of each product: the one table the adapter, the test helpers and the emulator's
- * routing (src/emulator/core.ts) read. ALB's typed client carries the same version itself.
- */
-export const API_VERSIONS: Readonly<Record<ApiFamily, string>> = {
-  slb: "2014-05-15",
-  alb: "2020-06-16",
-  eci: "2018-08-08",
-  ecs: "2014-05-26",
-  vpc: "2016-04-28",
-};
 
 /** The SDK params of one RPC-style call: POST, signed with the access key, business params in the query. */
 export function rpcParams(action: string, version: string): $OpenApiUtil.Params {

@@ -1,7 +1,7 @@
 // ALB 2020-06-16. Every mutation is asynchronous in the real API: it returns a JobId, and statuses
 // move Provisioning→Active/Running, Adding→Available, Processing→Succeeded. Here statuses are
 // computed lazily from stored timestamps on the virtual clock (no timers, so restarts are exact).
-import { type Handler, type HandlerCtx, isoSeconds, page, toList, type Tree } from "../core";
+import { type Handler, type HandlerCtx, isoSeconds, page, productHandlers, toList, type Tree } from "../core";
 import { Errors } from "../errors";
 import type { Doc, Tx } from "../store";
 import { checkId, VPC_ID, VSW_ID, view } from "./common";
@@ -836,38 +836,29 @@ function listAsynJobs(ctx: HandlerCtx): Doc {
 
 // ---------------------------------------------------------------- table
 
-const V = "2020-06-16";
-const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({
-  product: "alb",
-  version: V,
-  action,
-  mutating,
-  fn,
-});
-
-export const albHandlers: Handler[] = [
-  h("CreateLoadBalancer", true, createLoadBalancer),
-  h("GetLoadBalancerAttribute", false, (ctx) => ({ ...lbView(getLb(ctx), ctx.nowMs) })),
-  h("ListLoadBalancers", false, listLoadBalancers),
-  h("DeleteLoadBalancer", true, deleteLoadBalancer),
-  h("EnableDeletionProtection", true, setDeletionProtection(true)),
-  h("DisableDeletionProtection", true, setDeletionProtection(false)),
-  h("CreateListener", true, createListener),
-  h("ListListeners", false, listListeners),
-  h("GetListenerAttribute", false, (ctx) => listenerView(getListener(ctx), ctx.nowMs)),
-  h("UpdateListenerAttribute", true, updateListenerAttribute),
-  h("DeleteListener", true, deleteListener),
-  h("CreateServerGroup", true, createServerGroup),
-  h("ListServerGroups", false, listServerGroups),
-  h("ListServerGroupServers", false, listServerGroupServers),
-  h("AddServersToServerGroup", true, addServers),
-  h("RemoveServersFromServerGroup", true, removeServers),
-  h("UpdateServerGroupAttribute", true, updateServerGroupAttribute),
-  h("DeleteServerGroup", true, deleteServerGroup),
-  h("CreateRule", true, createRule),
-  h("CreateRules", true, createRules),
-  h("ListRules", false, listRules),
-  h("UpdateRuleAttribute", true, updateRuleAttribute),
-  h("DeleteRule", true, deleteRule),
-  h("ListAsynJobs", false, listAsynJobs),
-];
+export const albHandlers: Handler[] = productHandlers("alb", [
+  ["CreateLoadBalancer", true, createLoadBalancer],
+  ["GetLoadBalancerAttribute", false, (ctx) => ({ ...lbView(getLb(ctx), ctx.nowMs) })],
+  ["ListLoadBalancers", false, listLoadBalancers],
+  ["DeleteLoadBalancer", true, deleteLoadBalancer],
+  ["EnableDeletionProtection", true, setDeletionProtection(true)],
+  ["DisableDeletionProtection", true, setDeletionProtection(false)],
+  ["CreateListener", true, createListener],
+  ["ListListeners", false, listListeners],
+  ["GetListenerAttribute", false, (ctx) => listenerView(getListener(ctx), ctx.nowMs)],
+  ["UpdateListenerAttribute", true, updateListenerAttribute],
+  ["DeleteListener", true, deleteListener],
+  ["CreateServerGroup", true, createServerGroup],
+  ["ListServerGroups", false, listServerGroups],
+  ["ListServerGroupServers", false, listServerGroupServers],
+  ["AddServersToServerGroup", true, addServers],
+  ["RemoveServersFromServerGroup", true, removeServers],
+  ["UpdateServerGroupAttribute", true, updateServerGroupAttribute],
+  ["DeleteServerGroup", true, deleteServerGroup],
+  ["CreateRule", true, createRule],
+  ["CreateRules", true, createRules],
+  ["ListRules", false, listRules],
+  ["UpdateRuleAttribute", true, updateRuleAttribute],
+  ["DeleteRule", true, deleteRule],
+  ["ListAsynJobs", false, listAsynJobs],
+]);

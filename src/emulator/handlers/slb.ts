@@ -1,7 +1,15 @@
 // SLB (CLB) 2014-05-15. Response shapes follow the Go Tea models: older actions wrap lists the
 // XML way (`LoadBalancers.LoadBalancer[]`), DescribeLoadBalancerListeners returns a plain array.
 import { createHash } from "node:crypto";
-import { type Handler, type HandlerCtx, isoSeconds, page, type Params } from "../core";
+import {
+  type Handler,
+  type HandlerCtx,
+  type HandlerEntry,
+  isoSeconds,
+  page,
+  type Params,
+  productHandlers,
+} from "../core";
 import { Errors } from "../errors";
 import type { Doc, Tx } from "../store";
 import {
@@ -1227,106 +1235,125 @@ function deleteAcl(ctx: HandlerCtx): Doc {
 
 // ---------------------------------------------------------------- table
 
-const V = "2014-05-15";
-const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({
-  product: "slb",
-  version: V,
-  action,
-  mutating,
-  fn,
-});
-
-export const slbHandlers: Handler[] = [
-  h("CreateLoadBalancer", true, createLoadBalancer),
-  h("DescribeLoadBalancers", false, describeLoadBalancers),
-  h("DescribeLoadBalancerAttribute", false, describeLoadBalancerAttribute),
-  h("DeleteLoadBalancer", true, deleteLoadBalancer),
-  h("SetLoadBalancerName", true, (ctx) => updateLb(ctx, { LoadBalancerName: ctx.p.req("LoadBalancerName") })),
-  h("SetLoadBalancerDeleteProtection", true, (ctx) => {
-    ctx.p.req("RegionId");
-    const v = ctx.p.oneOf("DeleteProtection", ["on", "off"] as const);
-    if (!v) throw Errors.missingParam("DeleteProtection");
-    return updateLb(ctx, { DeleteProtection: v });
-  }),
-  h("SetLoadBalancerModificationProtection", true, (ctx) => {
-    ctx.p.req("RegionId");
-    const v = ctx.p.oneOf("ModificationProtectionStatus", ["ConsoleProtection", "NonProtection"] as const);
-    if (!v) throw Errors.missingParam("ModificationProtectionStatus");
-    return updateLb(ctx, {
-      ModificationProtectionStatus: v,
-      ModificationProtectionReason:
-        v === "NonProtection" ? "" : (ctx.p.str("ModificationProtectionReason") ?? ""),
-    });
-  }),
-  h("ModifyLoadBalancerInstanceSpec", true, (ctx) => {
-    const spec = ctx.p.req("LoadBalancerSpec");
-    if (!/^slb\.[a-z0-9.]+$/i.test(spec)) throw Errors.invalidParam("LoadBalancerSpec");
-    return updateLb(ctx, { LoadBalancerSpec: spec, InstanceChargeType: "PayBySpec" }, orderId(ctx));
-  }),
-  h("ModifyLoadBalancerInternetSpec", true, modifyInternetSpec),
-  h("ModifyLoadBalancerInstanceChargeType", true, modifyInstanceChargeType),
-  h("TagResources", true, tagResources),
-  h("UntagResources", true, untagResources),
-  h("ListTagResources", false, listTagResources),
-  h("AddTags", true, addTags),
-  h("RemoveTags", true, removeTagsAction),
-  h("DescribeTags", false, describeTags),
-  ...PROTOS.flatMap((p) => {
+export const slbHandlers: Handler[] = productHandlers("slb", [
+  ["CreateLoadBalancer", true, createLoadBalancer],
+  ["DescribeLoadBalancers", false, describeLoadBalancers],
+  ["DescribeLoadBalancerAttribute", false, describeLoadBalancerAttribute],
+  ["DeleteLoadBalancer", true, deleteLoadBalancer],
+  ["SetLoadBalancerName", true, (ctx) => updateLb(ctx, { LoadBalancerName: ctx.p.req("LoadBalancerName") })],
+  [
+    "SetLoadBalancerDeleteProtection",
+    true,
+    (ctx) => {
+      ctx.p.req("RegionId");
+      const v = ctx.p.oneOf("DeleteProtection", ["on", "off"] as const);
+      if (!v) throw Errors.missingParam("DeleteProtection");
+      return updateLb(ctx, { DeleteProtection: v });
+    },
+  ],
+  [
+    "SetLoadBalancerModificationProtection",
+    true,
+    (ctx) => {
+      ctx.p.req("RegionId");
+      const v = ctx.p.oneOf("ModificationProtectionStatus", ["ConsoleProtection", "NonProtection"] as const);
+      if (!v) throw Errors.missingParam("ModificationProtectionStatus");
+      return updateLb(ctx, {
+        ModificationProtectionStatus: v,
+        ModificationProtectionReason:
+          v === "NonProtection" ? "" : (ctx.p.str("ModificationProtectionReason") ?? ""),
+      });
+    },
+  ],
+  [
+    "ModifyLoadBalancerInstanceSpec",
+    true,
+    (ctx) => {
+      const spec = ctx.p.req("LoadBalancerSpec");
+      if (!/^slb\.[a-z0-9.]+$/i.test(spec)) throw Errors.invalidParam("LoadBalancerSpec");
+      return updateLb(ctx, { LoadBalancerSpec: spec, InstanceChargeType: "PayBySpec" }, orderId(ctx));
+    },
+  ],
+  ["ModifyLoadBalancerInternetSpec", true, modifyInternetSpec],
+  ["ModifyLoadBalancerInstanceChargeType", true, modifyInstanceChargeType],
+  ["TagResources", true, tagResources],
+  ["UntagResources", true, untagResources],
+  ["ListTagResources", false, listTagResources],
+  ["AddTags", true, addTags],
+  ["RemoveTags", true, removeTagsAction],
+  ["DescribeTags", false, describeTags],
+  ...PROTOS.flatMap((p): HandlerEntry[] => {
     const P = p.toUpperCase();
     return [
-      h(`CreateLoadBalancer${P}Listener`, true, createListener(p)),
-      h(`SetLoadBalancer${P}ListenerAttribute`, true, setListenerAttribute(p)),
-      h(`DescribeLoadBalancer${P}ListenerAttribute`, false, describeListenerAttribute(p)),
+      [`CreateLoadBalancer${P}Listener`, true, createListener(p)],
+      [`SetLoadBalancer${P}ListenerAttribute`, true, setListenerAttribute(p)],
+      [`DescribeLoadBalancer${P}ListenerAttribute`, false, describeListenerAttribute(p)],
     ];
   }),
-  h("StartLoadBalancerListener", true, setListenerStatus("running")),
-  h("StopLoadBalancerListener", true, setListenerStatus("stopped")),
-  h("DeleteLoadBalancerListener", true, deleteListener),
-  h("DescribeLoadBalancerListeners", false, describeLoadBalancerListeners),
-  h("CreateVServerGroup", true, createVServerGroup),
-  h("DescribeVServerGroups", false, describeVServerGroups),
-  h("DescribeVServerGroupAttribute", false, describeVServerGroupAttribute),
-  h("AddVServerGroupBackendServers", true, addBackends),
-  h("RemoveVServerGroupBackendServers", true, removeBackends),
-  h("ModifyVServerGroupBackendServers", true, modifyBackends),
-  h("SetVServerGroupAttribute", true, setVServerGroupAttribute),
-  h("DeleteVServerGroup", true, deleteVServerGroup),
-  h("UploadServerCertificate", true, uploadServerCertificate),
-  h("DescribeServerCertificates", false, describeServerCertificates),
-  h("SetServerCertificateName", true, (ctx) => {
-    const c = getCert(ctx);
-    ctx.tx.put(CERT, String(c.ServerCertificateId), {
-      ...c,
-      ServerCertificateName: ctx.p.req("ServerCertificateName"),
-    });
-    return {};
-  }),
-  h("DeleteServerCertificate", true, (ctx) => {
-    const c = getCert(ctx);
-    ctx.tx.del(CERT, String(c.ServerCertificateId));
-    return {};
-  }),
-  h("CreateDomainExtension", true, createDomainExtension),
-  h("SetDomainExtensionAttribute", true, (ctx) => {
-    const d = getDomainExt(ctx);
-    ctx.tx.put(DOMAIN_EXT, String(d.DomainExtensionId), {
-      ...d,
-      ServerCertificateId: ctx.p.req("ServerCertificateId"),
-    });
-    return {};
-  }),
-  h("DeleteDomainExtension", true, (ctx) => {
-    const d = getDomainExt(ctx);
-    ctx.tx.del(DOMAIN_EXT, String(d.DomainExtensionId));
-    return {};
-  }),
-  h("DescribeDomainExtensions", false, describeDomainExtensions),
-  h("DescribeHealthStatus", false, describeHealthStatus),
-  h("CreateAccessControlList", true, createAcl),
-  h("DescribeAccessControlLists", false, describeAcls),
-  h("DescribeAccessControlListAttribute", false, describeAclAttribute),
-  h("AddAccessControlListEntry", true, addAclEntries),
-  h("RemoveAccessControlListEntry", true, removeAclEntries),
-  h("SetAccessControlListAttribute", true, setAclAttribute),
-  h("DeleteAccessControlList", true, deleteAcl),
-];
+  ["StartLoadBalancerListener", true, setListenerStatus("running")],
+  ["StopLoadBalancerListener", true, setListenerStatus("stopped")],
+  ["DeleteLoadBalancerListener", true, deleteListener],
+  ["DescribeLoadBalancerListeners", false, describeLoadBalancerListeners],
+  ["CreateVServerGroup", true, createVServerGroup],
+  ["DescribeVServerGroups", false, describeVServerGroups],
+  ["DescribeVServerGroupAttribute", false, describeVServerGroupAttribute],
+  ["AddVServerGroupBackendServers", true, addBackends],
+  ["RemoveVServerGroupBackendServers", true, removeBackends],
+  ["ModifyVServerGroupBackendServers", true, modifyBackends],
+  ["SetVServerGroupAttribute", true, setVServerGroupAttribute],
+  ["DeleteVServerGroup", true, deleteVServerGroup],
+  ["UploadServerCertificate", true, uploadServerCertificate],
+  ["DescribeServerCertificates", false, describeServerCertificates],
+  [
+    "SetServerCertificateName",
+    true,
+    (ctx) => {
+      const c = getCert(ctx);
+      ctx.tx.put(CERT, String(c.ServerCertificateId), {
+        ...c,
+        ServerCertificateName: ctx.p.req("ServerCertificateName"),
+      });
+      return {};
+    },
+  ],
+  [
+    "DeleteServerCertificate",
+    true,
+    (ctx) => {
+      const c = getCert(ctx);
+      ctx.tx.del(CERT, String(c.ServerCertificateId));
+      return {};
+    },
+  ],
+  ["CreateDomainExtension", true, createDomainExtension],
+  [
+    "SetDomainExtensionAttribute",
+    true,
+    (ctx) => {
+      const d = getDomainExt(ctx);
+      ctx.tx.put(DOMAIN_EXT, String(d.DomainExtensionId), {
+        ...d,
+        ServerCertificateId: ctx.p.req("ServerCertificateId"),
+      });
+      return {};
+    },
+  ],
+  [
+    "DeleteDomainExtension",
+    true,
+    (ctx) => {
+      const d = getDomainExt(ctx);
+      ctx.tx.del(DOMAIN_EXT, String(d.DomainExtensionId));
+      return {};
+    },
+  ],
+  ["DescribeDomainExtensions", false, describeDomainExtensions],
+  ["DescribeHealthStatus", false, describeHealthStatus],
+  ["CreateAccessControlList", true, createAcl],
+  ["DescribeAccessControlLists", false, describeAcls],
+  ["DescribeAccessControlListAttribute", false, describeAclAttribute],
+  ["AddAccessControlListEntry", true, addAclEntries],
+  ["RemoveAccessControlListEntry", true, removeAclEntries],
+  ["SetAccessControlListAttribute", true, setAclAttribute],
+  ["DeleteAccessControlList", true, deleteAcl],
+]);
