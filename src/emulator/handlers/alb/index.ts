@@ -1,10 +1,10 @@
 // ALB 2020-06-16. Every mutation is asynchronous in the real API: it returns a JobId, and statuses
 // move Provisioning→Active/Running, Adding→Available, Processing→Succeeded. Here statuses are
 // computed lazily from stored timestamps on the virtual clock (no timers, so restarts are exact).
-import { type Handler, type HandlerCtx, isoSeconds, page, productHandlers, toList, type Tree } from "../core";
-import { Errors } from "../errors";
-import type { Doc, Tx } from "../store";
-import { checkId, VPC_ID, VSW_ID, view } from "./common";
+import { type Handler, type HandlerCtx, isoSeconds, page, productHandlers, toList, type Tree } from "../../core";
+import { Errors } from "../../errors";
+import type { Doc, Tx } from "../../store";
+import { checkId, VPC_ID, VSW_ID, view } from "../common";
 
 const LB = "alb.lb";
 const LISTENER = "alb.listener";

@@ -9,9 +9,9 @@ import {
   page,
   type Params,
   productHandlers,
-} from "../core";
-import { Errors } from "../errors";
-import type { Doc, Tx } from "../store";
+} from "../../core";
+import { Errors } from "../../errors";
+import type { Doc, Tx } from "../../store";
 import {
   checkId,
   ciInt,
@@ -27,7 +27,7 @@ import {
   view,
   VPC_ID,
   VSW_ID,
-} from "./common";
+} from "../common";
 
 const LB = COLLECTIONS.slbLb;
 const LISTENER = "slb.listener";
