@@ -3,7 +3,7 @@
 import { type HandlerCtx, type HandlerEntry, page } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
-import { view } from "../common";
+import { loadBalancerIdsIn, view } from "../common";
 import {
   arr,
   checkGroupsExist,
@@ -11,7 +11,6 @@ import {
   getListener,
   job,
   LB,
-  type LbDoc,
   LISTENER,
   type ListenerDoc,
   listOpts,
@@ -109,12 +108,7 @@ function listListeners(ctx: HandlerCtx): Doc {
   const ids = ctx.p.strList("ListenerIds");
   const proto = ctx.p.str("ListenerProtocol");
   const { maxResults, nextToken } = listOpts(ctx);
-  const regionLbs = new Set(
-    ctx.tx
-      .all<LbDoc>(LB)
-      .filter((lb) => lb.RegionId === ctx.regionId)
-      .map((lb) => lb.LoadBalancerId),
-  );
+  const regionLbs = loadBalancerIdsIn(ctx.tx, LB, ctx.regionId);
   const all = ctx.tx
     .all<ListenerDoc>(LISTENER)
     .filter(

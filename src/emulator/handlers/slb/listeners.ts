@@ -3,7 +3,7 @@
 import { type HandlerCtx, type HandlerEntry, page } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
-import { checkId, removeTags, setTags } from "../common";
+import { checkId, loadBalancerIdsIn, removeTags, setTags } from "../common";
 import {
   ACL,
   ACL_ID,
@@ -283,12 +283,7 @@ function describeLoadBalancerListeners(ctx: HandlerCtx): Doc {
   const proto = ctx.p.oneOf("ListenerProtocol", PROTOS);
   const port = ctx.p.int("ListenerPort", { min: 1, max: 65535 });
   const maxResults = ctx.p.int("MaxResults", { min: 1, max: 100 }) ?? 20;
-  const regionLbs = new Set(
-    ctx.tx
-      .all<LbDoc>(LB)
-      .filter((lb) => lb.RegionId === ctx.regionId)
-      .map((lb) => lb.LoadBalancerId),
-  );
+  const regionLbs = loadBalancerIdsIn(ctx.tx, LB, ctx.regionId);
   const all = ctx.tx
     .all<ListenerDoc>(LISTENER)
     .filter(
