@@ -11,6 +11,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { API_VERSIONS, rpcParams } from "../src/cloud";
 import { startEmulator } from "../src/emulator";
 
 const CONCURRENCY = 8;
@@ -34,17 +35,7 @@ function client(port: number): Call {
     }),
   );
   return async (action, query = {}) => {
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: "2014-05-15",
-      protocol: "HTTPS",
-      pathname: "/",
-      method: "POST",
-      authType: "AK",
-      style: "RPC",
-      reqBodyType: "formData",
-      bodyType: "json",
-    });
+    const params = rpcParams(action, API_VERSIONS.slb);
     const res = await c.callApi(
       params,
       new $OpenApiUtil.OpenApiRequest({

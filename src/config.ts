@@ -60,6 +60,18 @@ export const CLOUD_DEFAULTS = {
   retryCapMs: 10_000,
 } as const;
 
+/**
+ * The API version of each Alibaba Cloud product: the one table the cloud adapter (src/cloud, which
+ * re-exports it) and the emulator's routing (src/emulator/core.ts) read.
+ */
+export const API_VERSIONS = {
+  slb: "2014-05-15",
+  alb: "2020-06-16",
+  eci: "2018-08-08",
+  ecs: "2014-05-26",
+  vpc: "2016-04-28",
+} as const;
+
 export const EMULATOR_DEFAULTS = {
   host: "127.0.0.1",
   accessKeyId: "testAk",

@@ -15,7 +15,7 @@ import {
 } from "../../src/controller/result";
 import { canonicalJson } from "../../src/controller/fingerprint";
 import type { FailureToShow, ReconcileContext } from "../../src/controller/controller";
-import type { SlbProvider } from "../../src/cloud/types";
+import type { SlbProvider } from "../../src/cloud";
 import { describeK8sError, isNotFound, type ClusterClient } from "../../src/k8s/client";
 import type { EventRecorder, EventType } from "../../src/k8s/events";
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/finalizers";

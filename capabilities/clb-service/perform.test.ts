@@ -5,14 +5,14 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CloudError } from "../../src/cloud/errors";
+import { CloudError } from "../../src/cloud";
 import type {
   SlbBackendServer,
   SlbFindLoadBalancersQuery,
   SlbListener,
   SlbLoadBalancer,
   SlbProvider,
-} from "../../src/cloud/types";
+} from "../../src/cloud";
 import { recording } from "../../test/helpers/recording";
 import { apply, loadBalancerAfterApply } from "./perform";
 import { plan, type Action, type RemoteModel } from "./plan";

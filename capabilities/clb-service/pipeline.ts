@@ -3,7 +3,7 @@
 // cloud but never writes to it; applying the plan is the caller's.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { lookupEnis, type IpResolution } from "../../src/backends/eni";
-import type { EcsProvider, SlbProvider, VpcProvider } from "../../src/cloud/types";
+import type { EcsProvider, SlbProvider, VpcProvider } from "../../src/cloud";
 import { eniBackendIps, resolveEniBackends } from "./eni";
 import { buildDesiredModel, type DesiredModel, type ModelError } from "./model";
 import { plan, type Plan, type RemoteModel } from "./plan";

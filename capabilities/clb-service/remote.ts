@@ -1,7 +1,7 @@
 // Remote model: what the cloud has for one Service (§2.1 lookup, then listeners and vserver groups).
 // The read stage only: cloud reads, no writes, no diff (plan/ does that; pipeline.ts runs the stages).
-import { isCloudError } from "../../src/cloud/errors";
-import type { SlbListener, SlbLoadBalancer, SlbProvider } from "../../src/cloud/types";
+import { isCloudError } from "../../src/cloud";
+import type { SlbListener, SlbLoadBalancer, SlbProvider } from "../../src/cloud";
 import type { DesiredModel } from "./model";
 import type { RemoteDomainExtensions, RemoteModel } from "./plan";
 import { listenersManaged, TAG_DO_NOT_DELETE } from "./tracking";

@@ -14,7 +14,7 @@
 //   only if recorded in the applied-domain-extensions annotation.
 // - Pods: only the condition `service.readiness.alibabacloud.com/<service>`, only on pods declaring it.
 import { readinessGateType } from "../../src/backends/readiness-gates";
-import type { Tag } from "../../src/cloud/types";
+import type { Tag } from "../../src/cloud";
 import type { DesiredLoadBalancer } from "./model/types";
 
 export const TAG_DO_NOT_DELETE = "kubernetes.do.not.delete";

@@ -2,7 +2,7 @@
 // resolved, skipped (outside the VPC) or invalid (in the VPC, no ENI).
 import test from "node:test";
 import assert from "node:assert/strict";
-import type { EcsNetworkInterface, EcsProvider, VpcProvider } from "../cloud/types";
+import type { EcsNetworkInterface, EcsProvider, VpcProvider } from "../cloud";
 import { classifyIp, lookupEnis, unresolvedIps } from "./eni";
 
 function fakeCloud(enis: Record<string, string>, cidrs: string[]) {

@@ -1,9 +1,10 @@
 // Cloud-layer configuration, read from the environment once at start-up. The operator and `make dev`
 // set exactly the ALIBABA_CLOUD_* variables below; everything else comes from CLOUD_DEFAULTS.
 
-import { CLOUD_DEFAULTS, OPERATOR_DEFAULTS } from "../config";
+import { type API_VERSIONS, CLOUD_DEFAULTS, OPERATOR_DEFAULTS } from "../config";
 
-export type ApiFamily = "slb" | "alb" | "eci" | "ecs" | "vpc";
+/** A product the adapter calls: a key of API_VERSIONS (slb, alb, eci, ecs, vpc). */
+export type ApiFamily = keyof typeof API_VERSIONS;
 
 export type CredentialSource =
   /** ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET (and optional _SECURITY_TOKEN) from the given env. */

@@ -1,4 +1,5 @@
-// Public entry of the cloud layer. Controllers import from here only.
+// Public entry of the cloud layer: the only import path from outside src/cloud/ (eslint.config.mjs
+// forbids deep imports). Controllers, tests, benchmarks and the emulator import from here only.
 
 import { AlibabaCloudProvider, type ProviderOptions } from "./alibaba/provider";
 import type { CloudConfig } from "./config";
@@ -7,6 +8,7 @@ import type { CloudProvider } from "./types";
 export * from "./types";
 export * from "./errors";
 export { clientTokenFor } from "./client-token";
+export { Redactor } from "./redact";
 export {
   loadCloudConfig,
   describeCloudConfig,
@@ -15,7 +17,9 @@ export {
   type ApiFamily,
   type CredentialSource,
 } from "./config";
-export type { CloudEvent } from "./alibaba/transport";
+export { API_VERSIONS } from "../config";
+export { rpcParams, type CloudEvent, type RpcFamily } from "./alibaba/transport";
+export { flattenParams, type WireParams } from "./alibaba/wire";
 export type { ProviderOptions } from "./alibaba/provider";
 
 export function createCloudProvider(config: CloudConfig, opts: ProviderOptions = {}): CloudProvider {

@@ -1,18 +1,18 @@
-// Shared handler plumbing: the handler table type, typed parameter access over the flat
-// `Key.N.Sub=value` wire format, ID generation, and the virtual clock.
+// Shared handler plumbing: the handler table type and its one builder, typed parameter access over the
+// flat `Key.N.Sub=value` wire format, ID generation, and the virtual clock.
+import { API_VERSIONS } from "../config";
 import { Errors } from "./errors";
 import type { Doc, Tx } from "./store";
 
-export type Product = "slb" | "alb" | "eci" | "vpc" | "ecs";
+/** The emulated products (VPC and ECS: only what CLB backends and status need, handlers/vpc-ecs.ts). */
+export type Product = keyof typeof API_VERSIONS;
 
-export const VERSION_PRODUCT: Record<string, Product> = {
-  "2014-05-15": "slb",
-  "2020-06-16": "alb",
-  "2018-08-08": "eci",
-  // VPC attributes and EIPs, ECS ENIs: what CLB backends and status need (handlers/vpc-ecs.ts).
-  "2016-04-28": "vpc",
-  "2014-05-26": "ecs",
-};
+const PRODUCTS = Object.keys(API_VERSIONS) as Product[];
+
+/** API version -> product: requests are routed by their `Version` (API_VERSIONS in src/config.ts). */
+export const VERSION_PRODUCT: Record<string, Product> = Object.fromEntries(
+  PRODUCTS.map((product) => [API_VERSIONS[product], product]),
+);
 
 export interface Quotas {
   slbPerAccount: number;
@@ -59,6 +59,15 @@ export interface Handler {
   /** Mutating actions honour ClientToken (and DryRun for ALB). */
   mutating: boolean;
   fn: (ctx: HandlerCtx) => Doc;
+}
+
+/** One row of a product's handler table: the action, whether it mutates, and what it does. */
+export type HandlerEntry = [action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc];
+
+/** A product's handler table: every row gets the product and its API version from API_VERSIONS. */
+export function productHandlers(product: Product, entries: readonly HandlerEntry[]): Handler[] {
+  const version = API_VERSIONS[product];
+  return entries.map(([action, mutating, fn]) => ({ product, version, action, mutating, fn }));
 }
 
 /** Parameters common to every request; excluded from the idempotency hash. */

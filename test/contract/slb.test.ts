@@ -1,7 +1,14 @@
 // SLB (CLB) methods round-trip through the real adapter and the emulator's wire format.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { clientTokenFor, isCloudError, type SlbBackendServer, type SlbListenerSpec } from "../../src/cloud";
+import {
+  API_VERSIONS,
+  clientTokenFor,
+  isCloudError,
+  rpcParams,
+  type SlbBackendServer,
+  type SlbListenerSpec,
+} from "../../src/cloud";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
 import { EMU_ENV, OWNER_TAGS, startHarness, type Harness } from "./harness";
@@ -331,17 +338,7 @@ async function uploadCertificate(): Promise<string> {
     }),
   );
   const res = await client.callApi(
-    new $OpenApiUtil.Params({
-      action: "UploadServerCertificate",
-      version: "2014-05-15",
-      protocol: "HTTPS",
-      pathname: "/",
-      method: "POST",
-      authType: "AK",
-      style: "RPC",
-      reqBodyType: "formData",
-      bodyType: "json",
-    }),
+    rpcParams("UploadServerCertificate", API_VERSIONS.slb),
     new $OpenApiUtil.OpenApiRequest({
       query: {
         RegionId: EMU_ENV.ALIBABA_CLOUD_REGION_ID,

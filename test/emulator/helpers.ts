@@ -5,6 +5,7 @@ import Alb, * as $alb from "@alicloud/alb20200616";
 import { RuntimeOptions } from "@darabonba/typescript";
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import * as http from "node:http";
+import { API_VERSIONS, rpcParams } from "../../src/cloud";
 import { pct } from "../../src/emulator/auth";
 import type { RunningEmulator } from "../../src/emulator";
 
@@ -15,8 +16,8 @@ export type Json = any;
 export const AK = "testAk";
 export const SECRET = "testSecret";
 export const REGION = "cn-hangzhou";
-export const SLB_VERSION = "2014-05-15";
-export const ECI_VERSION = "2018-08-08";
+export const SLB_VERSION = API_VERSIONS.slb;
+export const ECI_VERSION = API_VERSIONS.eci;
 
 export function endpointOf(emu: RunningEmulator): string {
   return `127.0.0.1:${emu.port}`;
@@ -41,17 +42,7 @@ export type Call = (action: string, query?: Record<string, unknown>) => Promise<
 export function rpcClient(emu: RunningEmulator, version: string, extra: Record<string, unknown> = {}): Call {
   const client = new OpenApi(sdkConfig(emu, extra));
   return async (action, query = {}) => {
-    const params = new $OpenApiUtil.Params({
-      action,
-      version,
-      protocol: "HTTPS",
-      pathname: "/",
-      method: "POST",
-      authType: "AK",
-      style: "RPC",
-      reqBodyType: "formData",
-      bodyType: "json",
-    });
+    const params = rpcParams(action, version);
     const req = new $OpenApiUtil.OpenApiRequest({
       query: $OpenApiUtil.default.query({ RegionId: REGION, ...query }),
     });

@@ -1,7 +1,7 @@
 // Fixtures for CLB tests on a real stack: Nodes with status, EndpointSlices, Service manifests, and
 // a cloud client (the real adapter) for asserting what the emulator holds.
 import { createCloudProvider, loadCloudConfig } from "../../src/cloud";
-import type { CloudProvider, SlbLoadBalancer } from "../../src/cloud/types";
+import type { CloudProvider, SlbLoadBalancer } from "../../src/cloud";
 import { eventually, Stack } from "./stack";
 
 export const P = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";

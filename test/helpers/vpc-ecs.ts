@@ -2,8 +2,7 @@
 // the emulator's real API: ENIs carrying pod IPs, EIPs bound to an SLB. Tests use it to set the scene.
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
-import { API_VERSIONS, type RpcFamily } from "../../src/cloud/alibaba/transport";
-import { flattenParams, type WireParams } from "../../src/cloud/alibaba/wire";
+import { API_VERSIONS, flattenParams, rpcParams, type RpcFamily, type WireParams } from "../../src/cloud";
 import { EMULATOR_DEFAULTS } from "../../src/config";
 
 type Body = Record<string, unknown>;
@@ -38,17 +37,7 @@ export function cloudScene(url: string): CloudScene {
   const call = async (product: Product, action: string, query: WireParams): Promise<Body> => {
     const flat = flattenParams({ RegionId: EMULATOR_DEFAULTS.regionId, ...query });
     const res = await client.callApi(
-      new $OpenApiUtil.Params({
-        action,
-        version: API_VERSIONS[product],
-        protocol: "HTTP",
-        pathname: "/",
-        method: "POST",
-        authType: "AK",
-        style: "RPC",
-        reqBodyType: "formData",
-        bodyType: "json",
-      }),
+      rpcParams(action, API_VERSIONS[product]),
       new $OpenApiUtil.OpenApiRequest({ query: flat }),
       new RuntimeOptions({}),
     );

@@ -3,7 +3,7 @@
 // the real ECS/VPC API (as Terway or a person would).
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import type { CloudProvider, SlbBackendServer } from "../../src/cloud/types";
+import type { CloudProvider, SlbBackendServer } from "../../src/cloud";
 import {
   P,
   cloudOf,

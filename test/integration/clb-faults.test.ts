@@ -4,7 +4,7 @@
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import type { FaultRule } from "../../src/emulator";
-import { CloudProvider, SlbLoadBalancer } from "../../src/cloud/types";
+import { CloudProvider, SlbLoadBalancer } from "../../src/cloud";
 import { cloudOf, createNodes, getService, loadBalancersOwnedBy, serviceYaml } from "../helpers/clb";
 import { eventually, Stack, startStack } from "../helpers/stack";
 

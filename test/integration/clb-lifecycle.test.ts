@@ -3,7 +3,7 @@
 // backends as nodes and endpoints change, type change and delete.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { CloudProvider } from "../../src/cloud/types";
+import { CloudProvider } from "../../src/cloud";
 import {
   P,
   cloudOf,

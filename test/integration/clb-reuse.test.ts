@@ -2,8 +2,7 @@
 // admission (R2), an SLB created for another Service refused (R1), and the reused SLB survives delete.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { clientTokenFor } from "../../src/cloud";
-import { CloudProvider } from "../../src/cloud/types";
+import { clientTokenFor, CloudProvider } from "../../src/cloud";
 import { P, cloudOf, createNodes, getService, serviceYaml, waitForIngress } from "../helpers/clb";
 import { eventually, Stack, startStack } from "../helpers/stack";
 

@@ -47,7 +47,7 @@ import {
   type Scheduler,
   type TlsCipherPolicy,
 } from "./types";
-import type { SlbAddressType } from "../../../src/cloud/types";
+import type { SlbAddressType } from "../../../src/cloud";
 
 /** `P` in the spec. */
 export const ANNOTATION_PREFIX = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";

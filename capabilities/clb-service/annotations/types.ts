@@ -1,7 +1,7 @@
 // The typed view of the CLB Service annotations (spec §1) and the vocabulary their codecs accept.
 // Types and constants only; the rows are in registry.ts, the value codecs in codecs.ts.
 import type { kind } from "kubernetes-fluent-client";
-import type { OnOff, SlbAddressType, SlbListenerProtocol } from "../../../src/cloud/types";
+import type { OnOff, SlbAddressType, SlbListenerProtocol } from "../../../src/cloud";
 import type { RegistryTypes } from "../../../src/annotations/registry";
 
 export type Service = kind.Service;

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
-import type { SlbBackendServer } from "../../../src/cloud/types";
+import type { SlbBackendServer } from "../../../src/cloud";
 import { CLB_ANNOTATIONS, isClbManagedService, parseClbAnnotations, stringAnnotations } from "../annotations";
 import { podKey } from "../../../src/backends/endpoints";
 import { buildDesiredModel, type BuildInput, type BuildResult } from ".";

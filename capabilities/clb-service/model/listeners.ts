@@ -1,7 +1,7 @@
 // The desired listener of one Service port: protocol, ownership description, the attributes its
 // protocol accepts, forward-port and domain extensions. Pure; its vserver group is vserver-groups.ts's.
 import { dropUndefined } from "../../../src/lib/objects";
-import type { SlbListenerAttributes, SlbListenerProtocol } from "../../../src/cloud/types";
+import type { SlbListenerAttributes, SlbListenerProtocol } from "../../../src/cloud";
 import type { ClbAnnotationConfig, ResolvedListenerPort } from "../annotations";
 import { ownerKey } from "../tracking";
 import type { DesiredDomainExtension, DesiredListener, ServiceRef } from "./types";

@@ -8,7 +8,7 @@ import type {
   SlbListenerAttributes,
   SlbListenerProtocol,
   Tag,
-} from "../../../src/cloud/types";
+} from "../../../src/cloud";
 import type { NodeSelection } from "../../../src/backends/nodes";
 
 export interface ServiceRef {

@@ -15,7 +15,7 @@ import {
   instanceIdFromProviderId,
   isVirtualKubelet,
 } from "../../../src/backends/nodes";
-import type { SlbBackendServer } from "../../../src/cloud/types";
+import type { SlbBackendServer } from "../../../src/cloud";
 import { dropUndefined } from "../../../src/lib/objects";
 import type { ClbAnnotationConfig, ResolvedListenerPort } from "../annotations";
 import { ownerKey } from "../tracking";

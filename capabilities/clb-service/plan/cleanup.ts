@@ -1,7 +1,7 @@
 // Planner for cleanup (§2.4 deletion table): a created SLB is deleted (or, with preserve-lb-on-delete,
 // handed back unprotected and untagged with our listeners and groups removed); on a reused SLB only our
 // listeners (with force-override), groups and backends go. Nothing not owned by this Service is touched.
-import type { SlbLoadBalancer } from "../../../src/cloud/types";
+import type { SlbLoadBalancer } from "../../../src/cloud";
 import type { DesiredModel } from "../model";
 import { hasOwnershipTag, isOwnedBy, isOwnershipTagKey } from "../tracking";
 import { push } from "./common";

@@ -1,6 +1,6 @@
 // Planner for the domain extensions (extra SNI certificates) of this Service's HTTPS listeners
 // (`domain-extensions`), and the list of domains to record as ours afterwards (../tracking.ts).
-import type { SlbDomainExtension } from "../../../src/cloud/types";
+import type { SlbDomainExtension } from "../../../src/cloud";
 import type { DesiredListener, DesiredModel } from "../model";
 import { listenersManaged } from "../tracking";
 import { push } from "./common";

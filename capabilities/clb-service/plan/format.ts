@@ -1,5 +1,5 @@
 // One human line per plan action, for `npm run plan` and logs (and the golden files). Printing only.
-import type { SlbBackendServer, SlbListenerAttributes } from "../../../src/cloud/types";
+import type { SlbBackendServer, SlbListenerAttributes } from "../../../src/cloud";
 import type { Action, ActionParams, IdOrRef } from "./index";
 
 function idText(id: IdOrRef | undefined): string {

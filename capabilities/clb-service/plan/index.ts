@@ -14,7 +14,7 @@ import type {
   SlbLoadBalancer,
   SlbVServerGroup,
   Tag,
-} from "../../../src/cloud/types";
+} from "../../../src/cloud";
 import type { Action as GenericAction, IdOrRef, Ref } from "../../../src/reconcile/actions";
 import { OPERATOR_DEFAULTS } from "../../../src/config";
 import type { DesiredModel } from "../model";

@@ -7,7 +7,7 @@ import type {
   SlbListenerAttributes,
   SlbListenerProtocol,
   SlbListenerSpec,
-} from "../../../src/cloud/types";
+} from "../../../src/cloud";
 import { dropUndefined, sortKeys } from "../../../src/lib/objects";
 import type { DesiredListener, DesiredModel } from "../model";
 import { isOwnedBy } from "../tracking";

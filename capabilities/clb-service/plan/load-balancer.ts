@@ -1,8 +1,8 @@
 // Planner for the SLB instance itself: find-or-create (§2.1), may this SLB be used at all (reuse
 // checks, immutable attributes), and the diff of its mutable attributes and tags. Cleanup of the
 // instance is cleanup.ts's.
-import type { SlbCreateLoadBalancerRequest, SlbLoadBalancer, Tag } from "../../../src/cloud/types";
-import { clientTokenFor } from "../../../src/cloud/client-token";
+import type { SlbCreateLoadBalancerRequest, SlbLoadBalancer, Tag } from "../../../src/cloud";
+import { clientTokenFor } from "../../../src/cloud";
 import { dropUndefined } from "../../../src/lib/objects";
 import type { DesiredModel } from "../model";
 import { hasOwnershipTag, isProtectedTagKey, TAG_REUSED_BY_USER } from "../tracking";

@@ -1,7 +1,7 @@
 // Planner for vserver groups and their backends (§3.5): find or create each desired group, diff its
 // backends in batches (add, then remove, then update), and clean up the groups this Service no longer
 // wants. Only groups and backends whose owner key names this Service are ever changed (../tracking.ts).
-import type { SlbBackendServer, SlbVServerGroup } from "../../../src/cloud/types";
+import type { SlbBackendServer, SlbVServerGroup } from "../../../src/cloud";
 import type { DesiredModel, DesiredVServerGroup } from "../model";
 import { isOwnedBy, parseOwnerKey } from "../tracking";
 import { batches, depsOfRef, push } from "./common";

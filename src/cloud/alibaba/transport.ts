@@ -4,6 +4,7 @@
 
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
+import { API_VERSIONS } from "../../config";
 import type { ApiFamily } from "../config";
 import { CloudError, type CloudErrorKind } from "../errors";
 import type { TokenBucket } from "../rate-limiter";
@@ -52,14 +53,22 @@ export interface TransportDeps {
 export const MAX_PAGE_SIZE = 100;
 
 /** Products called through the generic RPC `callApi` (ALB has its typed client). */
-export type RpcFamily = "slb" | "eci" | "ecs" | "vpc";
+export type RpcFamily = Exclude<ApiFamily, "alb">;
 
-export const API_VERSIONS: Record<RpcFamily, string> = {
-  slb: "2014-05-15",
-  eci: "2018-08-08",
-  ecs: "2014-05-26",
-  vpc: "2016-04-28",
-};
+/** The SDK params of one RPC-style call: POST, signed with the access key, business params in the query. */
+export function rpcParams(action: string, version: string): $OpenApiUtil.Params {
+  return new $OpenApiUtil.Params({
+    action,
+    version,
+    protocol: "HTTPS", // overridden by Config.protocol when an endpoint override is set
+    pathname: "/",
+    method: "POST",
+    authType: "AK",
+    style: "RPC",
+    reqBodyType: "formData",
+    bodyType: "json",
+  });
+}
 
 // Kinds after which we cannot tell whether the server applied the request.
 const AMBIGUOUS_KINDS: ReadonlySet<CloudErrorKind> = new Set(["Timeout", "Unavailable"]);
@@ -133,17 +142,7 @@ export class Transport {
       action,
       async () => {
         const res = await client.callApi(
-          new $OpenApiUtil.Params({
-            action,
-            version: API_VERSIONS[family],
-            protocol: "HTTPS", // overridden by Config.protocol when an endpoint override is set
-            pathname: "/",
-            method: "POST",
-            authType: "AK",
-            style: "RPC",
-            reqBodyType: "formData",
-            bodyType: "json",
-          }),
+          rpcParams(action, API_VERSIONS[family]),
           new $OpenApiUtil.OpenApiRequest({ query }),
           new RuntimeOptions({}),
         );

@@ -79,6 +79,12 @@ export function hasAllTags(have: TagDoc[], want: Array<{ Key: string; Value: str
   );
 }
 
+/** The LoadBalancerIds of one product's load balancers (collection `coll`) in `regionId`. */
+export function loadBalancerIdsIn(tx: Tx, coll: string, regionId: string): Set<string> {
+  const lbs = tx.all<Doc & { RegionId: string; LoadBalancerId: string }>(coll);
+  return new Set(lbs.filter((lb) => lb.RegionId === regionId).map((lb) => lb.LoadBalancerId));
+}
+
 export function checkId(param: string, value: string, re: RegExp): string {
   if (!re.test(value)) throw Errors.invalidParam(param, `Malformed id "${value}".`);
   return value;

@@ -1,7 +1,7 @@
 // ECI 2018-08-08 image caches. Status is a pure function of the phase start time and the virtual
 // clock: Preparing → Creating (Progress 0→100 %) → Ready, Updating → Ready. An image whose name
 // contains "emulator-fail" makes the phase end in Failed/UpdateFailed, so controllers can test it.
-import { type Handler, type HandlerCtx, isoSeconds, page, type Transitions } from "../core";
+import { type Handler, type HandlerCtx, isoSeconds, page, productHandlers, type Transitions } from "../core";
 import { Errors } from "../errors";
 import type { Doc } from "../store";
 import { checkId, VSW_ID } from "./common";
@@ -249,18 +249,9 @@ function deleteImageCache(ctx: HandlerCtx): Doc {
   return {};
 }
 
-const V = "2018-08-08";
-const h = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({
-  product: "eci",
-  version: V,
-  action,
-  mutating,
-  fn,
-});
-
-export const eciHandlers: Handler[] = [
-  h("CreateImageCache", true, createImageCache),
-  h("DescribeImageCaches", false, describeImageCaches),
-  h("UpdateImageCache", true, updateImageCache),
-  h("DeleteImageCache", true, deleteImageCache),
-];
+export const eciHandlers: Handler[] = productHandlers("eci", [
+  ["CreateImageCache", true, createImageCache],
+  ["DescribeImageCaches", false, describeImageCaches],
+  ["UpdateImageCache", true, updateImageCache],
+  ["DeleteImageCache", true, deleteImageCache],
+]);

@@ -8,7 +8,7 @@
 // Response shapes follow the Go Tea models (XML-style wrappers: `NetworkInterfaceSets.NetworkInterfaceSet[]`).
 import { EMULATOR_DEFAULTS } from "../../config";
 import { canonicalIp, inAnyCidr, intToIpv4, ipFamily, ipv4ToInt, parseCidr } from "../../lib/ip";
-import { type Handler, type HandlerCtx, isoSeconds, page } from "../core";
+import { type Handler, type HandlerCtx, isoSeconds, page, productHandlers } from "../core";
 import { Errors } from "../errors";
 import type { Doc, Tx } from "../store";
 import { checkId, COLLECTIONS, INSTANCE_ID, unbindEips, view, VPC_ID, VSW_ID } from "./common";
@@ -596,35 +596,23 @@ function describeEipAddresses(ctx: HandlerCtx): Doc {
 
 // ---------------------------------------------------------------- handler table
 
-const vpc = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({
-  product: "vpc",
-  version: "2016-04-28",
-  action,
-  mutating,
-  fn,
-});
-
-const ecs = (action: string, mutating: boolean, fn: (ctx: HandlerCtx) => Doc): Handler => ({
-  product: "ecs",
-  version: "2014-05-26",
-  action,
-  mutating,
-  fn,
-});
-
 export const vpcEcsHandlers: Handler[] = [
-  vpc("DescribeVpcAttribute", false, describeVpcAttribute),
-  vpc("DescribeVSwitches", false, describeVSwitches),
-  vpc("AllocateEipAddress", true, allocateEipAddress),
-  vpc("AssociateEipAddress", true, associateEipAddress),
-  vpc("UnassociateEipAddress", true, unassociateEipAddress),
-  vpc("ReleaseEipAddress", true, releaseEipAddress),
-  vpc("DescribeEipAddresses", false, describeEipAddresses),
-  ecs("CreateNetworkInterface", true, createNetworkInterface),
-  ecs("AttachNetworkInterface", true, attachNetworkInterface),
-  ecs("DetachNetworkInterface", true, detachNetworkInterface),
-  ecs("DeleteNetworkInterface", true, deleteNetworkInterface),
-  ecs("AssignPrivateIpAddresses", true, assignPrivateIpAddresses),
-  ecs("UnassignPrivateIpAddresses", true, unassignPrivateIpAddresses),
-  ecs("DescribeNetworkInterfaces", false, describeNetworkInterfaces),
+  ...productHandlers("vpc", [
+    ["DescribeVpcAttribute", false, describeVpcAttribute],
+    ["DescribeVSwitches", false, describeVSwitches],
+    ["AllocateEipAddress", true, allocateEipAddress],
+    ["AssociateEipAddress", true, associateEipAddress],
+    ["UnassociateEipAddress", true, unassociateEipAddress],
+    ["ReleaseEipAddress", true, releaseEipAddress],
+    ["DescribeEipAddresses", false, describeEipAddresses],
+  ]),
+  ...productHandlers("ecs", [
+    ["CreateNetworkInterface", true, createNetworkInterface],
+    ["AttachNetworkInterface", true, attachNetworkInterface],
+    ["DetachNetworkInterface", true, detachNetworkInterface],
+    ["DeleteNetworkInterface", true, deleteNetworkInterface],
+    ["AssignPrivateIpAddresses", true, assignPrivateIpAddresses],
+    ["UnassignPrivateIpAddresses", true, unassignPrivateIpAddresses],
+    ["DescribeNetworkInterfaces", false, describeNetworkInterfaces],
+  ]),
 ];

@@ -1,9 +1,10 @@
+// Unit tests of the SDK error -> CloudError table (error-map.ts), including secret scrubbing.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { ClientError, ServerError, ThrottlingError } from "@alicloud/openapi-core";
-import { classify, toCloudError } from "../../../src/cloud/alibaba/error-map";
-import { CloudError, type CloudErrorKind } from "../../../src/cloud/errors";
-import { Redactor } from "../../../src/cloud/redact";
+import { classify, toCloudError } from "./error-map";
+import { CloudError, type CloudErrorKind } from "../errors";
+import { Redactor } from "../redact";
 
 // [code, httpStatus, expected kind, message?]
 const CASES: Array<[string, number, CloudErrorKind, string?]> = [

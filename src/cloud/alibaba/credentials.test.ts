@@ -1,11 +1,12 @@
+// Unit tests of the credential sources (credentials.ts): static keys and a mounted Secret directory.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCredential } from "../../../src/cloud/alibaba/credentials";
-import { isCloudError } from "../../../src/cloud/errors";
-import { Redactor } from "../../../src/cloud/redact";
+import { buildCredential } from "./credentials";
+import { isCloudError } from "../errors";
+import { Redactor } from "../redact";
 
 test("a mounted Secret directory supplies the keys, and they are registered for redaction", async () => {
   const dir = mkdtempSync(join(tmpdir(), "alicreds-"));

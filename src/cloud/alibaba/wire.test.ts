@@ -1,6 +1,7 @@
+// Unit tests of the RPC wire helpers (wire.ts): param flattening and tolerant response readers.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { chunk, flattenParams, list, num, oneOf, strList } from "../../../src/cloud/alibaba/wire";
+import { chunk, flattenParams, list, num, oneOf, strList } from "./wire";
 
 test("flattenParams uses 1-based list indices and dotted object fields, and drops absent values", () => {
   assert.deepEqual(

@@ -1,6 +1,7 @@
+// Unit tests of clientTokenFor (client-token.ts): deterministic, 64 ASCII characters.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { clientTokenFor } from "../../../src/cloud/client-token";
+import { clientTokenFor } from "./client-token";
 
 test("client tokens are deterministic, ASCII and at most 64 characters", () => {
   const a = clientTokenFor("5e4dbfc9-c2ae-4642-b033-5607860aef6a", "clb:create");

@@ -1,10 +1,11 @@
+// Unit tests of Transport (transport.ts): retries, rate limits and ambiguous outcomes over a fake client.
 import test from "node:test";
 import assert from "node:assert/strict";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
-import { Transport, type CloudEvent } from "../../../src/cloud/alibaba/transport";
-import { CloudError } from "../../../src/cloud/errors";
-import { TokenBucket, type Clock } from "../../../src/cloud/rate-limiter";
-import { Redactor } from "../../../src/cloud/redact";
+import { Transport, type CloudEvent } from "./transport";
+import { CloudError } from "../errors";
+import { TokenBucket, type Clock } from "../rate-limiter";
+import { Redactor } from "../redact";
 
 const instantClock: Clock = { nowMs: () => 0, sleep: async () => undefined };
 

@@ -1,3 +1,4 @@
+// Unit tests of the SLB wire mapping (slb.ts): Describe* items to typed results, typed specs to params.
 import test from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -7,7 +8,7 @@ import {
   listenerAttrsToWire,
   listenerFromWire,
   loadBalancerFromWire,
-} from "../../../src/cloud/alibaba/slb";
+} from "./slb";
 
 test("DescribeLoadBalancers items map to SlbLoadBalancer, reading the charge-type alias and Tags.Tag[]", () => {
   const lb = loadBalancerFromWire({

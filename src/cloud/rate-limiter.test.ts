@@ -1,6 +1,7 @@
+// Unit tests of the client-side token bucket (rate-limiter.ts), on a fake clock.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { TokenBucket, type Clock } from "../../../src/cloud/rate-limiter";
+import { TokenBucket, type Clock } from "./rate-limiter";
 
 function fakeClock(): Clock & { advance: (ms: number) => void; slept: number[] } {
   let nowMs = 1_000_000;

@@ -1,6 +1,7 @@
+// Unit tests of the retry loop and backoff (retry.ts), on fake sleeps.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { backoffDelayMs, withRetry, type RetryPolicy } from "../../../src/cloud/retry";
+import { backoffDelayMs, withRetry, type RetryPolicy } from "./retry";
 
 const policy: RetryPolicy = { maxRetries: 3, baseMs: 100, capMs: 1_000 };
 

@@ -1,7 +1,8 @@
+// Unit tests of the cloud-layer configuration (config.ts): environment parsing and endpoint overrides.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { describeCloudConfig, loadCloudConfig, parseEndpoint } from "../../../src/cloud/config";
-import { CLOUD_DEFAULTS } from "../../../src/config";
+import { describeCloudConfig, loadCloudConfig, parseEndpoint } from "./config";
+import { CLOUD_DEFAULTS } from "../config";
 
 test("an http endpoint override becomes host:port plus protocol http", () => {
   assert.deepEqual(parseEndpoint("http://127.0.0.1:4566"), { host: "127.0.0.1:4566", protocol: "http" });

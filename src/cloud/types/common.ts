@@ -1,0 +1,3 @@
+// Types every product shares. No product types here (those live in slb.ts, alb.ts, eci.ts, ecs.ts, vpc.ts).
+
+export type Tag = { key: string; value: string };
