@@ -48,6 +48,8 @@ export const LEADER_ELECTION_DEFAULTS = {
   renewDeadlineMs: 10_000,
   /** The leader renews, and followers try to acquire, this often. */
   retryPeriodMs: 2_000,
+  /** On SIGTERM the process waits at most this long for the Lease release before it exits. */
+  releaseTimeoutMs: 3_000,
 } as const;
 
 export const CLOUD_DEFAULTS = {
