@@ -49,6 +49,26 @@ export const OPERATOR_DEFAULTS = {
   vpcId: undefined as string | undefined,
 } as const;
 
+/**
+ * Leader election of the controllers on a coordination.k8s.io/v1 Lease (src/k8s/leader.ts), in the watcher and
+ * `all` modes; admission never elects. Env: OPERATOR_LEADER_ELECTION (`false` = every replica is leader),
+ * OPERATOR_LEASE_NAMESPACE, OPERATOR_LEASE_NAME, OPERATOR_LEASE_DURATION_MS, OPERATOR_RENEW_DEADLINE_MS,
+ * OPERATOR_RETRY_PERIOD_MS. The durations are client-go's defaults; leaseDuration > renewDeadline > retryPeriod.
+ */
+export const LEADER_ELECTION_DEFAULTS = {
+  enabled: true,
+  namespace: "pepr-system",
+  name: "alicloud-operator-controller",
+  /** A follower may take the Lease this long after the holder's last renewTime. */
+  leaseDurationMs: 15_000,
+  /** The leader gives up (stops writing) when no renew succeeded for this long. */
+  renewDeadlineMs: 10_000,
+  /** The leader renews, and followers try to acquire, this often. */
+  retryPeriodMs: 2_000,
+  /** On SIGTERM the process waits at most this long for the Lease release before it exits. */
+  releaseTimeoutMs: 3_000,
+} as const;
+
 export const CLOUD_DEFAULTS = {
   endpoint: undefined as string | undefined,
   connectTimeoutMs: 5_000,

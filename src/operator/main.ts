@@ -1,5 +1,6 @@
 // Runs the module as one local process (admission + controllers), as `pepr dev` does, but on a port
-// of our choosing and bound to 127.0.0.1 only. Used by `make dev` and the integration tests.
+// of our choosing and bound to 127.0.0.1 only. Used by `make dev` and the integration tests. The
+// watcher and `all` modes elect a leader on a Lease (src/k8s/leader.ts); admission never elects.
 import https from "node:https";
 import net from "node:net";
 
@@ -14,19 +15,55 @@ https.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) 
   return originalListen.apply(this, args as never);
 } as typeof https.Server.prototype.listen;
 
+/** Pepr's env: PEPR_MODE=dev runs everything in one process, else PEPR_WATCH_MODE picks the half. */
+function operatorMode(env: NodeJS.ProcessEnv): "all" | "admission" | "watcher" {
+  if (env.PEPR_MODE === "dev") return "all";
+  return env.PEPR_WATCH_MODE === "true" ? "watcher" : "admission";
+}
+
+/**
+ * On SIGTERM, ends the term and releases the Lease (so a successor need not wait for it to expire)
+ * before Pepr's own SIGTERM handler closes the server and exits. Pepr registers that handler in
+ * start(), so it is taken off here and run after the release, which is bounded by releaseTimeoutMs.
+ */
+function releaseLeaseOnSigterm(elector: { stop(): Promise<void> }, releaseTimeoutMs: number): void {
+  const peprListeners = process.listeners("SIGTERM");
+  process.removeAllListeners("SIGTERM");
+  process.once("SIGTERM", (signal) => {
+    const bound = new Promise<void>((r) => setTimeout(r, releaseTimeoutMs).unref());
+    void Promise.race([elector.stop(), bound])
+      .catch((e: unknown) => console.warn("leader-election: release on SIGTERM failed:", e))
+      .finally(() => {
+        for (const listener of peprListeners) listener(signal);
+      });
+  });
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env.OPERATOR_PORT ?? "3000");
-  const [{ PeprModule }, cfg, { capabilities }, { stripPeprStatusAnnotations }] = await Promise.all([
+  const [
+    { PeprModule },
+    cfg,
+    { capabilities },
+    { stripPeprStatusAnnotations },
+    leader,
+    { LEADER_ELECTION_DEFAULTS },
+  ] = await Promise.all([
     import("pepr"),
     import("../../package.json"),
     import("../../capabilities"),
     import("../k8s/admission-hooks"),
+    import("../k8s/leader"),
+    import("../config"),
   ]);
   const module = new PeprModule(cfg.default, capabilities, {
     deferStart: true,
     afterHook: stripPeprStatusAnnotations,
   });
+  // Before the first watch event: the controllers read leader.leadership() from then on.
+  const elector = operatorMode(process.env) === "admission" ? undefined : leader.startLeaderElection();
   module.start(port);
+  if (elector) releaseLeaseOnSigterm(elector, LEADER_ELECTION_DEFAULTS.releaseTimeoutMs);
 }
 
 main().catch((e) => {

@@ -22,6 +22,13 @@ export interface StackOptions {
   emulator?: boolean;
   controllerManager?: boolean;
   operatorEnv?: Record<string, string>;
+  /** Watcher processes in split mode (default 1); with more than one they elect a leader on a Lease. */
+  watchers?: number;
+  /** Extra environment of one watcher process, asked at each (re)start; e.g. its own cloud endpoint. */
+  watcherEnv?: (
+    index: number,
+    cloudEnv: Record<string, string>,
+  ) => Record<string, string> | Promise<Record<string, string>>;
 }
 
 export interface Emulator {
@@ -36,12 +43,15 @@ export interface Stack {
   cloudEnv: Record<string, string>;
   /** The operator (mode all) or its admission half (mode split). */
   operator?: LocalOperator;
-  /** The controllers half, when mode is split. */
-  watcher?: LocalOperator;
+  /** The controllers half, when mode is split (the first of `watchers`). */
+  readonly watcher?: LocalOperator;
+  /** Every watcher process, when mode is split. */
+  watchers: LocalOperator[];
   kubectl(args: string[], input?: string): KubectlResult;
   /** kubectl that throws with stderr on a non-zero exit. */
   kubectlOk(args: string[], input?: string): string;
-  restartWatcher(): Promise<void>;
+  /** Starts watcher `index` again (after kill() or stop()), with a new identity. */
+  restartWatcher(index?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,23 +67,29 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed: ${r.stderr}`);
     return r.stdout;
   };
+  const startWatcher = async (index: number): Promise<LocalOperator> =>
+    startLocalOperator({
+      kubeconfigPath: cp.kubeconfigPath,
+      dir: join(dir, index === 0 ? "watcher" : `watcher-${index}`),
+      env: { ...stack.cloudEnv, ...opts.operatorEnv, ...(await opts.watcherEnv?.(index, stack.cloudEnv)) },
+      mode: "watcher",
+    });
   const stack: Stack = {
     dir,
     cp,
     cloudEnv: {},
+    get watcher() {
+      return this.watchers[0];
+    },
+    watchers: [],
     kubectl,
     kubectlOk,
-    restartWatcher: async () => {
-      if (!stack.watcher) throw new Error("no watcher process in this stack");
-      stack.watcher = await startLocalOperator({
-        kubeconfigPath: cp.kubeconfigPath,
-        dir: join(dir, "watcher"),
-        env: { ...stack.cloudEnv, ...opts.operatorEnv },
-        mode: "watcher",
-      });
+    restartWatcher: async (index = 0) => {
+      if (!stack.watchers[index]) throw new Error(`no watcher process ${index} in this stack`);
+      stack.watchers[index] = await startWatcher(index);
     },
     stop: async () => {
-      await stack.watcher?.stop();
+      for (const w of stack.watchers) await w.stop();
       await stack.operator?.stop();
       await stack.emulator?.close();
       await cp.stop();
@@ -115,12 +131,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           env,
           mode: "admission",
         });
-        stack.watcher = await startLocalOperator({
-          kubeconfigPath: cp.kubeconfigPath,
-          dir: join(dir, "watcher"),
-          env,
-          mode: "watcher",
-        });
+        for (let i = 0; i < (opts.watchers ?? 1); i++) stack.watchers.push(await startWatcher(i));
       }
     }
     return stack;
