@@ -9,6 +9,7 @@ import { Controller, defaultWorkers } from "../../src/controller/controller";
 import { ClusterClient } from "../../src/k8s/client";
 import { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
+import { leadership } from "../../src/k8s/leader";
 import { Store, type WatchPhase } from "../../src/k8s/stores";
 import { ClbServiceReconciler, isRelevantService, serviceFingerprint, SLICES_BY_SERVICE } from "./controller";
 
@@ -81,7 +82,8 @@ export function clbWiring(): ClbWiring {
     isRelevant: (svc) => isRelevantService(svc, finalizer),
     fingerprint: serviceFingerprint,
   });
-  void controller.start();
+  // Only the Lease holder reconciles (src/k8s/leader.ts); every replica keeps its stores warm.
+  void controller.start({ leadership: leadership() });
   wiring = { controller, nodes, endpointSlices, onService };
   return wiring;
 }

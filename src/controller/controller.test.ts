@@ -2,7 +2,8 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { Store } from "../k8s/stores";
 import { KINDS } from "../k8s/kinds";
-import { Controller, defaultWorkers, type Leadership, type ReconcileContext } from "./controller";
+import type { Leadership } from "../k8s/leader";
+import { Controller, defaultWorkers, type ReconcileContext } from "./controller";
 import { ControllerMetrics } from "./metrics";
 import { Done, RequeueAfter, TerminalError, type ReconcileResult } from "./result";
 
@@ -138,7 +139,10 @@ class FakeLeadership implements Leadership {
   #cbs: Array<(l: boolean) => void> = [];
   #term = new AbortController();
   isLeader = () => this.#leading;
-  onChange = (cb: (l: boolean) => void) => void this.#cbs.push(cb);
+  onChange = (cb: (l: boolean) => void) => {
+    this.#cbs.push(cb);
+    return () => undefined;
+  };
   signal = () => this.#term.signal;
   set(leading: boolean) {
     if (!leading) this.#term.abort();

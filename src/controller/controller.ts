@@ -5,6 +5,7 @@
 import { OPERATOR_DEFAULTS } from "../config";
 import type { ClusterClient } from "../k8s/client";
 import { keyOf } from "../k8s/kinds";
+import type { Leadership } from "../k8s/leader";
 import { seedStore, type Store, type WatchPhase } from "../k8s/stores";
 import { controllerMetrics, type ControllerMetrics } from "./metrics";
 import { WorkQueue } from "./queue";
@@ -26,14 +27,6 @@ export interface FailureToShow {
   reason: string;
   message: string;
   terminal: boolean;
-}
-
-/** Who may reconcile: the leader-election handle (src/k8s/leader.ts), or always-leading. */
-export interface Leadership {
-  isLeader(): boolean;
-  onChange(cb: (leading: boolean) => void): void;
-  /** Aborted when the current term ends. */
-  signal(): AbortSignal;
 }
 
 export interface ControllerOptions {
@@ -68,7 +61,7 @@ interface PrimaryWatch<T> {
 
 const ALWAYS_LEADING: Leadership = {
   isLeader: () => true,
-  onChange: () => undefined,
+  onChange: () => () => undefined,
   signal: () => new AbortController().signal,
 };
 

@@ -16,7 +16,14 @@ before(async () => {
   stack = await startStack({
     operator: "split",
     emulator: true,
-    operatorEnv: { OPERATOR_BACKOFF_BASE_MS: "200", OPERATOR_BACKOFF_CAP_MS: "3000" },
+    operatorEnv: {
+      OPERATOR_BACKOFF_BASE_MS: "200",
+      OPERATOR_BACKOFF_CAP_MS: "3000",
+      // A killed watcher leaves its Lease behind: short terms keep each restart's takeover quick.
+      OPERATOR_LEASE_DURATION_MS: "3000",
+      OPERATOR_RENEW_DEADLINE_MS: "2000",
+      OPERATOR_RETRY_PERIOD_MS: "500",
+    },
   });
   cloud = cloudOf(stack);
   createNodes(stack, ["n1", "n2"]);
