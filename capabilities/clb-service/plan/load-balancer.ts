@@ -1,6 +1,6 @@
 // Planner for the SLB instance itself: find-or-create (§2.1), may this SLB be used at all (reuse
 // checks, immutable attributes), and the diff of its mutable attributes and tags. Cleanup of the
-// instance is cleanup.ts's.
+// instance is cleanup.ts's. § numbers refer to docs/clb-service.md.
 import type { SlbCreateLoadBalancerRequest, SlbLoadBalancer, Tag } from "../../../src/cloud";
 import { clientTokenFor } from "../../../src/cloud";
 import { dropUndefined } from "../../../src/lib/objects";
@@ -104,7 +104,8 @@ function checkReuse(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): bool
     });
     return false;
   }
-  // [D] R5 on a reused SLB blocks everything: the user named an SLB that is not the one they described.
+  // R5 on a reused SLB blocks everything (our decision, §4.5): the user named an SLB that is not the one
+  // they described.
   return immutableMismatches(desired, lb, out) === 0;
 }
 
