@@ -28,7 +28,7 @@ export function desiredListener(
   });
 }
 
-/** §1.2 "Applies to": only the attributes the protocol's Set*ListenerAttribute accepts. */
+/** §1.2, the Protocols column: only the attributes the protocol's Set*ListenerAttribute accepts. */
 export function listenerAttributes(
   protocol: SlbListenerProtocol,
   c: ClbAnnotationConfig,

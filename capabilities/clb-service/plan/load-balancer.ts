@@ -109,7 +109,7 @@ function checkReuse(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): bool
   return immutableMismatches(desired, lb, out) === 0;
 }
 
-/** Create-time attributes that differ from the SLB; each becomes an error (§1.1 "immutable-err", R5). */
+/** Create-time attributes that differ from the SLB; each becomes an error (§1.1 immutable attributes, R5). */
 function immutableMismatches(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): number {
   const d = desired.loadBalancer;
   const checks: [string, string | undefined, string | undefined][] = [
@@ -193,7 +193,7 @@ function planBilling(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): voi
   }
 }
 
-/** Internet billing and bandwidth apply to internet SLBs only; bandwidth only under paybybandwidth (§1.1 #10-11). */
+/** Internet billing and bandwidth apply to internet SLBs only; bandwidth only under paybybandwidth (§1.1 rows 10-11). */
 function planInternetSpec(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): void {
   const d = desired.loadBalancer;
   if (lb.addressType !== "internet") return;
