@@ -37,7 +37,7 @@ export const OPERATOR_DEFAULTS = {
   /** Requeue when endpoints may become ready soon (upstream: 10 s). */
   potentialReadyRequeueMs: 10_000,
   /**
-   * Backends per add/remove/update action of one vserver group (upstream `--sg-batch-size`, spec §3.5).
+   * Backends per add/remove/update action of one vserver group (upstream `--sg-batch-size`, docs/clb-service.md §3.5).
    * Env OPERATOR_SG_BATCH_SIZE, 1..maxBackendBatchSize. The adapter still sends at most 20 per API call.
    */
   backendBatchSize: 40,

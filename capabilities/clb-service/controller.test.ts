@@ -1,5 +1,5 @@
-// The CLB controller's pure helpers: the fingerprint that skips our own writes, the applied-domain
-// bookkeeping, and the Service status ingress for hostname and external-ip-type eip.
+// The CLB controller's pure helpers: the fingerprint that skips our own writes, the applied-domain bookkeeping, and the
+// Service status ingress for hostname and external-ip-type eip. § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import type { V1Service } from "@kubernetes/client-node";

@@ -1,6 +1,6 @@
-// The CLB Service reconciler on the controller kit (src/controller): re-read the Service, run the pure
-// pipeline (model -> remote -> plan, pipeline.ts), apply the plan, then publish status, labels and Events.
-// The finalizer goes on before any cloud write and comes off last, after a successful cleanup.
+// The CLB Service reconciler on the controller kit (src/controller): re-read the Service, run the pure pipeline
+// (model -> remote -> plan, pipeline.ts), apply the plan, then publish status, labels and Events. The finalizer goes
+// on before any cloud write and comes off last, after a successful cleanup. § numbers refer to docs/clb-service.md.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { notReadyEndpointPods } from "../../src/backends/endpoints";
 import { gateConditionPatch, readinessUpdates } from "../../src/backends/readiness-gates";

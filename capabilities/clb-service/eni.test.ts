@@ -1,6 +1,6 @@
 // CLB's ENI resolution (§3.1) on the desired model: pod IP → ENI id per vserver group, IPs outside the
 // VPC skipped, IPs in the VPC without an ENI invalid (their group becomes add-only). The lookup itself
-// is tested in src/backends/eni.test.ts.
+// is tested in src/backends/eni.test.ts. § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { eniBackendIps, resolveEniBackends } from "./eni";

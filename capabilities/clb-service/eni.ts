@@ -1,6 +1,6 @@
-// CLB's side of ENI resolution (§3.1): the shared src/backends/eni.ts applied to the desired model's
-// vserver groups. Pure: fills in ENI ids, drops skipped and invalid pod IPs, and marks a group holding
-// invalid ones (it is then only added to until they resolve; see plan/vserver-groups.ts).
+// CLB's side of ENI resolution (§3.1): the shared src/backends/eni.ts applied to the desired model's vserver groups.
+// Pure: fills in ENI ids, drops skipped and invalid pod IPs, and marks a group holding invalid ones (it is then only
+// added to until they resolve; see plan/vserver-groups.ts). § numbers refer to docs/clb-service.md.
 import { classifyIp, unresolvedIps, type EniLookup, type IpResolution } from "../../src/backends/eni";
 import type { DesiredModel } from "./model";
 

@@ -243,7 +243,7 @@ test("an unexpected (non-cloud) exception is captured, not thrown", async () => 
   assert.equal(res.errors[0].message, "boom");
 });
 
-// ---------------------------------------------------------------- readRemoteModel (§2.1 lookup)
+// ---------------------------------------------------------------- readRemoteModel (docs/clb-service.md §2.1)
 
 function lbOf(id: string, name: string): SlbLoadBalancer {
   return {

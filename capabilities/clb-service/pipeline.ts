@@ -1,6 +1,6 @@
 // planFor(): the build → read → plan pipeline for one Service (model/, ENI resolution, remote.ts,
 // plan/), shared by the reconciler (controller.ts) and `npm run plan` (src/cli/plan.ts). It reads the
-// cloud but never writes to it; applying the plan is the caller's.
+// cloud but never writes to it; applying the plan is the caller's. § numbers refer to docs/clb-service.md.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { lookupEnis, type IpResolution } from "../../src/backends/eni";
 import type { EcsProvider, SlbProvider, VpcProvider } from "../../src/cloud";
@@ -43,7 +43,7 @@ export interface PlanForResult {
   eni?: IpResolution;
 }
 
-/** build → read → plan. Pure apart from the cloud reads; apply the returned plan with apply.ts. */
+/** build → read → plan. Pure apart from the cloud reads; apply the returned plan with perform.ts's apply(). */
 export async function planFor(input: PlanForInput): Promise<PlanForResult> {
   const built = buildDesiredModel({
     svc: input.svc,

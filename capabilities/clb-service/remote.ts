@@ -1,5 +1,6 @@
-// Remote model: what the cloud has for one Service (§2.1 lookup, then listeners and vserver groups).
-// The read stage only: cloud reads, no writes, no diff (plan/ does that; pipeline.ts runs the stages).
+// Remote model: what the cloud has for one Service (§2.1 lookup, then listeners and vserver groups). The read stage
+// only: cloud reads, no writes, no diff (plan/ does that; pipeline.ts runs the stages).
+// § numbers refer to docs/clb-service.md.
 import { isCloudError } from "../../src/cloud";
 import type { SlbListener, SlbLoadBalancer, SlbProvider } from "../../src/cloud";
 import type { DesiredModel } from "./model";

@@ -13,6 +13,7 @@
 //   if we applied it (recorded in the applied-tag-keys annotation). Domain extensions likewise: deleted
 //   only if recorded in the applied-domain-extensions annotation.
 // - Pods: only the condition `service.readiness.alibabacloud.com/<service>`, only on pods declaring it.
+// § numbers refer to docs/clb-service.md.
 import { readinessGateType } from "../../src/backends/readiness-gates";
 import type { Tag } from "../../src/cloud";
 import type { DesiredLoadBalancer } from "./model/types";

@@ -1,5 +1,5 @@
 // Endpoints as backends: which endpoints of a port count (§3.3, readiness gates), where they run, and
-// the percent weight (§3.4).
+// the percent weight (§3.4). § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { node, pod, podSlice, slice } from "../../test/helpers/k8s-objects";

@@ -1,6 +1,6 @@
-// Endpoints as load-balancer backends, for every capability: the endpoints of one service port read
-// from EndpointSlices (address family, ready and terminating, readiness-gated pods), and the
-// Cluster/Local weight helpers (pods per node, percent weight). Pure; no SLB or ALB types here.
+// Endpoints as load-balancer backends, for every capability: the endpoints of one service port read from EndpointSlices
+// (address family, ready and terminating, readiness-gated pods), and the Cluster/Local weight helpers (pods per node,
+// percent weight). Pure; no SLB or ALB types here. § numbers refer to docs/clb-service.md.
 import type { V1Endpoint, V1EndpointSlice, V1Node, V1Pod } from "@kubernetes/client-node";
 import { canonicalIp } from "../lib/ip";
 import { dropUndefined } from "../lib/objects";

@@ -1,5 +1,5 @@
 // Shared ENI resolution (§3.1): the lookup reads the VPC only when needed; each pod IP classifies as
-// resolved, skipped (outside the VPC) or invalid (in the VPC, no ENI).
+// resolved, skipped (outside the VPC) or invalid (in the VPC, no ENI). § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import type { EcsNetworkInterface, EcsProvider, VpcProvider } from "../cloud";

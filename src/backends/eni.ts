@@ -4,6 +4,7 @@
 //   - IP with an ENI              → resolved: server id = ENI id
 //   - IP outside the VPC's blocks → skipped (upstream: not an error, event SkipSyncBackends)
 //   - IP in the VPC with no ENI   → invalid: the caller keeps its group add-only and retries later
+// § numbers refer to docs/clb-service.md.
 import type { EcsProvider, VpcProvider } from "../cloud";
 import { inAnyCidr } from "../lib/ip";
 

@@ -1,5 +1,5 @@
 // Nodes as backends: the candidate filter (§3.2), instance ids from providerID, and which node
-// changes matter.
+// changes matter. § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import type { V1Node } from "@kubernetes/client-node";

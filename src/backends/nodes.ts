@@ -1,6 +1,6 @@
-// Nodes as load-balancer backends, for every capability (CLB now, ALB next): which nodes may carry
-// traffic, the ECS instance id behind a node, and which node changes can change backends at all.
-// Pure functions over V1Node; nothing here knows about SLB, vserver groups or weights.
+// Nodes as load-balancer backends, for every capability (CLB now, ALB next): which nodes may carry traffic, the ECS
+// instance id behind a node, and which node changes can change backends at all. Pure functions over V1Node; nothing
+// here knows about SLB, vserver groups or weights. § numbers refer to docs/clb-service.md.
 import type { V1Node } from "@kubernetes/client-node";
 
 /** Labels that take a node out of every load balancer (Kubernetes and Alibaba Cloud CCM spellings). */
@@ -10,7 +10,7 @@ const EXCLUDE_NODE_LABELS = [
   "service.alibabacloud.com/exclude-node",
   "service.beta.kubernetes.io/exclude-node",
 ];
-// [D] §9 C6: both master labels exclude a node.
+// §9 C6 (our decision): both master labels exclude a node.
 const MASTER_LABELS = ["node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane"];
 const VIRTUAL_KUBELET = { key: "type", value: "virtual-kubelet" };
 const TAINT_TO_BE_DELETED = "ToBeDeletedByClusterAutoscaler";

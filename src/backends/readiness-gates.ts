@@ -3,6 +3,7 @@
 // pods count, and which gate conditions to write: True (ServerRegistered) once a pod's backend is in its
 // server group, False (ServerInvalidServer) when its backend is invalid (a pod IP without an ENI).
 // Pure: the controller reads pods and patches; the prefix is the capability's (CLB: tracking.ts).
+// § numbers refer to docs/clb-service.md.
 import type { V1Pod } from "@kubernetes/client-node";
 
 export const REASON_REGISTERED = "ServerRegistered";

@@ -19,7 +19,7 @@ export interface CloudConfig {
   /** Override for every product (emulator, private gateway). Absent = real per-region endpoints. */
   endpoint?: { host: string; protocol: "http" | "https" };
   credentials: CredentialSource;
-  /** Both are required: httpx uses connectTimeout as the socket idle timeout too (spec §1.4). */
+  /** Both are required: httpx uses connectTimeout as the socket idle timeout too (docs/cloud-layer.md). */
   connectTimeoutMs: number;
   readTimeoutMs: number;
   maxRetries: number;

@@ -1,6 +1,6 @@
 // Request authentication: Alibaba signature V3 (ACS3-HMAC-SHA256) and V2 (HMAC-SHA1), clock skew and
 // nonce replay. Clients do not send the canonical encoding on the wire, so every value is decoded
-// first and re-encoded here (alibaba-openapi.md §1.1, §1.5).
+// first and re-encoded here (docs/emulator.md, Wire behaviour).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { ApiError, Errors } from "./errors";
 

@@ -23,7 +23,7 @@ export interface Quotas {
   eipsPerAccount: number;
 }
 
-/** Durations of the asynchronous transitions, in virtual ms (alibaba-openapi.md §5.5). */
+/** Durations of the asynchronous transitions, in virtual ms (docs/emulator.md, Virtual time). */
 export interface Transitions {
   /** ALB instance/listener/rule/server/job: Provisioning|Adding|Processing → done. */
   albMs: number;

@@ -1,5 +1,5 @@
 // The one error catalogue of the emulator. Codes and HTTP statuses follow the real Alibaba gateway
-// (alibaba-openapi.md §1.3, §3); codes marked "unverified" are our best guess and documented as such.
+// (docs/emulator.md, Wire behaviour); codes marked "unverified" are our best guess and documented as such.
 
 export class ApiError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-// Fault injection (LocalStack's Chaos API, alibaba-openapi.md §5.8) and per-action rate limits.
+// Fault injection (LocalStack's Chaos API; docs/emulator.md, Admin API) and per-action rate limits.
 import { ApiError, Errors } from "./errors";
 import { matchesGlob } from "./core";
 

@@ -1,4 +1,4 @@
-// The HTTP pipeline (alibaba-openapi.md §5.1): read body → admin? → route by Version → authenticate
+// The HTTP pipeline (docs/emulator.md, Code layout): read body → admin? → route by Version → authenticate
 // → rate limit → pre faults → idempotency → handler (synchronous, on a transaction) → journal fsync
 // → post faults → reply. One port, loopback only.
 import { createHash, randomUUID } from "node:crypto";

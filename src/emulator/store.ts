@@ -1,6 +1,6 @@
 // State: an in-memory document model (collection → id → doc) made durable by a JSONL write-ahead
 // journal that is fsynced before a reply leaves, plus periodic snapshots written with an atomic
-// rename (alibaba-openapi.md §5.3). Handlers are synchronous, so each request is atomic: its ops are
+// rename (docs/emulator.md, Durability). Handlers are synchronous, so each request is atomic: its ops are
 // applied in memory, then journaled as ONE line; if the handler throws, the undo log restores state.
 import * as fs from "node:fs";
 import * as path from "node:path";

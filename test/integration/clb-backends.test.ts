@@ -193,7 +193,7 @@ test("a pod IP in the VPC with no ENI: warning, gate False, retries until the EN
   stack.kubectlOk(["apply", "-f", "-"], serviceYaml("late", ENI));
   applySlice("late", [
     { ip: "192.168.101.5", node: "n1" },
-    // Not ready (its gate is not True yet) but ContainersReady with the gate: it counts (§3.3).
+    // Not ready (its gate is not True yet) but ContainersReady with the gate: it counts (docs/clb-service.md §3.3).
     { ip: "192.168.101.6", node: "n1", ready: false, pod: "late-0" },
   ]);
   await eventually(

@@ -1,7 +1,7 @@
 // domain-extensions end to end: real kube-apiserver, the operator as a local process, the official SDK
 // adapter against the emulator. An https Service gets two extra SNI certificates; a changed certificate
-// is updated in place (same extension id, spec C11); a removed entry is deleted while an extension
-// someone else added stays; deleting the Service takes the SLB and everything on it.
+// is updated in place (same extension id, docs/clb-service.md §9 C11); a removed entry is deleted while
+// an extension someone else added stays; deleting the Service takes the SLB and everything on it.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { isCloudError, type CloudProvider, type SlbDomainExtension } from "../../src/cloud";

@@ -2,7 +2,7 @@
 // through the real apiserver and our webhooks, then the cloud read back through the provider (the
 // official SDK against the emulator) must show the new value in the API field the annotation drives.
 //
-// The table is checked against the registry (capabilities/clb-service/annotations.ts): a mutable
+// The table is checked against the registry (capabilities/clb-service/annotations/registry.ts): a mutable
 // annotation without a case here, or a case for an immutable one, fails the first test. Cases are
 // grouped per Service (an internet TCP one, an intranet HTTP+HTTPS one, one reusing a user SLB, an IPv6
 // one with pod backends) and per step: one kubectl call sets every annotation of a step, and the step
@@ -10,6 +10,7 @@
 // step the cloud must NOT already show the wanted values, so no case can pass without a change.
 // backend-type is changed on the Service with an http→https redirect listener on purpose: the groups
 // are rebuilt under it (the redirect listener must follow, or the old group cannot be deleted).
+// § numbers refer to docs/clb-service.md.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { isDeepStrictEqual } from "node:util";

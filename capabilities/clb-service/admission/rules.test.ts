@@ -1,3 +1,5 @@
+// Tests for rules.ts: the mutating defaults, the validation cases of fixtures/admission/, immutability on
+// UPDATE, the reuse rules R1-R3 (docs/clb-service.md §2.5) and hostile input.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -1,6 +1,6 @@
-// Pure admission logic for CLB Services (spec §1, §1.4, §2.5): the mutating defaults and every
-// validation rule. No I/O and no cloud calls; both entry points never throw, whatever the input.
-// The per-key formats live in annotations.ts; this file adds only the rules that span keys or objects.
+// Pure admission logic for CLB Services (§1, §1.4, §2.5): the mutating defaults and every validation rule that spans
+// keys or objects (per-key formats: ../annotations/). No I/O, no cloud calls; never throws.
+// § numbers refer to docs/clb-service.md.
 import {
   ANNOTATION_PREFIX,
   CLB_ANNOTATIONS,
@@ -235,7 +235,7 @@ function checkPorts(
         `spec.ports[${i}] (${port}/${quoteValue(p.protocol).slice(1, -1)}) has a protocol CLB cannot serve and gets no listener; allowed TCP, UDP`,
       );
   });
-  // protocol-port entries for ports the Service does not have are ignored upstream (UE "https:444")
+  // protocol-port entries for ports the Service does not have are ignored, as upstream (§1.2 row 22)
   for (const e of cfg.protocolPort ?? []) {
     if (!listeners.some((l) => l.port === e.port))
       f.warn(

@@ -1,5 +1,6 @@
 // Value codecs only the CLB annotations use (protocol-port, forward-port, tags, backend-label, acl-id,
 // domain-extensions, vgroup-port). The generic ones (int, enum, list, ...) are in src/annotations/codec.ts.
+// § numbers refer to docs/clb-service.md.
 import {
   bad,
   enumCodec,
@@ -116,7 +117,7 @@ export const tagsCodec: Codec<Record<string, string>> = {
       const eq = p.indexOf("=");
       const key = (eq < 0 ? p : p.slice(0, eq)).trim();
       const value = eq < 0 ? "" : p.slice(eq + 1).trim();
-      // upstream splits on every "=" and keeps only the second piece; reject rather than guess [D]
+      // upstream splits on every "=" and keeps only the second piece; reject rather than guess (our decision)
       if (value.includes("=")) return bad(`has a tag with more than one "=" (${quoteValue(p)}); allowed K=V`);
       if (key.length === 0)
         return bad(`has a tag with an empty key (${quoteValue(p)}); allowed K=V with a non-empty K`);

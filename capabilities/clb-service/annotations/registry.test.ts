@@ -1,5 +1,5 @@
 // Tests for the CLB registry: every row's good, bad and boundary values, the row metadata, alias
-// precedence and vendor value mapping, and parsing hostile input.
+// precedence and vendor value mapping, and parsing hostile input. § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { MAX_VALUE_CHARS, quoteValue } from "../../../src/annotations/codec";

@@ -1,6 +1,6 @@
-// The CLB Service annotations (spec §1, §1.4, §8) as one registry: a row per key drives parsing
-// (parseClbAnnotations), the admission rules (admission-rules.ts), the desired model (model.ts) and the
-// generated docs (docs/annotations.md). Pure: no I/O, and no function throws on any input.
+// The CLB Service annotations (§1, §1.4, §8) as one registry: a row per key drives parsing (parseClbAnnotations), the
+// admission rules (../admission/rules.ts), the desired model (../model/) and the generated docs (docs/annotations.md).
+// Pure: no I/O, and no function throws on any input. § numbers refer to docs/clb-service.md.
 import {
   boolCodec,
   enumCodec,
@@ -49,7 +49,7 @@ import {
 } from "./types";
 import type { SlbAddressType } from "../../../src/cloud";
 
-/** `P` in the spec. */
+/** `P` in docs/clb-service.md (§0). */
 export const ANNOTATION_PREFIX = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
 /** Accepted alias prefix for every `P` key; the canonical key wins when both are present (§0). */
 export const LEGACY_ANNOTATION_PREFIX = "service.beta.kubernetes.io/alicloud-loadbalancer-";
@@ -940,7 +940,7 @@ export const CLB_REGISTRY = defineRegistry<ClbAnnotationTypes>({
   rows: CLB_ROWS,
 });
 
-/** The rows in spec order (`row` 1-66). */
+/** The rows in order (`row` 1-66: the # column of docs/annotations.md, "§1 row N"). */
 export const CLB_ANNOTATIONS: readonly AnyRow<ClbAnnotationTypes>[] = CLB_REGISTRY.rows;
 
 export function annotationDef<F extends ClbAnnotationField>(field: F): AnnotationDef<F> {

@@ -1,4 +1,5 @@
 // Tests for service.ts: which Services are CLB-managed, the listener protocol of each port, the reused SLB id.
+// § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { ANNOTATION_PREFIX, LEGACY_ANNOTATION_PREFIX } from "./registry";

@@ -1,6 +1,6 @@
 // What the CLB capability reads off a whole Service beyond single annotations: whether it is CLB-managed
 // (§0), the listener protocol of each port (§1.2) and the SLB it asks to reuse, with the reuse rules (§2.5).
-// Pure and total: every function accepts any value and never throws.
+// Pure and total: every function accepts any value and never throws. § numbers refer to docs/clb-service.md.
 import {
   ANNOTATION_PREFIX,
   LEGACY_ANNOTATION_PREFIX,

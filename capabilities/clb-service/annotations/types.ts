@@ -1,5 +1,5 @@
-// The typed view of the CLB Service annotations (spec §1) and the vocabulary their codecs accept.
-// Types and constants only; the rows are in registry.ts, the value codecs in codecs.ts.
+// The typed view of the CLB Service annotations (§1) and the vocabulary their codecs accept. Types and constants only;
+// the rows are in registry.ts, the value codecs in codecs.ts. § numbers refer to docs/clb-service.md.
 import type { kind } from "kubernetes-fluent-client";
 import type { OnOff, SlbAddressType, SlbListenerProtocol } from "../../../src/cloud";
 import type { RegistryTypes } from "../../../src/annotations/registry";
@@ -112,7 +112,7 @@ export type WebhookDefaultWhen =
 
 /** CLB's own row fields, beside the generic ones (src/annotations/registry.ts). */
 export interface ClbRowExtra {
-  /** Row number in spec §1. */
+  /** Row number: the # column of docs/annotations.md ("§1 row N"). */
   row: number;
   /** Listener protocols it applies to; "n/a" for instance and backend keys. */
   protocols: readonly ListenerProtocol[] | "all" | "n/a";

@@ -1,6 +1,6 @@
-// Desired (local) model of one CLB Service: what the cloud should look like, built only from
-// Kubernetes objects (Service, Nodes, EndpointSlices, Pods). No I/O. plan/ diffs it against remote.ts.
-// This file assembles the model; load-balancer.ts, listeners.ts and vserver-groups.ts build its parts.
+// Desired (local) model of one CLB Service: what the cloud should look like, built only from Kubernetes objects
+// (Service, Nodes, EndpointSlices, Pods). No I/O. plan/ diffs it against remote.ts. This file assembles the model;
+// load-balancer.ts, listeners.ts and vserver-groups.ts build its parts. § numbers refer to docs/clb-service.md.
 import type { EndpointOptions } from "../../../src/backends/endpoints";
 import { dropUndefined } from "../../../src/lib/objects";
 import {
@@ -62,7 +62,8 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
     appliedDomainExtensions: parseAppliedList(meta.annotations?.[APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]),
   };
   if (model.deleting) return { model, errors };
-  // §1 row 62 (U:backend.go setAddressIpVersion): IPv6 backends only on an IPv6 SLB; otherwise IPv4.
+  // §1 row 62: IPv6 backends only on an IPv6 SLB; otherwise IPv4 (upstream
+  // pkg/controller/service/reconcile/backend/backend.go setAddressIpVersion).
   const family = config.ipVersion === "ipv6" && config.backendIpVersion === "ipv6" ? "IPv6" : "IPv4";
   const endpointOpts: EndpointOptions = {
     family,

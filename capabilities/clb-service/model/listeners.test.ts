@@ -1,4 +1,4 @@
-// Listener attributes per protocol (§1.2 "Applies to").
+// Listener attributes per protocol (§1.2, the Protocols column). § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { listenerAttributes } from "./listeners";

@@ -1,5 +1,6 @@
-// The desired listener of one Service port: protocol, ownership description, the attributes its
-// protocol accepts, forward-port and domain extensions. Pure; its vserver group is vserver-groups.ts's.
+// The desired listener of one Service port: protocol, ownership description, the attributes its protocol accepts,
+// forward-port and domain extensions. Pure; its vserver group is vserver-groups.ts's.
+// § numbers refer to docs/clb-service.md.
 import { dropUndefined } from "../../../src/lib/objects";
 import type { SlbListenerAttributes, SlbListenerProtocol } from "../../../src/cloud";
 import type { ClbAnnotationConfig, ResolvedListenerPort } from "../annotations";
@@ -27,7 +28,7 @@ export function desiredListener(
   });
 }
 
-/** §1.2 "Applies to": only the attributes the protocol's Set*ListenerAttribute accepts. */
+/** §1.2, the Protocols column: only the attributes the protocol's Set*ListenerAttribute accepts. */
 export function listenerAttributes(
   protocol: SlbListenerProtocol,
   c: ClbAnnotationConfig,

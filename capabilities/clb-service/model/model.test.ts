@@ -1,5 +1,6 @@
-// buildDesiredModel over a Service: instance, listeners, vserver groups, readiness-gated pods and IPv6
-// backends together (the parts have their own tests beside them; model goldens are model.golden.test.ts).
+// buildDesiredModel over a Service: instance, listeners, vserver groups, readiness-gated pods and IPv6 backends
+// together (the parts have their own tests beside them; model goldens are golden.test.ts).
+// § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import type { IntOrString, V1EndpointSlice, V1Service, V1ServicePort } from "@kubernetes/client-node";
@@ -217,7 +218,7 @@ test("a port without nodePort in ECS mode is an error for that port only", () =>
   );
 });
 
-// ---------------------------------------------------------------- readiness gates (§3.3), IPv6 (row 62)
+// ---------------------------------------------------------------- readiness gates (§3.3), IPv6 (§1 row 62)
 
 const GATE = serviceReadinessGate("web");
 

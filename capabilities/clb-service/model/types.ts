@@ -1,5 +1,5 @@
 // Types of the CLB desired model: what the cloud should look like for one Service (built by the other
-// files of this folder, diffed by plan/). Types only; no logic.
+// files of this folder, diffed by plan/). Types only; no logic. § numbers refer to docs/clb-service.md.
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import type {
   OnOff,

@@ -1,5 +1,5 @@
-// Backends of one port (§3.1 modes, §3.4 weights incl. C10): ECS nodes in Cluster and Local mode,
-// pod IPs in ENI mode and for virtual-kubelet pods, and the errors a port can have.
+// Backends of one port (§3.1 modes, §3.4 weights incl. C10): ECS nodes in Cluster and Local mode, pod IPs in ENI mode
+// and for virtual-kubelet pods, and the errors a port can have. § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { node, slice } from "../../../test/helpers/k8s-objects";

@@ -1,6 +1,6 @@
-// The desired vserver group of one Service port and its backends (§3.1 modes, §3.4 weights): ECS nodes
-// (Cluster/Local) or pod IPs (ENI, virtual-kubelet pods), from the shared src/backends helpers. Pure: an
-// ENI backend's ServerId stays empty here and is filled in by ENI resolution (../eni.ts, read stage).
+// The desired vserver group of one Service port and its backends (§3.1 modes, §3.4 weights): ECS nodes (Cluster/Local)
+// or pod IPs (ENI, virtual-kubelet pods), from the shared src/backends helpers. Pure: an ENI backend's ServerId stays
+// empty here and is filled in by ENI resolution (../eni.ts, read stage). § numbers refer to docs/clb-service.md.
 import type { V1EndpointSlice, V1Node } from "@kubernetes/client-node";
 import {
   endpointsWithReadiness,

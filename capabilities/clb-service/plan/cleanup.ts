@@ -1,4 +1,4 @@
-// Planner for cleanup (§2.4 deletion table): a created SLB is deleted (or, with preserve-lb-on-delete,
+// Planner for cleanup (docs/clb-service.md §2.4): a created SLB is deleted (or, with preserve-lb-on-delete,
 // handed back unprotected and untagged with our listeners and groups removed); on a reused SLB only our
 // listeners (with force-override), groups and backends go. Nothing not owned by this Service is touched.
 import type { SlbLoadBalancer } from "../../../src/cloud";

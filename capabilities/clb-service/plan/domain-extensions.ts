@@ -1,5 +1,5 @@
-// Planner for the domain extensions (extra SNI certificates) of this Service's HTTPS listeners
-// (`domain-extensions`), and the list of domains to record as ours afterwards (../tracking.ts).
+// Planner for the domain extensions (extra SNI certificates) of this Service's HTTPS listeners (`domain-extensions`),
+// and the list of domains to record as ours afterwards (../tracking.ts). § numbers refer to docs/clb-service.md.
 import type { SlbDomainExtension } from "../../../src/cloud";
 import type { DesiredListener, DesiredModel } from "../model";
 import { listenersManaged } from "../tracking";

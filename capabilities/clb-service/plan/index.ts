@@ -1,7 +1,7 @@
-// plan(desired, remote): the pure diff between the local model (../model) and the cloud (../remote.ts).
-// Output is an ordered, deterministic list of actions with explicit dependencies; apply.ts executes it.
-// Rule of thumb everywhere below: never an action on a listener, group or backend we do not own (§2.3-§3.5).
-// This file holds the types and the entry point; one file per resource type does the diffing.
+// plan(desired, remote): the pure diff between the local model (../model) and the cloud (../remote.ts): an
+// ordered, deterministic list of actions with explicit dependencies, which apply() in ../perform.ts executes.
+// Never an action on a listener, group or backend we do not own (§2.3-§3.5). This file holds the types and
+// the entry point; one file per resource type does the diffing. § numbers refer to docs/clb-service.md.
 import type {
   OnOff,
   SlbBackendServer,

@@ -1,7 +1,7 @@
 // Planner for listeners (§2.3): which remote listeners are ours, create / update / re-create / delete,
 // forwarders after the listener they point at, and a port held by someone else's listener reported, not
 // taken. Only on a created SLB, or a reused one with force-override-listeners. Domain extensions are
-// domain-extensions.ts's.
+// domain-extensions.ts's. § numbers refer to docs/clb-service.md.
 import type {
   SlbListener,
   SlbListenerAttributes,

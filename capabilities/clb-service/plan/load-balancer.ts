@@ -1,6 +1,6 @@
 // Planner for the SLB instance itself: find-or-create (§2.1), may this SLB be used at all (reuse
 // checks, immutable attributes), and the diff of its mutable attributes and tags. Cleanup of the
-// instance is cleanup.ts's.
+// instance is cleanup.ts's. § numbers refer to docs/clb-service.md.
 import type { SlbCreateLoadBalancerRequest, SlbLoadBalancer, Tag } from "../../../src/cloud";
 import { clientTokenFor } from "../../../src/cloud";
 import { dropUndefined } from "../../../src/lib/objects";
@@ -104,11 +104,12 @@ function checkReuse(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): bool
     });
     return false;
   }
-  // [D] R5 on a reused SLB blocks everything: the user named an SLB that is not the one they described.
+  // R5 on a reused SLB blocks everything (our decision, §4.5): the user named an SLB that is not the one
+  // they described.
   return immutableMismatches(desired, lb, out) === 0;
 }
 
-/** Create-time attributes that differ from the SLB; each becomes an error (§1.1 "immutable-err", R5). */
+/** Create-time attributes that differ from the SLB; each becomes an error (§1.1 immutable attributes, R5). */
 function immutableMismatches(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): number {
   const d = desired.loadBalancer;
   const checks: [string, string | undefined, string | undefined][] = [
@@ -192,7 +193,7 @@ function planBilling(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): voi
   }
 }
 
-/** Internet billing and bandwidth apply to internet SLBs only; bandwidth only under paybybandwidth (§1.1 #10-11). */
+/** Internet billing and bandwidth apply to internet SLBs only; bandwidth only under paybybandwidth (§1.1 rows 10-11). */
 function planInternetSpec(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): void {
   const d = desired.loadBalancer;
   if (lb.addressType !== "internet") return;

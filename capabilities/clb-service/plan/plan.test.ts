@@ -1,6 +1,6 @@
 // Golden tests for plan(): fixtures/plan/<case>/input.json holds {note, desired, remote, options};
 // expected.json holds the plan (actions, errors, warnings) plus the printed lines.
-// Regenerate with UPDATE_GOLDEN=1 and review the diff.
+// Regenerate with UPDATE_GOLDEN=1 and review the diff. § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";

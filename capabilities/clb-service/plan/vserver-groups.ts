@@ -1,6 +1,6 @@
-// Planner for vserver groups and their backends (§3.5): find or create each desired group, diff its
-// backends in batches (add, then remove, then update), and clean up the groups this Service no longer
-// wants. Only groups and backends whose owner key names this Service are ever changed (../tracking.ts).
+// Planner for vserver groups and their backends (§3.5): find or create each desired group, diff its backends in batches
+// (add, then remove, then update), and clean up the groups this Service no longer wants. Only groups and backends whose
+// owner key names this Service are ever changed (../tracking.ts). § numbers refer to docs/clb-service.md.
 import type { SlbBackendServer, SlbVServerGroup } from "../../../src/cloud";
 import type { DesiredModel, DesiredVServerGroup } from "../model";
 import { isOwnedBy, parseOwnerKey } from "../tracking";

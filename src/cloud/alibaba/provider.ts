@@ -62,7 +62,7 @@ function sdkConfig(config: CloudConfig, family: ApiFamily, credential: Credentia
     regionId: config.regionId,
     endpoint: config.endpoint?.host ?? defaultEndpoint(family, config.regionId),
     protocol: config.endpoint?.protocol ?? "https",
-    // Both, always: httpx uses connectTimeout as the socket idle timeout (spec §1.4).
+    // Both, always: httpx uses connectTimeout as the socket idle timeout (docs/cloud-layer.md, Timeouts).
     connectTimeout: config.connectTimeoutMs,
     readTimeout: config.readTimeoutMs,
     userAgent: USER_AGENT,

@@ -1,5 +1,5 @@
-// CLB (SLB 2014-05-15) over the generic openapi-core `callApi`: the typed SLB SDK is not installable
-// here (spec §2). Request and response shapes follow the Go Tea models (spec §3.1).
+// CLB (SLB 2014-05-15) over the generic openapi-core `callApi`: the typed SLB SDK is not installable here
+// (docs/cloud-layer.md). Request and response shapes follow the Go Tea models (alibabacloud-go/slb-20140515).
 
 import { CloudError } from "../errors";
 import type {
@@ -144,7 +144,7 @@ export function listenerAttrsToWire(protocol: SlbListenerProtocol, attrs: SlbLis
 }
 
 export function backendsToWire(backends: readonly SlbBackendServer[], forRemoval = false): string {
-  // A JSON string parameter (spec §1.1). Removal identifies a backend; weights are irrelevant there.
+  // A JSON string parameter (docs/cloud-layer.md). Removal identifies a backend; weights are irrelevant there.
   return JSON.stringify(
     backends.map((b) => ({
       ServerId: b.serverId,
