@@ -114,11 +114,14 @@ test("ensureFinalizer retries on a conflict and keeps the other writer's finaliz
   const again = await ensureFinalizer(client, CONFIG_MAP, withOurs, FINALIZER);
   assert.equal(again.metadata?.resourceVersion, withOurs.metadata?.resourceVersion);
 
-  const removed = await removeFinalizer(client, CONFIG_MAP, created /* stale */, FINALIZER, {
+  // Another write after ours makes `withOurs` stale: the removal conflicts once, re-reads and succeeds.
+  await client.patch(CONFIG_MAP, { namespace: "default", name: "kit-fin" }, { data: { touched: "yes" } });
+  const removed = await removeFinalizer(client, CONFIG_MAP, withOurs, FINALIZER, {
     labels: { "kit.example.com/gone": "yes" },
   });
   assert.deepEqual(removed?.metadata?.finalizers, ["other.example.com/keep"]);
   assert.equal(removed?.metadata?.labels?.["kit.example.com/gone"], "yes");
+  assert.equal(removed?.data?.touched, "yes", "the other writer's change is kept");
   await client.patch(
     CONFIG_MAP,
     { namespace: "default", name: "kit-fin" },
