@@ -3,6 +3,7 @@
 // from a watch-fed store indexed by SLB id (src/k8s/stores.ts): no LIST per request.
 import { PeprMutateRequest, PeprValidateRequest, a } from "pepr";
 import type { V1Service } from "@kubernetes/client-node";
+import { guardedValidate, respond } from "../../../src/admission/respond";
 import { OPERATOR_DEFAULTS } from "../../../src/config";
 import { ClusterClient } from "../../../src/k8s/client";
 import { KINDS } from "../../../src/k8s/kinds";
@@ -77,27 +78,28 @@ function unchangedForUs(svc: V1Service, old: V1Service | undefined): boolean {
   );
 }
 
-export async function validateServiceRequest(req: PeprValidateRequest<a.Service>) {
-  const svc = req.Raw;
-  const oldSvc = req.OldResource as V1Service | undefined;
-  const operation = String(req.Request.operation) === "UPDATE" ? "UPDATE" : "CREATE";
-  const services = serviceStore();
-  // Never block deletion, and never block our own metadata/status writes on an object that was
-  // admitted before the webhook existed: only a change of annotations or spec is judged.
-  if (svc.metadata?.deletionTimestamp) return req.Approve();
-  if (operation === "UPDATE" && unchangedForUs(svc, oldSvc)) return req.Approve();
-  if (!isClbManagedService(svc)) return req.Approve();
-  let otherServices: V1Service[] = [];
-  const id = requestedLoadBalancerId(svc);
-  if (id) {
-    const found = await servicesOnLoadBalancer(services, svc, id, OPERATOR_DEFAULTS.admissionStoreWaitMs);
-    if (!found)
-      return req.Deny(
-        "the webhook has not finished reading the cluster's Services to check SLB reuse conflicts; try again in a few seconds",
-      );
-    otherServices = found;
-  }
-  const decision = validateService({ svc, oldSvc, operation, otherServices });
-  if (decision.allowed) return req.Approve(decision.warnings.length ? decision.warnings : undefined);
-  return req.Deny(decision.errors.join("; "));
-}
+export const validateServiceRequest = guardedValidate(
+  "Service",
+  async (req: PeprValidateRequest<a.Service>) => {
+    const svc = req.Raw;
+    const oldSvc = req.OldResource as V1Service | undefined;
+    const operation = String(req.Request.operation) === "UPDATE" ? "UPDATE" : "CREATE";
+    const services = serviceStore();
+    // Never block deletion, and never block our own metadata/status writes on an object that was
+    // admitted before the webhook existed: only a change of annotations or spec is judged.
+    if (svc.metadata?.deletionTimestamp) return req.Approve();
+    if (operation === "UPDATE" && unchangedForUs(svc, oldSvc)) return req.Approve();
+    if (!isClbManagedService(svc)) return req.Approve();
+    let otherServices: V1Service[] = [];
+    const id = requestedLoadBalancerId(svc);
+    if (id) {
+      const found = await servicesOnLoadBalancer(services, svc, id, OPERATOR_DEFAULTS.admissionStoreWaitMs);
+      if (!found)
+        return req.Deny(
+          "the webhook has not finished reading the cluster's Services to check SLB reuse conflicts; try again in a few seconds",
+        );
+      otherServices = found;
+    }
+    return respond(req, validateService({ svc, oldSvc, operation, otherServices }));
+  },
+);
