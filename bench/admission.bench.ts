@@ -397,6 +397,10 @@ async function reuseCheckWithManyServices(): Promise<BenchRow[]> {
       baseline: { what: baseline, value: Math.round(none.webhookCpuPerCreateUs) },
       note: "user + system CPU of the webhook process over the load, divided by the creates",
     }),
+    row(`kube-apiserver CPU per Service create ${figure}`, many.apiserverCpuPerCreateUs, "us", {
+      baseline: { what: baseline, value: Math.round(none.apiserverCpuPerCreateUs) },
+      note: "where the latency goes if not to the webhook: the apiserver and etcd hold more objects",
+    }),
   ];
 }
 
