@@ -227,22 +227,13 @@ async function startStack(watcherEnv: Record<string, string> = {}): Promise<Stac
     env: { ...cloudEnv, ...watcherEnv },
     mode: "watcher",
   });
+  const stack: Stack = { dir, emulator, cp, kc, core, cloudEnv, admission, watcher, idleRss: 0 };
+  // If the bench fails from here on, its processes go with it (a watcher restarted later registers its own).
+  onCleanup(() => stopStack(stack));
   // Only the Lease holder reconciles: the clock starts once it leads, as in a cluster that has been running.
   await waitForLeaseHolder(kc, watcher.pid);
   await sleep(3_000);
-  const stack = {
-    dir,
-    emulator,
-    cp,
-    kc,
-    core,
-    cloudEnv,
-    admission,
-    watcher,
-    idleRss: treeRssMiB(watcher.pid),
-  };
-  // If the bench fails from here on, its processes go with it (a watcher restarted later registers its own).
-  onCleanup(() => stopStack(stack));
+  stack.idleRss = treeRssMiB(watcher.pid);
   return stack;
 }
 
