@@ -25,7 +25,10 @@ export interface BenchResult {
   rows: BenchRow[];
 }
 
-export const RESULTS_DIR = resolve(__dirname, "results");
+/** bench/results, or BENCH_RESULTS_DIR (a smoke run with small numbers writes there, not over the real results). */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR
+  ? resolve(process.env.BENCH_RESULTS_DIR)
+  : resolve(__dirname, "results");
 
 export function row(
   figure: string,

@@ -22,4 +22,3 @@ https
   })
   .listen(Number(port), "127.0.0.1", () => console.log("noop webhook ready"));
 process.on("SIGINT", () => process.exit(0));
-process.on("SIGINT", () => process.exit(0));

@@ -47,5 +47,6 @@ for (const f of readdirSync(RESULTS_DIR)
   }
   lines.push("");
 }
-writeFileSync(join(__dirname, "README.md"), lines.join("\n"));
+// With BENCH_RESULTS_DIR (smoke runs) the report goes beside those results, not over bench/README.md.
+writeFileSync(join(process.env.BENCH_RESULTS_DIR ? RESULTS_DIR : __dirname, "README.md"), lines.join("\n"));
 process.exit(failed ? 1 : 0);
