@@ -249,15 +249,11 @@ export class AlibabaSlbProvider implements SlbProvider {
   }
 
   async setLoadBalancerName(loadBalancerId: string, name: string): Promise<void> {
-    await this.t.rpc("slb", "SetLoadBalancerName", {
-      LoadBalancerId: loadBalancerId,
-      LoadBalancerName: name,
-    });
+    await this.#onLoadBalancer("SetLoadBalancerName", loadBalancerId, { LoadBalancerName: name });
   }
 
   async setDeleteProtection(loadBalancerId: string, value: OnOff): Promise<void> {
-    await this.t.rpc("slb", "SetLoadBalancerDeleteProtection", {
-      LoadBalancerId: loadBalancerId,
+    await this.#onLoadBalancer("SetLoadBalancerDeleteProtection", loadBalancerId, {
       DeleteProtection: value,
     });
   }
@@ -267,8 +263,7 @@ export class AlibabaSlbProvider implements SlbProvider {
     status: "ConsoleProtection" | "NonProtection",
     reason?: string,
   ): Promise<void> {
-    await this.t.rpc("slb", "SetLoadBalancerModificationProtection", {
-      LoadBalancerId: loadBalancerId,
+    await this.#onLoadBalancer("SetLoadBalancerModificationProtection", loadBalancerId, {
       ModificationProtectionStatus: status,
       ModificationProtectionReason: reason,
     });
@@ -279,29 +274,29 @@ export class AlibabaSlbProvider implements SlbProvider {
     chargeType: "PayBySpec" | "PayByCLCU",
     spec?: string,
   ): Promise<void> {
-    await this.t.rpc("slb", "ModifyLoadBalancerInstanceChargeType", {
-      LoadBalancerId: loadBalancerId,
+    await this.#onLoadBalancer("ModifyLoadBalancerInstanceChargeType", loadBalancerId, {
       InstanceChargeType: chargeType,
       LoadBalancerSpec: spec,
     });
   }
 
   async modifyInstanceSpec(loadBalancerId: string, spec: string): Promise<void> {
-    await this.t.rpc("slb", "ModifyLoadBalancerInstanceSpec", {
-      LoadBalancerId: loadBalancerId,
-      LoadBalancerSpec: spec,
-    });
+    await this.#onLoadBalancer("ModifyLoadBalancerInstanceSpec", loadBalancerId, { LoadBalancerSpec: spec });
   }
 
   async modifyInternetSpec(
     loadBalancerId: string,
     req: { internetChargeType?: "paybytraffic" | "paybybandwidth"; bandwidth?: number },
   ): Promise<void> {
-    await this.t.rpc("slb", "ModifyLoadBalancerInternetSpec", {
-      LoadBalancerId: loadBalancerId,
+    await this.#onLoadBalancer("ModifyLoadBalancerInternetSpec", loadBalancerId, {
       InternetChargeType: req.internetChargeType,
       Bandwidth: req.bandwidth,
     });
+  }
+
+  /** One SLB action on a load balancer: its LoadBalancerId, then `params`. */
+  async #onLoadBalancer(action: string, loadBalancerId: string, params: WireParams): Promise<void> {
+    await this.t.rpc("slb", action, { LoadBalancerId: loadBalancerId, ...params });
   }
 
   async tagLoadBalancer(loadBalancerId: string, tags: Tag[]): Promise<void> {
