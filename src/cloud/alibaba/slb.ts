@@ -19,14 +19,25 @@ import type {
 } from "../types";
 import { LISTENER_ACTION_SUFFIX, LISTENER_FIELDS } from "./slb-listener-fields";
 import type { Transport } from "./transport";
-import { chunk, list, num, obj, oneOf, reqStr, str, strList, type WireObject, type WireParams } from "./wire";
+import {
+  allPages,
+  chunk,
+  list,
+  MAX_PAGES,
+  num,
+  obj,
+  oneOf,
+  reqStr,
+  str,
+  strList,
+  type WireObject,
+  type WireParams,
+} from "./wire";
 
 /** Documented per-call limits. */
 const MAX_BACKENDS_PER_CALL = 20;
 const MAX_TAGS_PER_CALL = 20;
 const MAX_IDS_PER_DESCRIBE = 20;
-/** Stops a server that never ends its paging from looping us forever. */
-const MAX_PAGES = 1_000;
 
 const PROTOCOLS: readonly SlbListenerProtocol[] = ["tcp", "udp", "http", "https"];
 
@@ -320,19 +331,14 @@ export class AlibabaSlbProvider implements SlbProvider {
   }
 
   async listListeners(loadBalancerId: string): Promise<SlbListener[]> {
-    const out: SlbListener[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    return allPages(async (nextToken) => {
       const body = await this.t.rpc("slb", "DescribeLoadBalancerListeners", {
         LoadBalancerId: [loadBalancerId],
         MaxResults: this.t.pageSize,
         NextToken: nextToken,
       });
-      out.push(...list(body, "Listeners").map(listenerFromWire));
-      nextToken = str(body, "NextToken");
-      if (!nextToken) break;
-    }
-    return out;
+      return { items: list(body, "Listeners").map(listenerFromWire), nextToken: str(body, "NextToken") };
+    });
   }
 
   async createListener(loadBalancerId: string, spec: SlbListenerSpec): Promise<void> {
