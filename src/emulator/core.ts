@@ -133,6 +133,11 @@ export class Params {
     if (!hit) throw Errors.invalidParam(name, `Allowed: ${allowed.join(", ")}.`);
     return hit;
   }
+  reqOneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const v = this.oneOf(name, allowed);
+    if (v === undefined) throw Errors.missingParam(name);
+    return v;
+  }
   /** JSON-string parameter (SLB `BackendServers`, legacy `Tags`). */
   json(name: string): unknown {
     const v = this.str(name);

@@ -157,6 +157,30 @@ function renewTimeMs(store: LeaseStore): number {
   return Date.parse(String(store.lease?.spec?.renewTime));
 }
 
+interface Election {
+  clock: FakeClock;
+  store: LeaseStore;
+  a: Candidate;
+}
+
+/** A fresh Lease, candidate "a" started on it and leading. */
+async function aLeads(): Promise<Election> {
+  const clock = new FakeClock();
+  const store = new LeaseStore();
+  const a = candidate(clock, store, "a");
+  a.elector.start();
+  await clock.advance(0);
+  return { clock, store, a };
+}
+
+/** As `aLeads`, and candidate "b" started once "a" leads. */
+async function aLeadsBFollows(): Promise<Election & { b: Candidate }> {
+  const { clock, store, a } = await aLeads();
+  const b = candidate(clock, store, "b");
+  b.elector.start();
+  return { clock, store, a, b };
+}
+
 /** Advances in `stepMs` steps until `done()`; returns the virtual time it became true. */
 async function advanceUntil(clock: FakeClock, done: () => boolean, limitMs: number, stepMs = 100) {
   const startMs = clock.nowMs;
@@ -188,13 +212,7 @@ test("the first candidate creates the Lease and leads; its record is client-go's
 });
 
 test("the leader renews every retryPeriod; a follower never leads or writes meanwhile", async () => {
-  const clock = new FakeClock();
-  const store = new LeaseStore();
-  const a = candidate(clock, store, "a");
-  const b = candidate(clock, store, "b");
-  a.elector.start();
-  await clock.advance(0);
-  b.elector.start();
+  const { clock, store, a, b } = await aLeadsBFollows();
   for (let i = 0; i < 30; i++) {
     await clock.advance(RETRY_MS);
     assert.equal(a.elector.isLeader(), true);
@@ -211,13 +229,7 @@ test("the leader renews every retryPeriod; a follower never leads or writes mean
 });
 
 test("the holder goes silent: it stops leading at renewDeadline, the follower takes over after leaseDuration", async () => {
-  const clock = new FakeClock();
-  const store = new LeaseStore();
-  const a = candidate(clock, store, "a");
-  const b = candidate(clock, store, "b");
-  a.elector.start();
-  await clock.advance(0);
-  b.elector.start();
+  const { clock, store, a, b } = await aLeadsBFollows();
   await clock.advance(3 * RETRY_MS);
   const term = a.elector.signal();
   a.api.mode = "down";
@@ -245,11 +257,7 @@ test("the holder goes silent: it stops leading at renewDeadline, the follower ta
 });
 
 test("a renew that hangs ends the term at renewDeadline, without waiting for the call", async () => {
-  const clock = new FakeClock();
-  const store = new LeaseStore();
-  const a = candidate(clock, store, "a");
-  a.elector.start();
-  await clock.advance(0);
+  const { clock, store, a } = await aLeads();
   await clock.advance(RETRY_MS);
   const lastRenewMs = renewTimeMs(store);
   const term = a.elector.signal();
@@ -272,11 +280,7 @@ test("a renew that hangs ends the term at renewDeadline, without waiting for the
 });
 
 test("another holder in the Lease ends the term at the next renew, and it is not overwritten", async () => {
-  const clock = new FakeClock();
-  const store = new LeaseStore();
-  const a = candidate(clock, store, "a");
-  a.elector.start();
-  await clock.advance(0);
+  const { clock, store, a } = await aLeads();
   const term = a.elector.signal();
   const current = store.lease!;
   store.write({
@@ -322,13 +326,7 @@ test("two candidates race for an expired Lease: the resourceVersion lets exactly
 });
 
 test("stop() releases the Lease: the follower leads within one retryPeriod", async () => {
-  const clock = new FakeClock();
-  const store = new LeaseStore();
-  const a = candidate(clock, store, "a");
-  const b = candidate(clock, store, "b");
-  a.elector.start();
-  await clock.advance(0);
-  b.elector.start();
+  const { clock, store, a, b } = await aLeadsBFollows();
   await clock.advance(RETRY_MS);
   const term = a.elector.signal();
   await a.elector.stop();

@@ -190,12 +190,7 @@ export class LeaderElector implements Leadership {
   async #tryAcquireOrRenew(nowMs: number): Promise<Attempt> {
     const namespace = this.#namespace;
     const name = this.#name;
-    let lease: V1Lease | undefined;
-    try {
-      lease = await this.#api.readNamespacedLease({ namespace, name });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    const lease = await this.#read();
     if (!lease) {
       try {
         await this.#api.createNamespacedLease({
@@ -219,20 +214,32 @@ export class LeaderElector implements Leadership {
     const transitions = spec.leaseTransitions ?? 0;
     const acquiredMs = ours ? (timeMs(spec.acquireTime) ?? nowMs) : nowMs;
     try {
-      await this.#api.replaceNamespacedLease({
-        namespace,
-        name,
-        body: {
-          metadata: writableMetadata(lease),
-          spec: this.#record(acquiredMs, nowMs, ours ? transitions : transitions + 1),
-        },
-      });
+      await this.#replace(lease, this.#record(acquiredMs, nowMs, ours ? transitions : transitions + 1));
       if (!ours) this.#log(`took over ${namespace}/${name} from ${holder || "nobody (released)"}`);
       return "leading";
     } catch (e) {
       if (isConflict(e)) return "held-by-other"; // optimistic concurrency: someone else wrote first
       throw e;
     }
+  }
+
+  /** The Lease, or undefined when there is none yet. */
+  async #read(): Promise<V1Lease | undefined> {
+    try {
+      return await this.#api.readNamespacedLease({ namespace: this.#namespace, name: this.#name });
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** PUTs `spec` over the Lease as read: its resourceVersion makes a write in between a 409. */
+  async #replace(lease: V1Lease, spec: V1LeaseSpec): Promise<void> {
+    await this.#api.replaceNamespacedLease({
+      namespace: this.#namespace,
+      name: this.#name,
+      body: { metadata: writableMetadata(lease), spec },
+    });
   }
 
   #record(acquiredMs: number, renewedMs: number, transitions: number): V1LeaseSpec {
@@ -249,28 +256,15 @@ export class LeaderElector implements Leadership {
   async #release(): Promise<void> {
     const namespace = this.#namespace;
     const name = this.#name;
-    let lease: V1Lease;
-    try {
-      lease = await this.#api.readNamespacedLease({ namespace, name });
-    } catch (e) {
-      if (isNotFound(e)) return;
-      throw e;
-    }
-    if (lease.spec?.holderIdentity !== this.identity) return;
+    const lease = await this.#read();
+    if (!lease || lease.spec?.holderIdentity !== this.identity) return;
     const nowMs = this.#now();
     try {
-      await this.#api.replaceNamespacedLease({
-        namespace,
-        name,
-        body: {
-          metadata: writableMetadata(lease),
-          spec: {
-            leaseDurationSeconds: 1,
-            acquireTime: new V1MicroTime(nowMs),
-            renewTime: new V1MicroTime(nowMs),
-            leaseTransitions: lease.spec.leaseTransitions ?? 0,
-          },
-        },
+      await this.#replace(lease, {
+        leaseDurationSeconds: 1,
+        acquireTime: new V1MicroTime(nowMs),
+        renewTime: new V1MicroTime(nowMs),
+        leaseTransitions: lease.spec.leaseTransitions ?? 0,
       });
       this.#log(`released ${namespace}/${name}`);
     } catch (e) {

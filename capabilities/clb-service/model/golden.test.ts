@@ -3,17 +3,17 @@
 // Regenerate with UPDATE_GOLDEN=1 and review the diff. Not a test of plan() (see plan.test.ts).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import type { SlbBackendServer } from "../../../src/cloud";
 import { CLB_ANNOTATIONS, isClbManagedService, parseClbAnnotations, stringAnnotations } from "../annotations";
 import { podKey } from "../../../src/backends/endpoints";
+import { expectGolden } from "../../../test/helpers/golden";
 import { buildDesiredModel, type BuildInput, type BuildResult } from ".";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "model");
-const UPDATE = process.env.UPDATE_GOLDEN === "1";
 const CLUSTER_ID = "c-golden";
 
 interface K8sObject {
@@ -113,14 +113,7 @@ test("every annotation of the registry is set by at least one fixture", () => {
 for (const name of cases) {
   test(`model golden: ${name}`, () => {
     const r = build(load(name));
-    const got = JSON.parse(JSON.stringify({ model: r.model, errors: r.errors }));
-    const file = join(FIXTURES, name, "expected.json");
-    if (UPDATE || !existsSync(file)) {
-      writeFileSync(file, JSON.stringify(got, null, 2) + "\n");
-      if (!UPDATE) assert.fail(`wrote missing golden ${file}; review it and re-run`);
-      return;
-    }
-    assert.deepEqual(got, JSON.parse(readFileSync(file, "utf8")));
+    expectGolden(join(FIXTURES, name, "expected.json"), { model: r.model, errors: r.errors });
   });
 }
 

@@ -3,7 +3,7 @@
 // Regenerate with UPDATE_GOLDEN=1 and review the diff. § numbers refer to docs/clb-service.md.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   backendBatchSize,
@@ -16,9 +16,9 @@ import {
 } from "./index";
 import type { DesiredModel } from "../model";
 import { isOwnedBy } from "../tracking";
+import { expectGolden } from "../../../test/helpers/golden";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "plan");
-const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
 interface Input {
   note: string;
@@ -40,14 +40,10 @@ const cases = readdirSync(FIXTURES).sort();
 for (const name of cases) {
   test(`plan golden: ${name}`, () => {
     const input = load(name);
-    const got = JSON.parse(JSON.stringify(golden(plan(input.desired, input.remote, input.options))));
-    const file = join(FIXTURES, name, "expected.json");
-    if (UPDATE || !existsSync(file)) {
-      writeFileSync(file, JSON.stringify(got, null, 2) + "\n");
-      if (!UPDATE) assert.fail(`wrote missing golden ${file}; review it and re-run`);
-      return;
-    }
-    assert.deepEqual(got, JSON.parse(readFileSync(file, "utf8")));
+    expectGolden(
+      join(FIXTURES, name, "expected.json"),
+      golden(plan(input.desired, input.remote, input.options)),
+    );
   });
 }
 

@@ -16,9 +16,8 @@ import type {
   Tag,
 } from "../types";
 import type { Transport } from "./transport";
-import { chunk, oneOf } from "./wire";
+import { allPages, chunk, oneOf } from "./wire";
 
-const MAX_PAGES = 1_000;
 /** Conservative batch for Add/RemoveServers: each call is one async job on the server group. */
 const MAX_SERVERS_PER_CALL = 20;
 
@@ -182,21 +181,6 @@ export function actionFromWire(w: ActionWire): AlbRuleAction {
 
 function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** Follows NextToken until the server stops returning one. */
-async function allPages<T>(
-  fetch: (nextToken?: string) => Promise<{ items: T[]; nextToken?: string }>,
-): Promise<T[]> {
-  const out: T[] = [];
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await fetch(nextToken);
-    out.push(...res.items);
-    nextToken = res.nextToken || undefined;
-    if (!nextToken) break;
-  }
-  return out;
 }
 
 const goneIsDone = { alreadyDone: { kinds: ["NotFound"] as const, result: () => undefined } };

@@ -10,9 +10,7 @@ import type {
 } from "../types";
 import { tagsFromWire } from "./slb";
 import type { Transport } from "./transport";
-import { list, num, oneOf, reqStr, str, strList, type WireObject, type WireParams } from "./wire";
-
-const MAX_PAGES = 1_000;
+import { allPages, list, num, oneOf, reqStr, str, strList, type WireObject, type WireParams } from "./wire";
 
 type ImageCacheFields = Partial<Omit<EciCreateImageCacheRequest, "clientToken" | "imageCacheName">>;
 
@@ -88,9 +86,7 @@ export class AlibabaEciProvider implements EciProvider {
     imageCacheName?: string;
     tags?: Tag[];
   }): Promise<EciImageCache[]> {
-    const out: EciImageCache[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    return allPages(async (nextToken) => {
       const body = await this.t.rpc("eci", "DescribeImageCaches", {
         ImageCacheId: query.imageCacheId,
         ImageCacheName: query.imageCacheName,
@@ -98,11 +94,8 @@ export class AlibabaEciProvider implements EciProvider {
         Limit: this.t.pageSize,
         NextToken: nextToken,
       });
-      out.push(...list(body, "ImageCaches").map(imageCacheFromWire));
-      nextToken = str(body, "NextToken");
-      if (!nextToken) break;
-    }
-    return out;
+      return { items: list(body, "ImageCaches").map(imageCacheFromWire), nextToken: str(body, "NextToken") };
+    });
   }
 
   async updateImageCache(imageCacheId: string, req: ImageCacheFields): Promise<void> {

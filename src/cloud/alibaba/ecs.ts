@@ -4,11 +4,10 @@
 import { canonicalIp, ipFamily } from "../../lib/ip";
 import type { EcsNetworkInterface, EcsProvider } from "../types";
 import type { Transport } from "./transport";
-import { chunk, list, oneOf, reqStr, str, type WireObject } from "./wire";
+import { allPages, chunk, list, oneOf, reqStr, str, type WireObject } from "./wire";
 
 /** DescribeNetworkInterfaces takes at most 100 values per `PrivateIpAddress.N` / `Ipv6Address.N`. */
 export const MAX_ADDRESSES_PER_DESCRIBE = 100;
-const MAX_PAGES = 1_000;
 
 export function networkInterfaceFromWire(e: WireObject): EcsNetworkInterface {
   const primary = reqStr(e, "PrivateIpAddress");
@@ -71,9 +70,7 @@ export class AlibabaEcsProvider implements EcsProvider {
     filter: "PrivateIpAddress" | "Ipv6Address",
     values: string[],
   ): Promise<EcsNetworkInterface[]> {
-    const out: EcsNetworkInterface[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    return allPages(async (nextToken) => {
       const body = await this.t.rpc("ecs", "DescribeNetworkInterfaces", {
         VpcId: vpcId,
         Status: "InUse",
@@ -81,10 +78,10 @@ export class AlibabaEcsProvider implements EcsProvider {
         MaxResults: this.t.pageSize,
         NextToken: nextToken,
       });
-      out.push(...list(body, "NetworkInterfaceSets", "NetworkInterfaceSet").map(networkInterfaceFromWire));
-      nextToken = str(body, "NextToken");
-      if (!nextToken) break;
-    }
-    return out;
+      return {
+        items: list(body, "NetworkInterfaceSets", "NetworkInterfaceSet").map(networkInterfaceFromWire),
+        nextToken: str(body, "NextToken"),
+      };
+    });
   }
 }

@@ -19,14 +19,25 @@ import type {
 } from "../types";
 import { LISTENER_ACTION_SUFFIX, LISTENER_FIELDS } from "./slb-listener-fields";
 import type { Transport } from "./transport";
-import { chunk, list, num, obj, oneOf, reqStr, str, strList, type WireObject, type WireParams } from "./wire";
+import {
+  allPages,
+  chunk,
+  list,
+  MAX_PAGES,
+  num,
+  obj,
+  oneOf,
+  reqStr,
+  str,
+  strList,
+  type WireObject,
+  type WireParams,
+} from "./wire";
 
 /** Documented per-call limits. */
 const MAX_BACKENDS_PER_CALL = 20;
 const MAX_TAGS_PER_CALL = 20;
 const MAX_IDS_PER_DESCRIBE = 20;
-/** Stops a server that never ends its paging from looping us forever. */
-const MAX_PAGES = 1_000;
 
 const PROTOCOLS: readonly SlbListenerProtocol[] = ["tcp", "udp", "http", "https"];
 
@@ -249,15 +260,11 @@ export class AlibabaSlbProvider implements SlbProvider {
   }
 
   async setLoadBalancerName(loadBalancerId: string, name: string): Promise<void> {
-    await this.t.rpc("slb", "SetLoadBalancerName", {
-      LoadBalancerId: loadBalancerId,
-      LoadBalancerName: name,
-    });
+    await this.#onLoadBalancer("SetLoadBalancerName", loadBalancerId, { LoadBalancerName: name });
   }
 
   async setDeleteProtection(loadBalancerId: string, value: OnOff): Promise<void> {
-    await this.t.rpc("slb", "SetLoadBalancerDeleteProtection", {
-      LoadBalancerId: loadBalancerId,
+    await this.#onLoadBalancer("SetLoadBalancerDeleteProtection", loadBalancerId, {
       DeleteProtection: value,
     });
   }
@@ -267,8 +274,7 @@ export class AlibabaSlbProvider implements SlbProvider {
     status: "ConsoleProtection" | "NonProtection",
     reason?: string,
   ): Promise<void> {
-    await this.t.rpc("slb", "SetLoadBalancerModificationProtection", {
-      LoadBalancerId: loadBalancerId,
+    await this.#onLoadBalancer("SetLoadBalancerModificationProtection", loadBalancerId, {
       ModificationProtectionStatus: status,
       ModificationProtectionReason: reason,
     });
@@ -279,29 +285,29 @@ export class AlibabaSlbProvider implements SlbProvider {
     chargeType: "PayBySpec" | "PayByCLCU",
     spec?: string,
   ): Promise<void> {
-    await this.t.rpc("slb", "ModifyLoadBalancerInstanceChargeType", {
-      LoadBalancerId: loadBalancerId,
+    await this.#onLoadBalancer("ModifyLoadBalancerInstanceChargeType", loadBalancerId, {
       InstanceChargeType: chargeType,
       LoadBalancerSpec: spec,
     });
   }
 
   async modifyInstanceSpec(loadBalancerId: string, spec: string): Promise<void> {
-    await this.t.rpc("slb", "ModifyLoadBalancerInstanceSpec", {
-      LoadBalancerId: loadBalancerId,
-      LoadBalancerSpec: spec,
-    });
+    await this.#onLoadBalancer("ModifyLoadBalancerInstanceSpec", loadBalancerId, { LoadBalancerSpec: spec });
   }
 
   async modifyInternetSpec(
     loadBalancerId: string,
     req: { internetChargeType?: "paybytraffic" | "paybybandwidth"; bandwidth?: number },
   ): Promise<void> {
-    await this.t.rpc("slb", "ModifyLoadBalancerInternetSpec", {
-      LoadBalancerId: loadBalancerId,
+    await this.#onLoadBalancer("ModifyLoadBalancerInternetSpec", loadBalancerId, {
       InternetChargeType: req.internetChargeType,
       Bandwidth: req.bandwidth,
     });
+  }
+
+  /** One SLB action on a load balancer: its LoadBalancerId, then `params`. */
+  async #onLoadBalancer(action: string, loadBalancerId: string, params: WireParams): Promise<void> {
+    await this.t.rpc("slb", action, { LoadBalancerId: loadBalancerId, ...params });
   }
 
   async tagLoadBalancer(loadBalancerId: string, tags: Tag[]): Promise<void> {
@@ -325,19 +331,14 @@ export class AlibabaSlbProvider implements SlbProvider {
   }
 
   async listListeners(loadBalancerId: string): Promise<SlbListener[]> {
-    const out: SlbListener[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    return allPages(async (nextToken) => {
       const body = await this.t.rpc("slb", "DescribeLoadBalancerListeners", {
         LoadBalancerId: [loadBalancerId],
         MaxResults: this.t.pageSize,
         NextToken: nextToken,
       });
-      out.push(...list(body, "Listeners").map(listenerFromWire));
-      nextToken = str(body, "NextToken");
-      if (!nextToken) break;
-    }
-    return out;
+      return { items: list(body, "Listeners").map(listenerFromWire), nextToken: str(body, "NextToken") };
+    });
   }
 
   async createListener(loadBalancerId: string, spec: SlbListenerSpec): Promise<void> {

@@ -3,11 +3,10 @@
 
 import type { VpcAttributes, VpcEip, VpcProvider } from "../types";
 import type { Transport } from "./transport";
-import { list, num, oneOf, reqStr, str, strList, type WireObject } from "./wire";
+import { list, MAX_PAGES, num, oneOf, reqStr, str, strList, type WireObject } from "./wire";
 
 /** DescribeEipAddresses pages hold at most 100 entries. */
 const MAX_EIP_PAGE_SIZE = 100;
-const MAX_PAGES = 1_000;
 
 export function eipFromWire(e: WireObject): VpcEip {
   return {

@@ -102,6 +102,24 @@ export function oneOf<T extends string>(
   return hit ?? fallback;
 }
 
+/** Stops a server that never ends its paging from looping us forever. */
+export const MAX_PAGES = 1_000;
+
+/** Follows NextToken until the server stops returning one. */
+export async function allPages<T>(
+  fetch: (nextToken?: string) => Promise<{ items: T[]; nextToken?: string }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const res = await fetch(nextToken);
+    out.push(...res.items);
+    nextToken = res.nextToken || undefined;
+    if (!nextToken) break;
+  }
+  return out;
+}
+
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

@@ -85,6 +85,22 @@ export function loadBalancerIdsIn(tx: Tx, coll: string, regionId: string): Set<s
   return new Set(lbs.filter((lb) => lb.RegionId === regionId).map((lb) => lb.LoadBalancerId));
 }
 
+/** The documents of `coll` (listeners, say) whose load balancer (collection `lbColl`) is in `regionId`. */
+export function childrenOfLoadBalancersIn<T extends Doc & { LoadBalancerId: string }>(
+  tx: Tx,
+  lbColl: string,
+  coll: string,
+  regionId: string,
+): T[] {
+  const lbIds = loadBalancerIdsIn(tx, lbColl, regionId);
+  return tx.all<T>(coll).filter((child) => lbIds.has(child.LoadBalancerId));
+}
+
+/** A list filter: true when `wanted` is empty (no filter) or holds `value`. */
+export function wantedOrAny<T>(wanted: readonly T[], value: T): boolean {
+  return wanted.length === 0 || wanted.includes(value);
+}
+
 export function checkId(param: string, value: string, re: RegExp): string {
   if (!re.test(value)) throw Errors.invalidParam(param, `Malformed id "${value}".`);
   return value;

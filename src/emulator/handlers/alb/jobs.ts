@@ -1,16 +1,15 @@
 // ALB emulator: ListAsynJobs, the status of the asynchronous jobs every mutation returns (computed lazily on
 // the virtual clock, like every ALB status).
-import { type HandlerCtx, type HandlerEntry, page } from "../../core";
+import type { HandlerCtx, HandlerEntry } from "../../core";
 import type { Doc } from "../../store";
-import { view } from "../common";
-import { JOB, listOpts } from "./shared";
+import { view, wantedOrAny } from "../common";
+import { JOB, listPage } from "./shared";
 
 function listAsynJobs(ctx: HandlerCtx): Doc {
   const ids = ctx.p.strList("JobIds");
   const resIds = ctx.p.strList("ResourceIds");
   const type = ctx.p.str("ResourceType");
   const api = ctx.p.str("ApiName");
-  const { maxResults, nextToken } = listOpts(ctx);
   const all = ctx.tx
     .all<
       Doc & {
@@ -24,28 +23,22 @@ function listAsynJobs(ctx: HandlerCtx): Doc {
     >(JOB)
     .filter(
       (j) =>
-        (ids.length === 0 || ids.includes(j.Id)) &&
+        wantedOrAny(ids, j.Id) &&
         (resIds.length === 0 || resIds.some((r) => j.ResourceId.split(",").includes(r))) &&
         (!type || j.ResourceType === type) &&
         (!api || j.ApiName === api),
     )
     .sort((a, b) => a.CreateTime - b.CreateTime);
-  const pg = page(all, nextToken, maxResults);
-  return {
-    Jobs: pg.items.map((j) => {
-      const done = ctx.nowMs >= j._readyAtMs;
-      return {
-        ...view(j),
-        Status: done ? "Succeeded" : "Processing",
-        ModifyTime: done ? j._readyAtMs : j.CreateTime,
-        ErrorCode: "",
-        ErrorMessage: "",
-      };
-    }),
-    TotalCount: all.length,
-    MaxResults: maxResults,
-    NextToken: pg.nextToken,
-  };
+  return listPage(ctx, "Jobs", all, (j) => {
+    const done = ctx.nowMs >= j._readyAtMs;
+    return {
+      ...view(j),
+      Status: done ? "Succeeded" : "Processing",
+      ModifyTime: done ? j._readyAtMs : j.CreateTime,
+      ErrorCode: "",
+      ErrorMessage: "",
+    };
+  });
 }
 
 export const jobHandlers: HandlerEntry[] = [["ListAsynJobs", false, listAsynJobs]];

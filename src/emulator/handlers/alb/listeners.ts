@@ -1,9 +1,9 @@
 // ALB emulator: listeners (create, list, get, update, delete) and their default forward actions.
 // Forwarding rules are in rules.ts.
-import { type HandlerCtx, type HandlerEntry, page } from "../../core";
+import type { HandlerCtx, HandlerEntry } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
-import { loadBalancerIdsIn, view } from "../common";
+import { childrenOfLoadBalancersIn, view, wantedOrAny } from "../common";
 import {
   arr,
   checkGroupsExist,
@@ -13,7 +13,7 @@ import {
   LB,
   LISTENER,
   type ListenerDoc,
-  listOpts,
+  listPage,
   obj,
   requireLbReady,
   RULE,
@@ -62,8 +62,7 @@ function listenerFields(ctx: HandlerCtx): Record<string, unknown> {
 function createListener(ctx: HandlerCtx): Doc {
   const lb = getLb(ctx);
   const port = ctx.p.reqInt("ListenerPort", { min: 1, max: 65535 });
-  const proto = ctx.p.oneOf("ListenerProtocol", ["HTTP", "HTTPS", "QUIC"] as const);
-  if (!proto) throw Errors.missingParam("ListenerProtocol");
+  const proto = ctx.p.reqOneOf("ListenerProtocol", ["HTTP", "HTTPS", "QUIC"] as const);
   if (ctx.p.tree().DefaultActions === undefined) throw Errors.missingParam("DefaultActions");
   const fields = listenerFields(ctx);
   if (proto !== "HTTP" && !fields.Certificates) throw Errors.missingParam("Certificates");
@@ -107,25 +106,15 @@ function listListeners(ctx: HandlerCtx): Doc {
   const lbIds = ctx.p.strList("LoadBalancerIds");
   const ids = ctx.p.strList("ListenerIds");
   const proto = ctx.p.str("ListenerProtocol");
-  const { maxResults, nextToken } = listOpts(ctx);
-  const regionLbs = loadBalancerIdsIn(ctx.tx, LB, ctx.regionId);
-  const all = ctx.tx
-    .all<ListenerDoc>(LISTENER)
+  const all = childrenOfLoadBalancersIn<ListenerDoc>(ctx.tx, LB, LISTENER, ctx.regionId)
     .filter(
       (l) =>
-        regionLbs.has(l.LoadBalancerId) &&
-        (lbIds.length === 0 || lbIds.includes(l.LoadBalancerId)) &&
-        (ids.length === 0 || ids.includes(l.ListenerId)) &&
+        wantedOrAny(lbIds, l.LoadBalancerId) &&
+        wantedOrAny(ids, l.ListenerId) &&
         (!proto || l.ListenerProtocol === proto),
     )
     .sort((a, b) => a._createdMs - b._createdMs || a.ListenerPort - b.ListenerPort);
-  const pg = page(all, nextToken, maxResults);
-  return {
-    Listeners: pg.items.map((l) => listenerView(l, ctx.nowMs)),
-    TotalCount: all.length,
-    MaxResults: maxResults,
-    NextToken: pg.nextToken,
-  };
+  return listPage(ctx, "Listeners", all, (l) => listenerView(l, ctx.nowMs));
 }
 
 function updateListenerAttribute(ctx: HandlerCtx): Doc {

@@ -1,9 +1,9 @@
 // ALB emulator: load balancer instances (create, get, list, delete, deletion protection). Listeners, server
 // groups and rules have their own files.
-import { type HandlerCtx, type HandlerEntry, isoSeconds, page } from "../../core";
+import { type HandlerCtx, type HandlerEntry, isoSeconds } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
-import { checkId, view, VPC_ID, VSW_ID } from "../common";
+import { checkId, view, VPC_ID, VSW_ID, wantedOrAny } from "../common";
 import {
   arr,
   getLb,
@@ -13,7 +13,7 @@ import {
   type LbDoc,
   LISTENER,
   type ListenerDoc,
-  listOpts,
+  listPage,
   RULE,
   type RuleDoc,
   status,
@@ -26,10 +26,8 @@ function lbView(lb: LbDoc, nowMs: number): Doc {
 function createLoadBalancer(ctx: HandlerCtx): Doc {
   const { p } = ctx;
   const vpcId = checkId("VpcId", p.req("VpcId"), VPC_ID);
-  const addressType = p.oneOf("AddressType", ["Internet", "Intranet"] as const);
-  if (!addressType) throw Errors.missingParam("AddressType");
-  const edition = p.oneOf("LoadBalancerEdition", ["Basic", "Standard", "StandardWithWaf"] as const);
-  if (!edition) throw Errors.missingParam("LoadBalancerEdition");
+  const addressType = p.reqOneOf("AddressType", ["Internet", "Intranet"] as const);
+  const edition = p.reqOneOf("LoadBalancerEdition", ["Basic", "Standard", "StandardWithWaf"] as const);
   const payType = p.req("LoadBalancerBillingConfig.PayType");
   const zones = arr(ctx, "ZoneMappings");
   if (zones.length === 0) throw Errors.missingParam("ZoneMappings");
@@ -96,22 +94,20 @@ function listLoadBalancers(ctx: HandlerCtx): Doc {
   const vpcs = ctx.p.strList("VpcIds");
   const tags = ctx.p.tags();
   const wantStatus = ctx.p.str("LoadBalancerStatus");
-  const { maxResults, nextToken } = listOpts(ctx);
   const all = ctx.tx
     .all<LbDoc>(LB)
     .filter(
       (lb) =>
         lb.RegionId === ctx.regionId &&
-        (ids.length === 0 || ids.includes(lb.LoadBalancerId)) &&
-        (names.length === 0 || names.includes(lb.LoadBalancerName)) &&
-        (vpcs.length === 0 || vpcs.includes(lb.VpcId)) &&
+        wantedOrAny(ids, lb.LoadBalancerId) &&
+        wantedOrAny(names, lb.LoadBalancerName) &&
+        wantedOrAny(vpcs, lb.VpcId) &&
         hasTags(lb.Tags, tags),
     )
     .sort((a, b) => a._createdMs - b._createdMs)
     .map((lb) => lbView(lb, ctx.nowMs))
     .filter((lb) => !wantStatus || lb.LoadBalancerStatus === wantStatus);
-  const pg = page(all, nextToken, maxResults);
-  return { LoadBalancers: pg.items, TotalCount: all.length, MaxResults: maxResults, NextToken: pg.nextToken };
+  return listPage(ctx, "LoadBalancers", all, (lb) => lb);
 }
 
 function deleteLoadBalancer(ctx: HandlerCtx): Doc {

@@ -1,18 +1,19 @@
 // ALB emulator: forwarding rules of a listener (conditions and actions; create one or many, list, update,
 // delete).
-import { type HandlerCtx, type HandlerEntry, page } from "../../core";
+import type { HandlerCtx, HandlerEntry } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
-import { checkId, view } from "../common";
+import { view, wantedOrAny } from "../common";
 import {
   arr,
   checkGroupsExist,
   getLb,
   getListener,
+  getResource,
   job,
   LISTENER,
   type ListenerDoc,
-  listOpts,
+  listPage,
   requireLbReady,
   RULE,
   RULE_ID,
@@ -21,10 +22,7 @@ import {
 } from "./shared";
 
 function getRule(ctx: HandlerCtx): RuleDoc {
-  const id = checkId("RuleId", ctx.p.req("RuleId"), RULE_ID);
-  const r = ctx.tx.get<RuleDoc>(RULE, id);
-  if (!r) throw Errors.albNotFound("Rule", id);
-  return r;
+  return getResource<RuleDoc>(ctx, "Rule", RULE, RULE_ID);
 }
 
 function parseRule(
@@ -136,27 +134,20 @@ function listRules(ctx: HandlerCtx): Doc {
   const lbIds = ctx.p.strList("LoadBalancerIds");
   const ids = ctx.p.strList("RuleIds");
   const direction = ctx.p.str("Direction");
-  const { maxResults, nextToken } = listOpts(ctx);
   const all = ctx.tx
     .all<RuleDoc>(RULE)
     .filter(
       (r) =>
-        (lsrIds.length === 0 || lsrIds.includes(r.ListenerId)) &&
-        (lbIds.length === 0 || lbIds.includes(r.LoadBalancerId)) &&
-        (ids.length === 0 || ids.includes(r.RuleId)) &&
+        wantedOrAny(lsrIds, r.ListenerId) &&
+        wantedOrAny(lbIds, r.LoadBalancerId) &&
+        wantedOrAny(ids, r.RuleId) &&
         (!direction || r.Direction === direction),
     )
     .sort((a, b) => a.Priority - b.Priority);
-  const pg = page(all, nextToken, maxResults);
-  return {
-    Rules: pg.items.map((r) => ({
-      ...view(r),
-      RuleStatus: status(r._readyAtMs, ctx.nowMs, "Provisioning", "Available"),
-    })),
-    TotalCount: all.length,
-    MaxResults: maxResults,
-    NextToken: pg.nextToken,
-  };
+  return listPage(ctx, "Rules", all, (r) => ({
+    ...view(r),
+    RuleStatus: status(r._readyAtMs, ctx.nowMs, "Provisioning", "Available"),
+  }));
 }
 
 function updateRuleAttribute(ctx: HandlerCtx): Doc {

@@ -1,9 +1,9 @@
 // ALB emulator: server groups and their servers (create, list, add/remove servers, update, delete while
 // unreferenced).
-import { type HandlerCtx, type HandlerEntry, isoSeconds, page } from "../../core";
+import { type HandlerCtx, type HandlerEntry, isoSeconds } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc, Tx } from "../../store";
-import { checkId, view, VPC_ID } from "../common";
+import { checkId, view, VPC_ID, wantedOrAny } from "../common";
 import {
   arr,
   getSg,
@@ -11,7 +11,7 @@ import {
   job,
   LISTENER,
   type ListenerDoc,
-  listOpts,
+  listPage,
   obj,
   referencedGroups,
   RULE,
@@ -80,26 +80,19 @@ function listServerGroups(ctx: HandlerCtx): Doc {
   const vpcId = ctx.p.str("VpcId");
   const type = ctx.p.str("ServerGroupType");
   const tags = ctx.p.tags();
-  const { maxResults, nextToken } = listOpts(ctx);
   const all = ctx.tx
     .all<SgDoc>(SG)
     .filter(
       (g) =>
         g.RegionId === ctx.regionId &&
-        (ids.length === 0 || ids.includes(g.ServerGroupId)) &&
-        (names.length === 0 || names.includes(g.ServerGroupName)) &&
+        wantedOrAny(ids, g.ServerGroupId) &&
+        wantedOrAny(names, g.ServerGroupName) &&
         (!vpcId || g.VpcId === vpcId) &&
         (!type || g.ServerGroupType === type) &&
         hasTags(g.Tags, tags),
     )
     .sort((a, b) => a._createdMs - b._createdMs);
-  const pg = page(all, nextToken, maxResults);
-  return {
-    ServerGroups: pg.items.map((g) => sgView(ctx.tx, g)),
-    TotalCount: all.length,
-    MaxResults: maxResults,
-    NextToken: pg.nextToken,
-  };
+  return listPage(ctx, "ServerGroups", all, (g) => sgView(ctx.tx, g));
 }
 
 const serverKey = (s: { ServerId: string; ServerIp: string; Port: number }): string =>
@@ -163,21 +156,12 @@ function listServerGroupServers(ctx: HandlerCtx): Doc {
   const g = getSg(ctx);
   const ids = ctx.p.strList("ServerIds");
   const ips = ctx.p.strList("ServerIps");
-  const { maxResults, nextToken } = listOpts(ctx);
-  const all = g._servers.filter(
-    (s) => (ids.length === 0 || ids.includes(s.ServerId)) && (ips.length === 0 || ips.includes(s.ServerIp)),
-  );
-  const pg = page(all, nextToken, maxResults);
-  return {
-    Servers: pg.items.map((s) => ({
-      ...view(s),
-      ServerGroupId: g.ServerGroupId,
-      Status: status(s._readyAtMs, ctx.nowMs, "Adding", "Available"),
-    })),
-    TotalCount: all.length,
-    MaxResults: maxResults,
-    NextToken: pg.nextToken,
-  };
+  const all = g._servers.filter((s) => wantedOrAny(ids, s.ServerId) && wantedOrAny(ips, s.ServerIp));
+  return listPage(ctx, "Servers", all, (s) => ({
+    ...view(s),
+    ServerGroupId: g.ServerGroupId,
+    Status: status(s._readyAtMs, ctx.nowMs, "Adding", "Available"),
+  }));
 }
 
 function updateServerGroupAttribute(ctx: HandlerCtx): Doc {

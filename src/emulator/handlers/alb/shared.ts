@@ -1,6 +1,6 @@
 // ALB 2020-06-16 emulator: the collections, id formats, stored document shapes and helpers (parameter trees,
 // lazy statuses, asynchronous jobs, lookups) every ALB handler section shares. No handlers here.
-import { type HandlerCtx, toList, type Tree } from "../../core";
+import { type HandlerCtx, page, toList, type Tree } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
 import { checkId } from "../common";
@@ -136,11 +136,23 @@ export function job(
   return id;
 }
 
+/** The `kind` with this id (else the request's `<kind>Id` parameter): a malformed id is a 400, a missing one a 404. */
+export function getResource<T extends Doc>(
+  ctx: HandlerCtx,
+  kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Rule",
+  coll: string,
+  idFormat: RegExp,
+  id?: string,
+): T {
+  const param = `${kind}Id`;
+  const checked = checkId(param, id ?? ctx.p.req(param), idFormat);
+  const doc = ctx.tx.get<T>(coll, checked);
+  if (!doc) throw Errors.albNotFound(kind, checked);
+  return doc;
+}
+
 export function getLb(ctx: HandlerCtx, id?: string): LbDoc {
-  const lbId = checkId("LoadBalancerId", id ?? ctx.p.req("LoadBalancerId"), LB_ID);
-  const lb = ctx.tx.get<LbDoc>(LB, lbId);
-  if (!lb) throw Errors.albNotFound("LoadBalancer", lbId);
-  return lb;
+  return getResource<LbDoc>(ctx, "LoadBalancer", LB, LB_ID, id);
 }
 
 /** Children of a load balancer cannot change while it is still provisioning. */
@@ -151,17 +163,11 @@ export function requireLbReady(ctx: HandlerCtx, lb: LbDoc): void {
 }
 
 export function getListener(ctx: HandlerCtx): ListenerDoc {
-  const id = checkId("ListenerId", ctx.p.req("ListenerId"), LSR_ID);
-  const l = ctx.tx.get<ListenerDoc>(LISTENER, id);
-  if (!l) throw Errors.albNotFound("Listener", id);
-  return l;
+  return getResource<ListenerDoc>(ctx, "Listener", LISTENER, LSR_ID);
 }
 
 export function getSg(ctx: HandlerCtx, id?: string): SgDoc {
-  const sgId = checkId("ServerGroupId", id ?? ctx.p.req("ServerGroupId"), SGP_ID);
-  const g = ctx.tx.get<SgDoc>(SG, sgId);
-  if (!g) throw Errors.albNotFound("ServerGroup", sgId);
-  return g;
+  return getResource<SgDoc>(ctx, "ServerGroup", SG, SGP_ID, id);
 }
 
 export function hasTags(have: Tag[], want: Tag[]): boolean {
@@ -182,9 +188,14 @@ export function checkGroupsExist(ctx: HandlerCtx, actions: Array<Record<string, 
   for (const id of referencedGroups(actions)) getSg(ctx, id);
 }
 
-export function listOpts(ctx: HandlerCtx): { maxResults: number; nextToken: string | undefined } {
+/** A List* answer: the page of `all` that MaxResults and NextToken ask for, under `key`, with the totals. */
+export function listPage<T>(ctx: HandlerCtx, key: string, all: T[], render: (item: T) => unknown): Doc {
+  const maxResults = ctx.p.int("MaxResults", { min: 1, max: 100 }) ?? 20;
+  const pg = page(all, ctx.p.str("NextToken"), maxResults);
   return {
-    maxResults: ctx.p.int("MaxResults", { min: 1, max: 100 }) ?? 20,
-    nextToken: ctx.p.str("NextToken"),
+    [key]: pg.items.map(render),
+    TotalCount: all.length,
+    MaxResults: maxResults,
+    NextToken: pg.nextToken,
   };
 }

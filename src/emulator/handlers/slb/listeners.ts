@@ -3,7 +3,7 @@
 import { type HandlerCtx, type HandlerEntry, page } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
-import { checkId, loadBalancerIdsIn, removeTags, setTags } from "../common";
+import { checkId, childrenOfLoadBalancersIn, removeTags, setTags, wantedOrAny } from "../common";
 import {
   ACL,
   ACL_ID,
@@ -114,6 +114,24 @@ const TOP_LEVEL = new Set([
   "AclType",
 ]);
 
+const L4_HEALTH_DEFAULTS = {
+  HealthyThreshold: 3,
+  UnhealthyThreshold: 3,
+  HealthCheckInterval: 2,
+  HealthCheckConnectTimeout: 5,
+  ConnectionDrain: "off",
+  AclStatus: "off",
+};
+const L7_DEFAULTS = {
+  Scheduler: "wrr",
+  Bandwidth: -1,
+  HealthCheck: "off",
+  StickySession: "off",
+  XForwardedFor: "on",
+  IdleTimeout: 15,
+  RequestTimeout: 60,
+  Gzip: "on",
+};
 const DEFAULTS: Record<Proto, Record<string, string | number>> = {
   tcp: {
     Scheduler: "wrr",
@@ -122,49 +140,11 @@ const DEFAULTS: Record<Proto, Record<string, string | number>> = {
     HealthCheckType: "tcp",
     PersistenceTimeout: 0,
     EstablishedTimeout: 900,
-    HealthyThreshold: 3,
-    UnhealthyThreshold: 3,
-    HealthCheckInterval: 2,
-    HealthCheckConnectTimeout: 5,
-    ConnectionDrain: "off",
-    AclStatus: "off",
+    ...L4_HEALTH_DEFAULTS,
   },
-  udp: {
-    Scheduler: "wrr",
-    Bandwidth: -1,
-    HealthCheckSwitch: "on",
-    HealthyThreshold: 3,
-    UnhealthyThreshold: 3,
-    HealthCheckInterval: 2,
-    HealthCheckConnectTimeout: 5,
-    ConnectionDrain: "off",
-    AclStatus: "off",
-  },
-  http: {
-    Scheduler: "wrr",
-    Bandwidth: -1,
-    HealthCheck: "off",
-    StickySession: "off",
-    XForwardedFor: "on",
-    IdleTimeout: 15,
-    RequestTimeout: 60,
-    Gzip: "on",
-    ListenerForward: "off",
-    AclStatus: "off",
-  },
-  https: {
-    Scheduler: "wrr",
-    Bandwidth: -1,
-    HealthCheck: "off",
-    StickySession: "off",
-    XForwardedFor: "on",
-    IdleTimeout: 15,
-    RequestTimeout: 60,
-    Gzip: "on",
-    EnableHttp2: "on",
-    TLSCipherPolicy: "tls_cipher_policy_1_0",
-    AclStatus: "off",
-  },
+  udp: { Scheduler: "wrr", Bandwidth: -1, HealthCheckSwitch: "on", ...L4_HEALTH_DEFAULTS },
+  http: { ...L7_DEFAULTS, ListenerForward: "off", AclStatus: "off" },
+  https: { ...L7_DEFAULTS, EnableHttp2: "on", TLSCipherPolicy: "tls_cipher_policy_1_0", AclStatus: "off" },
 };
 
 function readAttrs(ctx: HandlerCtx, lbId: string): Record<string, string | number> {
@@ -283,13 +263,10 @@ function describeLoadBalancerListeners(ctx: HandlerCtx): Doc {
   const proto = ctx.p.oneOf("ListenerProtocol", PROTOS);
   const port = ctx.p.int("ListenerPort", { min: 1, max: 65535 });
   const maxResults = ctx.p.int("MaxResults", { min: 1, max: 100 }) ?? 20;
-  const regionLbs = loadBalancerIdsIn(ctx.tx, LB, ctx.regionId);
-  const all = ctx.tx
-    .all<ListenerDoc>(LISTENER)
+  const all = childrenOfLoadBalancersIn<ListenerDoc>(ctx.tx, LB, LISTENER, ctx.regionId)
     .filter(
       (l) =>
-        regionLbs.has(l.LoadBalancerId) &&
-        (ids.length === 0 || ids.includes(l.LoadBalancerId)) &&
+        wantedOrAny(ids, l.LoadBalancerId) &&
         (!proto || l.ListenerProtocol === proto) &&
         (port === undefined || l.ListenerPort === port),
     )

@@ -230,8 +230,7 @@ function modifyInternetSpec(ctx: HandlerCtx): Doc {
 }
 
 function modifyInstanceChargeType(ctx: HandlerCtx): Doc {
-  const t = ctx.p.oneOf("InstanceChargeType", ["PayBySpec", "PayByCLCU"] as const);
-  if (!t) throw Errors.missingParam("InstanceChargeType");
+  const t = ctx.p.reqOneOf("InstanceChargeType", ["PayBySpec", "PayByCLCU"] as const);
   const spec = ctx.p.str("LoadBalancerSpec");
   if (t === "PayBySpec" && !spec) throw Errors.missingParam("LoadBalancerSpec");
   return updateLb(
@@ -252,8 +251,7 @@ export const loadBalancerHandlers: HandlerEntry[] = [
     true,
     (ctx) => {
       ctx.p.req("RegionId");
-      const v = ctx.p.oneOf("DeleteProtection", ["on", "off"] as const);
-      if (!v) throw Errors.missingParam("DeleteProtection");
+      const v = ctx.p.reqOneOf("DeleteProtection", ["on", "off"] as const);
       return updateLb(ctx, { DeleteProtection: v });
     },
   ],
@@ -262,8 +260,10 @@ export const loadBalancerHandlers: HandlerEntry[] = [
     true,
     (ctx) => {
       ctx.p.req("RegionId");
-      const v = ctx.p.oneOf("ModificationProtectionStatus", ["ConsoleProtection", "NonProtection"] as const);
-      if (!v) throw Errors.missingParam("ModificationProtectionStatus");
+      const v = ctx.p.reqOneOf("ModificationProtectionStatus", [
+        "ConsoleProtection",
+        "NonProtection",
+      ] as const);
       return updateLb(ctx, {
         ModificationProtectionStatus: v,
         ModificationProtectionReason:

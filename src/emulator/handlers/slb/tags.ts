@@ -3,7 +3,7 @@
 import { type HandlerCtx, type HandlerEntry, page } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
-import { hasAllTags, removeTags, setTags, type TagDoc } from "../common";
+import { hasAllTags, removeTags, setTags, type TagDoc, wantedOrAny } from "../common";
 import { ACL, getLb, legacyTags, TAG, VSG } from "./shared";
 
 const TAG_RESOURCE_TYPES = [
@@ -17,8 +17,7 @@ const TAG_RESOURCE_TYPES = [
 
 function tagTargets(ctx: HandlerCtx): { type: string; ids: string[] } {
   ctx.p.req("RegionId");
-  const type = ctx.p.oneOf("ResourceType", TAG_RESOURCE_TYPES);
-  if (!type) throw Errors.missingParam("ResourceType");
+  const type = ctx.p.reqOneOf("ResourceType", TAG_RESOURCE_TYPES);
   const ids = ctx.p.strList("ResourceId");
   if (ids.length === 0) throw Errors.missingParam("ResourceId.N");
   if (ids.length > 20) throw Errors.invalidParam("ResourceId.N", "At most 20 resources.");
@@ -49,13 +48,12 @@ function untagResources(ctx: HandlerCtx): Doc {
 
 function listTagResources(ctx: HandlerCtx): Doc {
   ctx.p.req("RegionId");
-  const type = ctx.p.oneOf("ResourceType", TAG_RESOURCE_TYPES);
-  if (!type) throw Errors.missingParam("ResourceType");
+  const type = ctx.p.reqOneOf("ResourceType", TAG_RESOURCE_TYPES);
   const ids = ctx.p.strList("ResourceId");
   const want = ctx.p.tags();
   const all = ctx.tx
     .all<TagDoc>(TAG)
-    .filter((t) => t.ResourceType === type && (ids.length === 0 || ids.includes(t.ResourceId)));
+    .filter((t) => t.ResourceType === type && wantedOrAny(ids, t.ResourceId));
   const matchingResources = new Set(
     [...new Set(all.map((t) => t.ResourceId))].filter((r) =>
       hasAllTags(
