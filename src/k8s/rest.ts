@@ -20,6 +20,8 @@ export class K8sApiError extends Error {
 
 export type PatchType = "merge" | "json" | "strategic";
 
+const AUTH_REREAD_MS = 60_000;
+
 const CONTENT_TYPE: Record<PatchType, string> = {
   merge: "application/merge-patch+json",
   json: "application/json-patch+json",
@@ -39,6 +41,8 @@ export class RestClient {
   readonly #server: URL;
   readonly #timeoutMs: number;
   #agent?: http.Agent;
+  /** Auth headers from the KubeConfig, re-read once a minute (token files rotate; client-go re-reads them as often). */
+  #auth?: { headers: Record<string, string>; readAtMs: number };
 
   constructor(kc: KubeConfig, timeoutMs: number) {
     this.#kc = kc;
@@ -51,25 +55,12 @@ export class RestClient {
   async request<T>(req: RestRequest): Promise<T> {
     const url = new URL(this.#server.pathname.replace(/\/$/, "") + req.path, this.#server);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const opts: https.RequestOptions = { headers: {} };
-    await this.#kc.applyToHTTPSOptions(opts);
     const isHttps = url.protocol === "https:";
-    this.#agent ??= isHttps
-      ? new https.Agent({
-          keepAlive: true,
-          ca: opts.ca,
-          cert: opts.cert,
-          key: opts.key,
-          rejectUnauthorized: opts.rejectUnauthorized,
-          servername: opts.servername,
-        })
-      : new http.Agent({ keepAlive: true });
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     const headers: Record<string, string | number> = {
-      ...(opts.headers as Record<string, string>),
+      ...(await this.#authHeaders(isHttps)),
       Accept: "application/json",
     };
-    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
     if (body !== undefined) {
       headers["Content-Type"] =
         req.method === "PATCH" ? CONTENT_TYPE[req.patchType ?? "merge"] : "application/json";
@@ -102,6 +93,27 @@ export class RestClient {
       if (body !== undefined) r.write(body);
       r.end();
     });
+  }
+
+  async #authHeaders(isHttps: boolean): Promise<Record<string, string>> {
+    const now = Date.now();
+    if (this.#auth && now - this.#auth.readAtMs < AUTH_REREAD_MS) return this.#auth.headers;
+    const opts: https.RequestOptions = { headers: {} };
+    await this.#kc.applyToHTTPSOptions(opts);
+    this.#agent ??= isHttps
+      ? new https.Agent({
+          keepAlive: true,
+          ca: opts.ca,
+          cert: opts.cert,
+          key: opts.key,
+          rejectUnauthorized: opts.rejectUnauthorized,
+          servername: opts.servername,
+        })
+      : new http.Agent({ keepAlive: true });
+    const headers = { ...(opts.headers as Record<string, string>) };
+    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
+    this.#auth = { headers, readAtMs: now };
+    return headers;
   }
 
   close(): void {
