@@ -54,6 +54,8 @@ export interface RowSpec<T extends RegistryTypes, F extends FieldOf<T>> {
   /** The value the mutating webhook writes, and when. */
   webhookDefault?: { value: string; when: T["when"] };
   mutability: Mutability;
+  /** An empty value goes to the codec (which says what it means) instead of being an error. */
+  emptyAllowed?: boolean;
   /** Extra validation notes for docs (cross-field rules live in the capability's admission rules). */
   notes?: string;
 }
@@ -317,7 +319,7 @@ export class AnnotationRegistry<T extends RegistryTypes> {
     };
     const values = row.codec.values;
     if (typeof hit.raw !== "string") return fail(`is not a string; allowed ${values}`);
-    if (hit.raw.length === 0) return fail(`is empty; allowed ${values}`);
+    if (hit.raw.length === 0 && !row.emptyAllowed) return fail(`is empty; allowed ${values}`);
     if (hit.raw.length > MAX_VALUE_CHARS)
       return fail(`is too long (${hit.raw.length} chars); allowed at most ${MAX_VALUE_CHARS} chars`);
     const mapped = mappedValue(hit, hit.raw);

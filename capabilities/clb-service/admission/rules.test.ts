@@ -174,6 +174,29 @@ test("validate: reports all violations at once", () => {
   assert.equal(r.errors.length, expected.length, r.errors.join("\n"));
 });
 
+test("validate: removing the https port in one UPDATE needs no forward-port or domain-extensions edit", () => {
+  const annotations = {
+    [`${P}protocol-port`]: "http:80,https:443",
+    [`${P}cert-id`]: "cert-1",
+    [`${P}forward-port`]: "80:443",
+    [`${P}domain-extensions`]: "",
+  };
+  const oldSvc = svc({ annotations, ports: [{ port: 80 }, { port: 443 }], ingress: true });
+  assert.deepEqual(validate({ svc: oldSvc }), { allowed: true, errors: [], warnings: [] });
+  const r = validate({
+    svc: svc({ annotations, ports: [{ port: 80 }], ingress: true }),
+    oldSvc,
+    operation: "UPDATE",
+  });
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.allowed, true);
+  assert.deepEqual(r.warnings, [
+    `annotation ${P}protocol-port: entry https:443 names a port that is not in spec.ports and is ignored`,
+    `annotation ${P}forward-port: entry 80:443 names a port that is not a listener of this Service (443) and is ignored; listeners: 80/http`,
+    `annotation ${P}cert-id applies only to https listeners and has no effect here; listeners: 80/http`,
+  ]);
+});
+
 test("validate: huge and unicode values are truncated in messages", () => {
   const huge = "界".repeat(100_000);
   const r = validate({

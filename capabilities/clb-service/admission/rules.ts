@@ -290,6 +290,17 @@ function checkListenerRules(
 
   for (const e of cfg.forwardPort ?? []) {
     const key = keyAsWritten(svc, "forwardPort");
+    // An entry naming a port the Service does not have is ignored (the model skips it too), as protocol-port
+    // entries are, so a port can be removed without editing forward-port in the same step. Upstream reads
+    // only the entry of an existing http port (kubernetes/cloud-provider-alibaba-cloud
+    // pkg/controller/service/clbv1/listeners.go forwardPort).
+    const missing = [e.httpPort, e.httpsPort].filter((port) => !listeners.some((l) => l.port === port));
+    if (missing.length) {
+      f.warn(
+        `annotation ${key}: entry ${e.httpPort}:${e.httpsPort} names a port that is not a listener of this Service (${missing.join(", ")}) and is ignored; listeners: ${protocolsText(listeners)}`,
+      );
+      continue;
+    }
     const from = listeners.find((l) => l.port === e.httpPort);
     const to = listeners.find((l) => l.port === e.httpsPort);
     if (from?.protocol !== "http")
@@ -301,7 +312,10 @@ function checkListenerRules(
         `annotation ${key}: entry ${e.httpPort}:${e.httpsPort}: port ${e.httpsPort} must resolve to an https listener of this Service (it resolves to ${to?.protocol ?? "no listener"}); listeners: ${protocolsText(listeners)}`,
       );
   }
-  if (cfg.domainExtensions && !has("https"))
+  // "" (an empty list) means no extensions and needs no https listener, as upstream
+  // (kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/listeners.go
+  // parseDomainExtensionsAnnotation).
+  if (cfg.domainExtensions?.length && !has("https"))
     f.error(
       `annotation ${keyAsWritten(svc, "domainExtensions")} needs at least one https listener; listeners: ${protocolsText(listeners)}`,
     );
@@ -322,7 +336,9 @@ function checkListenerRules(
 
   // listener keys that match none of this Service's listeners are harmless but almost always a mistake
   for (const d of CLB_ANNOTATIONS) {
-    if (d.group !== "listener" || !Array.isArray(d.protocols) || cfg[d.field] === undefined) continue;
+    if (d.group !== "listener" || !Array.isArray(d.protocols)) continue;
+    const value: unknown = cfg[d.field];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue; // "" asks for nothing
     const protocols: readonly ListenerProtocol[] = d.protocols;
     if (listeners.length && !listeners.some((l) => protocols.includes(l.protocol)))
       f.warn(

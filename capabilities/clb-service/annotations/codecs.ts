@@ -79,7 +79,7 @@ export const forwardPortCodec = pairListCodec<{ httpPort: number; httpsPort: num
   },
 });
 
-export const domainExtensionsCodec = pairListCodec<{ domain: string; certId: string }>({
+const domainExtensionEntries = pairListCodec<{ domain: string; certId: string }>({
   values: "`domain:certId[,domain:certId]`",
   want: "domain:certId",
   entry(domain, certId) {
@@ -93,6 +93,16 @@ export const domainExtensionsCodec = pairListCodec<{ domain: string; certId: str
     message: (dup) => `lists domain ${quoteValue(dup)} twice; allowed each domain once`,
   },
 });
+
+/**
+ * `domain-extensions`; an empty value means "no extensions", as upstream, whose
+ * parseDomainExtensionsAnnotation returns an empty list for "" (kubernetes/cloud-provider-alibaba-cloud
+ * pkg/controller/service/clbv1/listeners.go). Its registry row sets emptyAllowed so "" reaches this codec.
+ */
+export const domainExtensionsCodec: Codec<{ domain: string; certId: string }[]> = {
+  values: `${domainExtensionEntries.values}, or empty for none`,
+  parse: (raw) => (raw === "" ? ok([]) : domainExtensionEntries.parse(raw)),
+};
 
 export const vgroupPortCodec = pairListCodec<{ vGroupId: string; port: number }>({
   values: "`rsp-id:port[,rsp-id:port]`, port 1-65535",

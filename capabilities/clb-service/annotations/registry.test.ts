@@ -310,6 +310,8 @@ const CASES: Record<string, Case> = {
           { domain: "*.b.com", certId: "cert-2" },
         ],
       ],
+      // "" means no extensions, as upstream (parseDomainExtensionsAnnotation returns an empty list)
+      ["", []],
     ],
     bad: ["www.a.com", "www.a.com:", "bad_domain:c", "a.com:c1,a.com:c2", "a.com:c:d"],
   },
@@ -520,7 +522,8 @@ for (const d of CLB_ANNOTATIONS) {
       assert.deepEqual(errors, [], `${d.suffix}=${raw}`);
       assert.deepEqual(config[d.field], want, `${d.suffix}=${raw}`);
     }
-    for (const raw of [...c.bad, ""]) {
+    // "" is bad for every key but the ones whose empty value has a meaning (emptyAllowed, tested as good)
+    for (const raw of [...c.bad, ...(d.emptyAllowed ? [] : [""])]) {
       const { config, errors } = parseClbAnnotations({ [d.key]: raw });
       assert.equal(config[d.field], undefined, `${d.suffix}=${raw} should not parse`);
       assert.equal(errors.length, 1, `${d.suffix}=${JSON.stringify(raw)}`);
@@ -531,6 +534,18 @@ for (const d of CLB_ANNOTATIONS) {
     }
   });
 }
+
+test("only domain-extensions accepts an empty value; every other key rejects it", () => {
+  assert.deepEqual(
+    CLB_ANNOTATIONS.filter((d) => d.emptyAllowed).map((d) => d.suffix),
+    ["domain-extensions"],
+  );
+  const { config, errors } = parseClbAnnotations({ [`${L}domain-extensions`]: "" });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(config.domainExtensions, []);
+  // an empty entry inside a list is still a typo
+  assert.equal(parseClbAnnotations({ [`${P}domain-extensions`]: "a.com:c1," }).errors.length, 1);
+});
 
 test("integer messages state the range", () => {
   const { errors } = parseClbAnnotations({ [`${P}health-check-interval`]: "0" });

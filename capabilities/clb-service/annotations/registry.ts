@@ -426,7 +426,8 @@ const CLB_ROWS: readonly RowSpecOf<ClbAnnotationTypes>[] = [
     mutability: "mutable",
     protocols: ["http"],
     apiField: "ListenerForward=on, ForwardPort",
-    notes: "left side must resolve to an http listener, right side to an https listener of this Service",
+    notes:
+      "left side must resolve to an http listener, right side to an https listener of this Service; an entry naming a port the Service does not have is ignored with a warning (as upstream)",
   },
   {
     row: 27,
@@ -655,12 +656,13 @@ const CLB_ROWS: readonly RowSpecOf<ClbAnnotationTypes>[] = [
     group: "listener",
     meaning: "Extra SNI certificates.",
     codec: domainExtensionsCodec,
+    emptyAllowed: true,
     defaultText: "—",
     mutability: "mutable",
     protocols: ["https"],
     apiField: "CreateDomainExtension / SetDomainExtensionAttribute / DeleteDomainExtension",
     notes:
-      "needs at least one https listener; applied to every https listener of the Service (on a reused SLB only with force-override-listeners); a changed certificate updates the extension in place; only extensions the operator added are deleted when they leave the annotation",
+      "an empty value means no extensions (as upstream); a non-empty value needs at least one https listener; applied to every https listener of the Service (on a reused SLB only with force-override-listeners); a changed certificate updates the extension in place; only extensions the operator added are deleted when they leave the annotation",
   },
   {
     row: 46,
@@ -901,7 +903,8 @@ const CLB_ROWS: readonly RowSpecOf<ClbAnnotationTypes>[] = [
     field: "weight",
     suffix: "weight",
     group: "backend",
-    meaning: "Total weight across backends (only with vgroup-port on a reused SLB).",
+    meaning:
+      "Total weight across the backends of each vserver group of the Service (only with vgroup-port on a reused SLB).",
     codec: intCodec(0, 100),
     defaultText: "—",
     mutability: "mutable",

@@ -136,7 +136,7 @@ export const REUSE_RULES: ReadonlyArray<{ id: string; title: string; text: strin
   {
     id: "R4",
     title: "`vgroup-port` needs `id`",
-    text: "`vgroup-port` without `id` is rejected; `weight` without `vgroup-port` is admitted with a warning and has no effect.",
+    text: "`vgroup-port` without `id` is rejected; `weight` without `vgroup-port` is admitted with a warning and has no effect; with it, `weight` applies to every vserver group of the Service (as upstream), not only the bound ones.",
     enforcedBy: "validating webhook",
   },
   {

@@ -82,7 +82,9 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
   const podByIp: Record<string, string> = {};
   const gated = new Set<string>();
   let potentialReady = false;
-  for (const p of resolveListenerProtocols(svc, config)) {
+  const ports = resolveListenerProtocols(svc, config);
+  const listenerPorts = new Set(ports.map((p) => p.port));
+  for (const p of ports) {
     const built = desiredVServerGroup(p, ctx);
     for (const e of built.endpoints) {
       if (e.pod) podByIp[e.ip] = e.pod;
@@ -96,7 +98,7 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
       (g) => (g.userGroupId ?? g.name) === (group.userGroupId ?? group.name),
     );
     if (!dup) model.vServerGroups.push(group); // ENI ports sharing a targetPort share one group
-    model.listeners.push(desiredListener(p, config, service, clusterId, group.name));
+    model.listeners.push(desiredListener(p, config, service, clusterId, group.name, listenerPorts));
   }
   model.addressFamily = family;
   if (potentialReady) model.potentialReadyEndpoints = true;

@@ -7,16 +7,25 @@ import type { ClbAnnotationConfig, ResolvedListenerPort } from "../annotations";
 import { ownerKey } from "../tracking";
 import type { DesiredDomainExtension, DesiredListener, ServiceRef } from "./types";
 
-/** The listener for port `p`, forwarding to the vserver group named `vServerGroupName`. */
+/**
+ * The listener for port `p`, forwarding to the vserver group named `vServerGroupName`. `listenerPorts`:
+ * the ports of every listener of the Service (a `forward-port` entry to any other port is ignored).
+ */
 export function desiredListener(
   p: ResolvedListenerPort,
   config: ClbAnnotationConfig,
   service: ServiceRef,
   clusterId: string,
   vServerGroupName: string,
+  listenerPorts: ReadonlySet<number>,
 ): DesiredListener {
+  // An entry naming a port the Service does not have is ignored (the webhook warns), so removing a port
+  // does not need a forward-port edit in the same step. Upstream only ever reads the entry of an existing
+  // http port (kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/listeners.go forwardPort).
   const forward =
-    p.protocol === "http" ? config.forwardPort?.find((f) => f.httpPort === p.port)?.httpsPort : undefined;
+    p.protocol === "http"
+      ? config.forwardPort?.find((f) => f.httpPort === p.port && listenerPorts.has(f.httpsPort))?.httpsPort
+      : undefined;
   return dropUndefined({
     port: p.port,
     protocol: p.protocol,
@@ -112,7 +121,10 @@ function l7Attributes(
   };
 }
 
-/** `domain-extensions` (§1.2 row 45), sorted by domain; undefined when the annotation is absent. */
+/**
+ * `domain-extensions` (§1.2 row 45), sorted by domain; undefined when the annotation is absent, empty
+ * when it is "" (no extensions: those we added are removed, as when the annotation is removed).
+ */
 function domainExtensions(c: ClbAnnotationConfig): DesiredDomainExtension[] | undefined {
   if (!c.domainExtensions) return undefined;
   return c.domainExtensions

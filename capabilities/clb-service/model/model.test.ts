@@ -97,6 +97,57 @@ test("listeners: protocol-port, descriptions, group names, per-protocol attribut
   assert.equal(l443.forwardPort, undefined);
 });
 
+test("forward-port: an entry naming a port the Service does not have is ignored (as upstream)", () => {
+  const onePort = [twoPorts[0]];
+  const svc = service(
+    {
+      [P + "protocol-port"]: "http:80,https:443",
+      [P + "cert-id"]: "cert-1",
+      [P + "forward-port"]: "80:443,81:443",
+    },
+    onePort,
+  );
+  const { model, errors } = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(
+    model!.listeners.map((l) => [l.port, l.protocol, l.forwardPort]),
+    [[80, "http", undefined]],
+  );
+  // the same annotations with port 443 present forward as before
+  const both = buildDesiredModel({
+    svc: service(svc.metadata!.annotations!, twoPorts),
+    nodes: [],
+    endpointSlices: [],
+    clusterId: "c1",
+  }).model!;
+  assert.deepEqual(
+    both.listeners.map((l) => [l.port, l.protocol, l.forwardPort]),
+    [
+      [80, "http", 443],
+      [443, "https", undefined],
+    ],
+  );
+});
+
+test('domain-extensions "": https listeners want no extensions (an empty list), no error', () => {
+  const svc = service(
+    {
+      [P + "protocol-port"]: "http:80,https:443",
+      [P + "cert-id"]: "cert-1",
+      [P + "domain-extensions"]: "",
+      [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: "www.example.com",
+    },
+    twoPorts,
+  );
+  const { model, errors } = buildDesiredModel({ svc, nodes: [], endpointSlices: [], clusterId: "c1" });
+  assert.deepEqual(errors, []);
+  const [l80, l443] = model!.listeners;
+  assert.equal(l80.domainExtensions, undefined);
+  assert.deepEqual(l443.domainExtensions, []);
+  // what we added before is still known, so the planner can remove it
+  assert.deepEqual(model!.appliedDomainExtensions, ["www.example.com"]);
+});
+
 test("domain-extensions: on https listeners only, sorted by domain; applied domains read back", () => {
   const svc = service(
     {
@@ -157,7 +208,7 @@ test("ENI mode: group named by targetPort (number or name), pod IP backends desc
   ]);
 });
 
-test("reuse mode: no defaults, vgroup-port binds the user group and enables weight (C8)", () => {
+test("reuse mode: no defaults, vgroup-port binds the user group and weight weighs every group (C8, as upstream)", () => {
   const svc = service(
     { [P + "id"]: "lb-user", [P + "vgroup-port"]: "rsp-u:80", [P + "weight"]: "60" },
     twoPorts,
@@ -174,10 +225,29 @@ test("reuse mode: no defaults, vgroup-port binds the user group and enables weig
     g80.backends.map((b) => b.weight),
     [30, 30],
   );
+  // upstream sets VGroupWeight on every port's group once vgroup-port is set, bound or not
   assert.equal(g443.userGroupId, undefined);
   assert.deepEqual(
     g443.backends.map((b) => b.weight),
-    [100, 100],
+    [30, 30],
+  );
+});
+
+test("reuse mode: weight without vgroup-port is ignored on every group (C8)", () => {
+  const svc = service({ [P + "id"]: "lb-user", [P + "weight"]: "60" }, twoPorts);
+  const { model, errors } = buildDesiredModel({
+    svc,
+    nodes: [node("n1"), node("n2")],
+    endpointSlices: [],
+    clusterId: "c1",
+  });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(
+    model!.vServerGroups.map((g) => [g.userGroupId, g.backends.map((b) => b.weight)]),
+    [
+      [undefined, [100, 100]],
+      [undefined, [100, 100]],
+    ],
   );
 });
 

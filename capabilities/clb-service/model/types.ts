@@ -138,7 +138,10 @@ export interface BackendOptions extends NodeSelection {
   backendType: "ecs" | "eni";
   /** `default-weight` (0-100), default 100. */
   defaultWeight: number;
-  /** `weight` (podPercent), only effective with `vgroup-port` on a reused SLB (§9 C8). */
+  /**
+   * `weight` (podPercent): set only with `vgroup-port` on a reused SLB (§9 C8), and then for every
+   * vserver group of the Service, bound or not (as upstream).
+   */
   totalWeight?: number;
   ignoreWeightUpdate: boolean;
   /** `vgroup-port`: service port → user vserver group id (reused SLB only). */

@@ -4,7 +4,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { node, slice } from "../../../test/helpers/k8s-objects";
 import type { BackendOptions } from "./types";
-import { buildPortBackends, UNRESOLVED_ENI } from "./vserver-groups";
+import { backendOptions, buildPortBackends, UNRESOLVED_ENI } from "./vserver-groups";
 
 const opts = (o: Partial<BackendOptions> = {}): BackendOptions => ({
   backendType: "ecs",
@@ -186,4 +186,17 @@ test("an endpoint without nodeName is an error in node modes", () => {
     opts: opts(),
   });
   assert.match(r.errors[0].message, /NodeName is nil for ip 10.0.0.1/);
+});
+
+test("backendOptions: weight counts only with vgroup-port on a reused SLB, and then for every group (C8)", () => {
+  const vgroupPort = [{ vGroupId: "rsp-u", port: 80 }];
+  const reused = backendOptions({ vgroupPort, weight: 60 }, true);
+  assert.equal(reused.totalWeight, 60);
+  assert.deepEqual([...reused.userGroupByPort], [[80, "rsp-u"]]);
+  // upstream (pkg/controller/service/clbv1/vgroups.go) ignores both on an SLB it created
+  const created = backendOptions({ vgroupPort, weight: 60 }, false);
+  assert.equal(created.totalWeight, undefined);
+  assert.equal(created.userGroupByPort.size, 0);
+  assert.equal(backendOptions({ weight: 60 }, true).totalWeight, undefined);
+  assert.equal(backendOptions({ vgroupPort }, true).totalWeight, undefined);
 });

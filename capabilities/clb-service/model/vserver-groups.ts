@@ -29,6 +29,7 @@ export const UNRESOLVED_ENI = "";
 
 /** The backend annotations of a Service, parsed once for all its ports. */
 export function backendOptions(c: ClbAnnotationConfig, reuse: boolean): BackendOptions {
+  const userGroups = reuse ? (c.vgroupPort ?? []) : [];
   return {
     backendType: c.backendType ?? "ecs",
     backendLabels: c.backendLabel,
@@ -36,8 +37,11 @@ export function backendOptions(c: ClbAnnotationConfig, reuse: boolean): BackendO
     defaultWeight: c.defaultWeight ?? 100,
     ignoreWeightUpdate: c.ignoreWeightUpdate === "on",
     // R4 / §9 C8: vgroup-port (and so weight) only means something on a reused SLB.
-    userGroupByPort: new Map(reuse ? (c.vgroupPort ?? []).map((v) => [v.port, v.vGroupId]) : []),
-    totalWeight: c.weight,
+    userGroupByPort: new Map(userGroups.map((v) => [v.port, v.vGroupId])),
+    // With vgroup-port, weight weighs every group of the Service, not only the bound ones: upstream
+    // (kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/vgroups.go,
+    // buildVGroupForServicePort) sets VGroupWeight on each port's group once vgroup-port is non-empty.
+    totalWeight: userGroups.length > 0 ? c.weight : undefined,
   };
 }
 
@@ -78,7 +82,7 @@ export function desiredVServerGroup(p: ResolvedListenerPort, ctx: GroupContext):
   }
   const name = ownerKey(vgPort, ctx.service, ctx.clusterId);
   const userGroupId = ctx.backendOpts.userGroupByPort.get(p.port);
-  const opts: BackendOptions = userGroupId ? ctx.backendOpts : { ...ctx.backendOpts, totalWeight: undefined };
+  const opts = ctx.backendOpts;
   const built = buildPortBackends({
     local: ctx.local,
     nodePort: p.nodePort ?? 0,
