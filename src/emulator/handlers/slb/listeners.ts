@@ -285,7 +285,7 @@ function describeListenerAttribute(proto: Proto) {
       ListenerPort: l.ListenerPort,
       ListenerProtocol: proto,
       Status: l.Status,
-      ...l._attrs,
+      ...describedAttrs(l),
       AclIds: { AclId: aclIdsOf(l._attrs.AclId) },
     };
     if (proto === "http" || proto === "https") out.Rules = { Rule: [] };
@@ -293,10 +293,21 @@ function describeListenerAttribute(proto: Proto) {
   };
 }
 
+/**
+ * The stored attributes under the names the Describe answers use: TCP and UDP take the health check switch as
+ * HealthCheckSwitch but report it as HealthCheck (the Describe*ListenerAttribute and DescribeLoadBalancerListeners
+ * response models of alibabacloud-go/slb-20140515).
+ */
+function describedAttrs(l: ListenerDoc): Record<string, string | number> {
+  if (l.ListenerProtocol !== "tcp" && l.ListenerProtocol !== "udp") return l._attrs;
+  const { HealthCheckSwitch: healthCheck, ...rest } = l._attrs;
+  return healthCheck === undefined ? rest : { ...rest, HealthCheck: healthCheck };
+}
+
 function listenerListView(l: ListenerDoc): Doc {
   const top: Doc = {};
   const config: Doc = {};
-  for (const [k, v] of Object.entries(l._attrs)) (TOP_LEVEL.has(k) ? top : config)[k] = v;
+  for (const [k, v] of Object.entries(describedAttrs(l))) (TOP_LEVEL.has(k) ? top : config)[k] = v;
   return {
     LoadBalancerId: l.LoadBalancerId,
     ListenerPort: l.ListenerPort,
