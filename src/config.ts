@@ -119,6 +119,13 @@ export const EMULATOR_DEFAULTS = {
     cidrBlock: "192.168.0.0/16",
     ipv6CidrBlock: "2408:4005:3cd:ab00::/56",
   },
+  /** A region's zones are `<regionId>-<letter>` for these letters (cn-hangzhou-b … cn-hangzhou-k). */
+  zoneLetters: "abcdefghijk",
+  /**
+   * UTC offset of the billing day: a CLB change from pay-by-bandwidth to pay-by-traffic takes effect at the
+   * next 00:00 of it (Beijing time, UTC+8).
+   */
+  billingDayUtcOffsetMs: 8 * 3_600_000,
   /** Journal records between snapshot compactions. */
   snapshotEvery: 1_000,
 } as const;

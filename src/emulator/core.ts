@@ -59,6 +59,14 @@ export interface Handler {
   /** Mutating actions honour ClientToken (and DryRun for ALB). */
   mutating: boolean;
   fn: (ctx: HandlerCtx) => Doc;
+  /** The parameter names the action takes; without it every parameter reaches the handler. */
+  params?: ParamSpec;
+}
+
+/** The parameters one action declares: wire spelling -> the name handlers read. */
+export interface ParamSpec {
+  action: string;
+  accepted: ReadonlyMap<string, string>;
 }
 
 /** One row of a product's handler table: the action, whether it mutates, and what it does. */
@@ -85,6 +93,52 @@ export const COMMON_PARAMS = new Set([
   "SecurityToken",
   "ClientToken",
 ]);
+
+/**
+ * Parameters the gateway takes on every action besides the declared ones: the common parameters (minus
+ * ClientToken, which only some actions declare), RegionId (the Go SDK adds it to every request) and the owner
+ * fields every Go SDK request struct carries.
+ */
+export const GATEWAY_PARAMS = new Set([
+  ...[...COMMON_PARAMS].filter((name) => name !== "ClientToken"),
+  "RegionId",
+  "OwnerId",
+  "OwnerAccount",
+  "ResourceOwnerId",
+  "ResourceOwnerAccount",
+  "access_key_id",
+]);
+
+/**
+ * What the handler of an action with a parameter table sees: declared parameters under the name it reads,
+ * gateway parameters as sent; anything else is left out and named in `ignored`. The real gateway answers
+ * undeclared parameters with no error and passes them on to nobody (docs/emulator.md, Parameter names).
+ */
+export function acceptParams(
+  spec: ParamSpec,
+  raw: Record<string, string>,
+): { params: Record<string, string>; ignored: string[] } {
+  const params: Record<string, string> = {};
+  const ignored: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (GATEWAY_PARAMS.has(key)) {
+      params[key] = value;
+      continue;
+    }
+    const dot = key.indexOf(".");
+    const top = dot < 0 ? key : key.slice(0, dot);
+    const canonical = spec.accepted.get(top);
+    if (canonical === undefined) {
+      ignored.push(key);
+      continue;
+    }
+    const name = canonical + (dot < 0 ? "" : key.slice(dot));
+    // Both spellings of one parameter: the metadata's (the one that differs from the canonical) wins.
+    if (name in params && top === canonical) continue;
+    params[name] = value;
+  }
+  return { params, ignored: ignored.sort() };
+}
 
 type Tree = { [k: string]: Tree | string };
 

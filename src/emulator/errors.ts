@@ -149,6 +149,14 @@ export const Errors = {
   slbAclEntryEmpty: () => new ApiError("AclEntryEmpty", 400, "AclEntrys must contain at least one entry."),
   slbAclQuota: (limit: number) =>
     new ApiError("AclNumberOverLimit", 400, `The number of ACLs exceeds the quota (${limit}).`),
+  slbVSwitchNotFound: (id: string) =>
+    new ApiError("InvalidVSwitchId.NotFound", 404, `The specified VSwitchId does not exist: ${id}.`), // the VPC/ECS code; unverified for SLB
+  slbZoneNotFound: (param: string, zoneId: string) =>
+    new ApiError(
+      "InvalidParameter",
+      400,
+      `The specified parameter "${param}" is not valid. Zone ${zoneId} does not exist in this region.`,
+    ), // unverified: the documented generic code, no zone-specific one found
   slbModificationProtected: () =>
     new ApiError(
       "OperationDenied.ModificationProtection",

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { EMULATOR_DEFAULTS } from "../config";
 import { authenticate, NonceCache, parseQueryPairs } from "./auth";
 import {
+  acceptParams,
   COMMON_PARAMS,
   type Handler,
   type HandlerCtx,
@@ -80,6 +81,8 @@ interface RequestLogEntry {
   code?: string;
   fault?: string[];
   replayed?: boolean;
+  /** Parameters the action does not declare: the real gateway ignores them, so does the emulator. */
+  ignoredParams?: string[];
   durationMs: number;
 }
 
@@ -190,8 +193,11 @@ class Emulator {
       if (pre.network) return this.networkFault(req, pre.network, log);
       if (pre.error) throw pre.error;
 
+      const accepted = handler.params ? acceptParams(handler.params, params) : { params, ignored: [] };
+      if (accepted.ignored.length) log.ignoredParams = accepted.ignored;
+
       // ---- from here to the reply nothing awaits until the journal is durable: the request is atomic
-      const { body: result, replayed } = this.execute(handler, params, regionId, requestId);
+      const { body: result, replayed } = this.execute(handler, accepted.params, regionId, requestId);
       log.replayed = replayed || undefined;
 
       const post = this.faults.evaluate("post", product, action, regionId);

@@ -21,6 +21,8 @@ export interface RequestLogEntry {
   fault?: string[];
   /** The answer was replayed from an earlier request with the same ClientToken and parameters. */
   replayed?: boolean;
+  /** Parameters the action does not declare, which the emulator (like the real gateway) ignored. */
+  ignoredParams?: string[];
 }
 
 export interface Harness {

@@ -31,7 +31,7 @@ test("Go SDK V2 request: all params in the query, empty body, empty SignatureTyp
   const res = await goSdkV2(emu, "CreateLoadBalancer", {
     LoadBalancerName: "go sdk*name~",
     AddressType: "intranet",
-    VSwitchId: "vsw-abc1234567",
+    VSwitchId: "vsw-bp1abc1234567",
   });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.match(res.body.Address, /^192\.168\.\d+\.\d+$/);

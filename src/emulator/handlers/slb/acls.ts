@@ -4,7 +4,7 @@ import { type HandlerCtx, type HandlerEntry, isoSeconds } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc, Tx } from "../../store";
 import { checkId, ciStr, isObject, removeTags, setTags, tagsOf } from "../common";
-import { ACL, ACL_ID, LISTENER, type ListenerDoc, TAG, tagView } from "./shared";
+import { ACL, ACL_ID, aclIdsOf, LISTENER, type ListenerDoc, TAG, tagView } from "./shared";
 
 /** Per region; the real limit is account-configurable (unverified default). */
 const ACLS_PER_REGION = 50;
@@ -45,7 +45,7 @@ function parseAclEntries(ctx: HandlerCtx): Array<{ AclEntryIP: string; AclEntryC
 }
 
 function aclListeners(tx: Tx, aclId: string): ListenerDoc[] {
-  return tx.all<ListenerDoc>(LISTENER).filter((l) => l._attrs.AclId === aclId);
+  return tx.all<ListenerDoc>(LISTENER).filter((l) => aclIdsOf(l._attrs.AclId).includes(aclId));
 }
 
 function createAcl(ctx: HandlerCtx): Doc {

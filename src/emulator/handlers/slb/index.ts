@@ -1,6 +1,7 @@
 // SLB (CLB) 2014-05-15: the product's handler table, one section file per resource. Response shapes follow
 // the Go Tea models: older actions wrap lists the XML way (`LoadBalancers.LoadBalancer[]`),
-// DescribeLoadBalancerListeners returns a plain array.
+// DescribeLoadBalancerListeners returns a plain array. Each row carries the parameter names real SDKs send
+// (params.ts); other parameters are ignored, as the real gateway does.
 import { type Handler, productHandlers } from "../../core";
 import { aclHandlers } from "./acls";
 import { certificateHandlers } from "./certificates";
@@ -8,10 +9,11 @@ import { domainExtensionHandlers } from "./domain-extensions";
 import { healthHandlers } from "./health";
 import { listenerHandlers } from "./listeners";
 import { loadBalancerHandlers } from "./load-balancers";
+import { slbParamSpec } from "./params";
 import { tagHandlers } from "./tags";
 import { vServerGroupHandlers } from "./vserver-groups";
 
-export const slbHandlers: Handler[] = productHandlers("slb", [
+const rows = productHandlers("slb", [
   ...loadBalancerHandlers,
   ...tagHandlers,
   ...listenerHandlers,
@@ -21,3 +23,5 @@ export const slbHandlers: Handler[] = productHandlers("slb", [
   ...healthHandlers,
   ...aclHandlers,
 ]);
+
+export const slbHandlers: Handler[] = rows.map((h) => ({ ...h, params: slbParamSpec(h.action) }));

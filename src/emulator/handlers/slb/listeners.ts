@@ -7,6 +7,7 @@ import { checkId, childrenOfLoadBalancersIn, removeTags, setTags, wantedOrAny } 
 import {
   ACL,
   ACL_ID,
+  aclIdsOf,
   DOMAIN_EXT,
   getLb,
   LB,
@@ -34,6 +35,26 @@ function findListener(ctx: HandlerCtx, lb: LbDoc, proto?: Proto): ListenerDoc {
   if (!hit) throw Errors.slbListenerNotFound(port);
   return hit;
 }
+
+/** HTTPS only: headers that carry facts of the client certificate. */
+const XFF_CLIENT_CERT = [
+  "XForwardedFor_ClientCertSubjectDN",
+  "XForwardedFor_ClientCertIssuerDN",
+  "XForwardedFor_ClientCertFingerprint",
+  "XForwardedFor_ClientCertClientVerify",
+];
+
+/**
+ * The XForwardedFor_* switches HTTP and HTTPS listeners report, `off` unless a create or set turns them on
+ * (the Describe*ListenerAttribute response models of alibabacloud-go/slb-20140515 list these fields).
+ */
+const XFF_OFF = {
+  XForwardedFor_proto: "off",
+  XForwardedFor_SLBIP: "off",
+  XForwardedFor_SLBID: "off",
+  XForwardedFor_SLBPORT: "off",
+  XForwardedFor_ClientSrcPort: "off",
+};
 
 /** Every listener attribute we store, with numeric ones typed (Go's fuzzy decoder takes either). */
 const NUMERIC_ATTRS = new Set([
@@ -85,6 +106,10 @@ const STRING_ATTRS = [
   "AclId",
   "AclType",
   "MasterSlaveServerGroupId",
+  // UDP health check request and expected answer (metadata spelling `healthCheckReq`/`healthCheckExp`).
+  "HealthCheckReq",
+  "HealthCheckExp",
+  ...XFF_CLIENT_CERT.flatMap((name) => [name, `${name}Alias`]),
 ];
 const ON_OFF_ATTRS = new Set([
   "ConnectionDrain",
@@ -101,6 +126,7 @@ const ON_OFF_ATTRS = new Set([
   "EnableHttp2",
   "Gzip",
   "AclStatus",
+  ...XFF_CLIENT_CERT,
 ]);
 /** Attributes shown at the top level of DescribeLoadBalancerListeners; the rest go into the config. */
 const TOP_LEVEL = new Set([
@@ -128,6 +154,7 @@ const L7_DEFAULTS = {
   HealthCheck: "off",
   StickySession: "off",
   XForwardedFor: "on",
+  ...XFF_OFF,
   IdleTimeout: 15,
   RequestTimeout: 60,
   Gzip: "on",
@@ -144,7 +171,13 @@ const DEFAULTS: Record<Proto, Record<string, string | number>> = {
   },
   udp: { Scheduler: "wrr", Bandwidth: -1, HealthCheckSwitch: "on", ...L4_HEALTH_DEFAULTS },
   http: { ...L7_DEFAULTS, ListenerForward: "off", AclStatus: "off" },
-  https: { ...L7_DEFAULTS, EnableHttp2: "on", TLSCipherPolicy: "tls_cipher_policy_1_0", AclStatus: "off" },
+  https: {
+    ...L7_DEFAULTS,
+    ...Object.fromEntries(XFF_CLIENT_CERT.map((name) => [name, "off"])),
+    EnableHttp2: "on",
+    TLSCipherPolicy: "tls_cipher_policy_1_0",
+    AclStatus: "off",
+  },
 };
 
 function readAttrs(ctx: HandlerCtx, lbId: string): Record<string, string | number> {
@@ -160,8 +193,13 @@ function readAttrs(ctx: HandlerCtx, lbId: string): Record<string, string | numbe
   if (out.Scheduler !== undefined)
     out.Scheduler = ctx.p.oneOf("Scheduler", ["wrr", "rr", "wlc", "sch", "tch", "qch"] as const)!;
   if (typeof out.AclId === "string") {
-    checkId("AclId", out.AclId, ACL_ID);
-    if (!ctx.tx.get(ACL, out.AclId)) throw Errors.slbAclNotFound(out.AclId);
+    // A comma-separated list binds several ACLs (Describe answers them in AclIds); each must exist.
+    const ids = aclIdsOf(out.AclId);
+    for (const id of ids) {
+      checkId("AclId", id, ACL_ID);
+      if (!ctx.tx.get(ACL, id)) throw Errors.slbAclNotFound(id);
+    }
+    out.AclId = ids.join(",");
   }
   if (out.AclType !== undefined) out.AclType = ctx.p.oneOf("AclType", ["white", "black"] as const)!;
   const vsgId = out.VServerGroupId;
@@ -231,18 +269,29 @@ function describeListenerAttribute(proto: Proto) {
       ListenerPort: l.ListenerPort,
       ListenerProtocol: proto,
       Status: l.Status,
-      ...l._attrs,
-      AclIds: { AclId: typeof l._attrs.AclId === "string" ? [l._attrs.AclId] : [] },
+      ...describedAttrs(l),
+      AclIds: { AclId: aclIdsOf(l._attrs.AclId) },
     };
     if (proto === "http" || proto === "https") out.Rules = { Rule: [] };
     return out;
   };
 }
 
+/**
+ * The stored attributes under the names the Describe answers use: TCP and UDP take the health check switch as
+ * HealthCheckSwitch but report it as HealthCheck (the Describe*ListenerAttribute and DescribeLoadBalancerListeners
+ * response models of alibabacloud-go/slb-20140515).
+ */
+function describedAttrs(l: ListenerDoc): Record<string, string | number> {
+  if (l.ListenerProtocol !== "tcp" && l.ListenerProtocol !== "udp") return l._attrs;
+  const { HealthCheckSwitch: healthCheck, ...rest } = l._attrs;
+  return healthCheck === undefined ? rest : { ...rest, HealthCheck: healthCheck };
+}
+
 function listenerListView(l: ListenerDoc): Doc {
   const top: Doc = {};
   const config: Doc = {};
-  for (const [k, v] of Object.entries(l._attrs)) (TOP_LEVEL.has(k) ? top : config)[k] = v;
+  for (const [k, v] of Object.entries(describedAttrs(l))) (TOP_LEVEL.has(k) ? top : config)[k] = v;
   return {
     LoadBalancerId: l.LoadBalancerId,
     ListenerPort: l.ListenerPort,
@@ -251,7 +300,7 @@ function listenerListView(l: ListenerDoc): Doc {
     Description: "",
     VServerGroupId: "",
     ...top,
-    AclIds: typeof l._attrs.AclId === "string" ? [l._attrs.AclId] : [],
+    AclIds: aclIdsOf(l._attrs.AclId),
     [`${l.ListenerProtocol.toUpperCase()}ListenerConfig`]: config,
   };
 }

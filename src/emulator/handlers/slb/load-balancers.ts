@@ -1,6 +1,7 @@
 // SLB emulator: load balancer instances (create, describe, delete, name, protections, spec and charge type).
 // Listeners, vserver groups and tags have their own files.
-import { type HandlerCtx, type HandlerEntry, isoSeconds } from "../../core";
+import { EMULATOR_DEFAULTS } from "../../../config";
+import { type HandlerCtx, type HandlerEntry, isoSeconds, regionCode } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc, Tx } from "../../store";
 import {
@@ -34,6 +35,51 @@ function lbView(tx: Tx, lb: LbDoc): Doc {
   return { ...view(lb), Tags: tagView(tagsOf(tx, TAG, lb.LoadBalancerId)) };
 }
 
+/**
+ * The vSwitches of the emulator's one VPC (EMULATOR_DEFAULTS.vpc): its own vSwitch and every well-formed id
+ * that carries the code of the request's region (`vsw-bp1…` in cn-hangzhou), as real ids do. Anything else
+ * does not exist.
+ */
+function vSwitchExists(regionId: string, vSwitchId: string): boolean {
+  return vSwitchId === EMULATOR_DEFAULTS.vpc.vSwitchId || vSwitchId.startsWith(`vsw-${regionCode(regionId)}`);
+}
+
+/** A zone of the region: `<regionId>-<letter>`, the letters in EMULATOR_DEFAULTS.zoneLetters. */
+function zoneParam(ctx: HandlerCtx, param: "MasterZoneId" | "SlaveZoneId"): string | undefined {
+  const zoneId = ctx.p.str(param);
+  if (zoneId === undefined) return undefined;
+  const prefix = `${ctx.regionId}-`;
+  const letter = zoneId.startsWith(prefix) ? zoneId.slice(prefix.length) : "";
+  if (letter.length !== 1 || !EMULATOR_DEFAULTS.zoneLetters.includes(letter))
+    throw Errors.slbZoneNotFound(param, zoneId);
+  return zoneId;
+}
+
+/** 00:00 of the billing day after `nowMs` (EMULATOR_DEFAULTS.billingDayUtcOffsetMs), in ms since the epoch. */
+function nextBillingDayMs(nowMs: number): number {
+  const dayMs = 86_400_000;
+  const offsetMs = EMULATOR_DEFAULTS.billingDayUtcOffsetMs;
+  return (Math.floor((nowMs + offsetMs) / dayMs) + 1) * dayMs - offsetMs;
+}
+
+/** A charge type change waiting for its day (only bandwidth -> traffic waits). */
+interface PendingChargeType {
+  internetChargeType: "paybytraffic";
+  effectiveMs: number;
+}
+
+/** The load balancer as of `nowMs`: a pending charge type change whose day has come is applied. */
+function settled(lb: LbDoc, nowMs: number): LbDoc {
+  const pending = lb._pendingChargeType as PendingChargeType | undefined;
+  if (!pending || nowMs < pending.effectiveMs) return lb;
+  const { _pendingChargeType: _done, ...rest } = lb;
+  return {
+    ...rest,
+    InternetChargeType: pending.internetChargeType,
+    InternetChargeTypeAlias: pending.internetChargeType,
+  } as LbDoc;
+}
+
 function randomOctet(ctx: HandlerCtx): number {
   return 1 + Math.floor(ctx.ids.next() * 253);
 }
@@ -42,10 +88,16 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
   const { p, tx } = ctx;
   p.req("RegionId");
   const addressType = p.oneOf("AddressType", ["internet", "intranet"] as const, "internet")!;
-  const vpcId = p.str("VpcId");
-  if (vpcId) checkId("VpcId", vpcId, VPC_ID);
   const vSwitchId = p.str("VSwitchId");
-  if (vSwitchId) checkId("VSwitchId", vSwitchId, VSW_ID);
+  if (vSwitchId) {
+    checkId("VSwitchId", vSwitchId, VSW_ID);
+    if (!vSwitchExists(ctx.regionId, vSwitchId)) throw Errors.slbVSwitchNotFound(vSwitchId);
+  }
+  // The real service takes the VPC from the vSwitch: with only a VSwitchId the VPC is the emulator's one.
+  const vpcId = p.str("VpcId") ?? (vSwitchId ? EMULATOR_DEFAULTS.vpc.vpcId : undefined);
+  if (vpcId) checkId("VpcId", vpcId, VPC_ID);
+  const masterZoneId = zoneParam(ctx, "MasterZoneId");
+  const slaveZoneId = zoneParam(ctx, "SlaveZoneId");
   const spec = p.str("LoadBalancerSpec");
   if (spec && !/^slb\.[a-z0-9.]+$/i.test(spec)) throw Errors.invalidParam("LoadBalancerSpec");
   const tags = p.tags();
@@ -87,8 +139,8 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
     InternetChargeType: internetChargeType,
     InternetChargeTypeAlias: internetChargeType,
     Bandwidth: p.int("Bandwidth", { min: -1, max: 5120 }) ?? 5120,
-    MasterZoneId: p.str("MasterZoneId") ?? `${ctx.regionId}-k`,
-    SlaveZoneId: p.str("SlaveZoneId") ?? `${ctx.regionId}-j`,
+    MasterZoneId: masterZoneId ?? `${ctx.regionId}-k`,
+    SlaveZoneId: slaveZoneId ?? `${ctx.regionId}-j`,
     ResourceGroupId: p.str("ResourceGroupId") ?? "rg-default",
     PayType: "PayOnDemand",
     CreateTime: isoSeconds(ctx.nowMs),
@@ -130,6 +182,7 @@ function describeLoadBalancers(ctx: HandlerCtx): Doc {
   const pageSize = p.int("PageSize", { min: 1, max: 100 }) ?? 10;
   const all = tx
     .all<LbDoc>(LB)
+    .map((lb) => settled(lb, ctx.nowMs))
     .filter(
       (lb) =>
         lb.RegionId === ctx.regionId &&
@@ -157,7 +210,7 @@ function describeLoadBalancers(ctx: HandlerCtx): Doc {
 }
 
 function describeLoadBalancerAttribute(ctx: HandlerCtx): Doc {
-  const lb = getLb(ctx);
+  const lb = settled(getLb(ctx), ctx.nowMs);
   const listeners = listenersOf(ctx.tx, lb.LoadBalancerId).sort((a, b) => a.ListenerPort - b.ListenerPort);
   const backends = ctx.tx
     .all<VsgDoc>(VSG)
@@ -213,18 +266,27 @@ function deleteLoadBalancer(ctx: HandlerCtx): Doc {
 }
 
 function updateLb(ctx: HandlerCtx, patch: Record<string, unknown>, extra: Doc = {}): Doc {
-  const lb = getLb(ctx);
+  const lb = settled(getLb(ctx), ctx.nowMs);
   ctx.tx.put(LB, lb.LoadBalancerId, { ...lb, ...patch });
   return extra;
 }
 
 const orderId = (ctx: HandlerCtx): Doc => ({ OrderId: Math.floor(ctx.ids.next() * 1e15) });
 
+/**
+ * Pay-by-bandwidth -> pay-by-traffic takes effect at 00:00 of the next billing day; until then Describe shows
+ * the old type (what the real API reports meanwhile is not documented). Every other change is at once, and a
+ * new change replaces one still waiting.
+ */
 function modifyInternetSpec(ctx: HandlerCtx): Doc {
   const t = ctx.p.oneOf("InternetChargeType", ["paybytraffic", "paybybandwidth"] as const);
   const bw = ctx.p.int("Bandwidth", { min: 1, max: 5120 });
-  const patch: Record<string, unknown> = {};
-  if (t) Object.assign(patch, { InternetChargeType: t, InternetChargeTypeAlias: t });
+  const lb = settled(getLb(ctx), ctx.nowMs);
+  const patch: Record<string, unknown> = { _pendingChargeType: undefined };
+  if (t === "paybytraffic" && lb.InternetChargeType === "paybybandwidth") {
+    const pending: PendingChargeType = { internetChargeType: t, effectiveMs: nextBillingDayMs(ctx.nowMs) };
+    patch._pendingChargeType = pending;
+  } else if (t) Object.assign(patch, { InternetChargeType: t, InternetChargeTypeAlias: t });
   if (bw !== undefined) patch.Bandwidth = bw;
   return updateLb(ctx, patch, orderId(ctx));
 }

@@ -58,6 +58,15 @@ export interface ListenerDoc extends Doc {
 
 // ---------------------------------------------------------------- lookups
 
+/** The ACL ids of a stored or sent `AclId` value: one id or a comma-separated list. */
+export function aclIdsOf(value: string | number | undefined): string[] {
+  if (typeof value !== "string") return [];
+  return value
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
+}
+
 export function getLb(ctx: HandlerCtx, id?: string): LbDoc {
   const lbId = checkId("LoadBalancerId", id ?? ctx.p.req("LoadBalancerId"), LB_ID);
   const lb = ctx.tx.get<LbDoc>(LB, lbId);
