@@ -59,7 +59,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "alicloud-op-"));
   const cp = await startControlPlane({ dir: join(dir, "cp"), withControllerManager: opts.controllerManager });
   const kubectl = (args: string[], input?: string): KubectlResult => {
-    const r = spawnSync("kubectl", ["--kubeconfig", cp.kubeconfigPath, ...args], { input, encoding: "utf8" });
+    const r = spawnSync("kubectl", ["--kubeconfig", cp.kubeconfigPath, ...args], {
+      input,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024, // /metrics of a busy apiserver is several MiB
+    });
     return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
   };
   const kubectlOk = (args: string[], input?: string): string => {

@@ -97,6 +97,11 @@ interface Step {
    * so an action later in the same apply (backend updates run after adds and removes) cannot slip by.
    */
   settle?: boolean;
+  /**
+   * Moves the emulator's virtual clock on by this much at every poll: the real API applies some changes
+   * only later (a bandwidth -> traffic charge type change the next billing day, docs/emulator.md).
+   */
+  advanceClockEachPollMs?: number;
 }
 
 interface ServiceDef {
@@ -270,6 +275,8 @@ const TCP: ServiceDef = {
       title: "billing, switches off, backend label, ignore-weight-update",
       with: { defaultWeight: "20" },
       settle: true,
+      // paybybandwidth -> paybytraffic takes effect at the next billing day.
+      advanceClockEachPollMs: 24 * 60 * 60 * 1000,
       cases: [
         // The charge-type change carries no spec to PayByCLCU (the spec annotation stays, ignored).
         {
@@ -654,6 +661,15 @@ function mismatches(cases: Case[], s: Snapshot, w: World): string[] {
   return out;
 }
 
+async function advanceEmulatorClock(ms: number): Promise<void> {
+  const r = await fetch(`${stack.emulator!.url}/_emulator/clock/advance`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ms }),
+  });
+  assert.equal(r.status, 200, "the emulator's clock moves on");
+}
+
 function syncedText(name: string): string {
   const c = getService(stack, name)?.status?.conditions?.find((x) => x.type === SYNCED);
   return c ? `${c.status} ${c.message}` : "none";
@@ -687,6 +703,7 @@ async function runStep(run: Run, step: Step, w: World, log: (line: string) => vo
   const deadline = Date.now() + STEP_TIMEOUT_MS;
   let left: string[] = [];
   for (;;) {
+    if (step.advanceClockEachPollMs) await advanceEmulatorClock(step.advanceClockEachPollMs);
     try {
       left = mismatches(step.cases, await snapshot(run), w);
     } catch (e) {
