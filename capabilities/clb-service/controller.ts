@@ -26,10 +26,12 @@ import { isClbManagedService } from "./annotations";
 import { apply, loadBalancerAfterApply } from "./perform";
 import type { DesiredModel } from "./model";
 import { domainExtensionsToRecord } from "./plan";
-import { planFor, type NetworkReaders, type PlanForResult } from "./pipeline";
+import { planFor, plansCreate, withCreateIntent, type NetworkReaders, type PlanForResult } from "./pipeline";
 import {
   APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
   APPLIED_TAG_KEYS_ANNOTATION,
+  CREATE_INTENT_ANNOTATION,
+  newCreateIntent,
   serviceReadinessGate,
 } from "./tracking";
 import { CLB_REASONS, SYNCED_CONDITION } from "./reasons";
@@ -39,7 +41,6 @@ export { SYNCED_CONDITION } from "./reasons";
 
 export const LB_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
 export const HASH_LABEL = "service.beta.kubernetes.io/hash";
-const HOSTNAME_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-hostname";
 /** Index of the EndpointSlice store: "<ns>/<service>" of each slice. */
 export const SLICES_BY_SERVICE = "service";
 
@@ -142,11 +143,28 @@ export class ClbServiceReconciler {
       aborted(ctx.signal);
       return ensureFinalizer(client, KINDS.Service, current, finalizer);
     };
-    const [withFinalizer, { pods, result }] = await Promise.all([
+    const [withFinalizer, planned] = await Promise.all([
       !deleting && !hadFinalizer ? addFinalizer() : Promise.resolve(svc),
       readAndPlan(),
     ]);
     svc = withFinalizer;
+    const pods = planned.pods;
+    let result = planned.result;
+    if (
+      !deleting &&
+      result.modelErrors.length === 0 &&
+      plansCreate(result.plan) &&
+      !result.desired?.service.createIntent
+    ) {
+      // The create's token needs an intent kept on the object (tracking.ts CREATE_INTENT_ANNOTATION):
+      // written before the create, so a retry after a crash replays the same create.
+      const intent = newCreateIntent();
+      aborted(ctx.signal);
+      svc = await client.patch<V1Service>(KINDS.Service, parseKey(key), {
+        metadata: { annotations: { [CREATE_INTENT_ANNOTATION]: intent } },
+      });
+      result = withCreateIntent(result, intent, this.#deps.backendBatchSize);
+    }
     if (result.modelErrors.length > 0 && !deleting) {
       // A bad manifest (admitted before the webhook existed, or the webhook was bypassed): show it and
       // wait for the user's fix; retrying cannot help.
@@ -209,6 +227,7 @@ export class ClbServiceReconciler {
       outcome,
       news,
       eipIps,
+      result.desired?.loadBalancer.hostname,
     );
     if (!outcome.synced) throw new ShownError(outcome.reason, outcome.message);
     // §3.3: a not-ready endpoint may soon count (gated pod not ContainersReady yet, or not seen yet).
@@ -316,11 +335,13 @@ export class ClbServiceReconciler {
     outcome: Outcome,
     news: boolean,
     eipIps?: string[],
+    hostname?: string,
   ): Promise<void> {
     const { client } = this.#deps;
     const key = { namespace: svc.metadata!.namespace!, name: svc.metadata!.name! };
     const metadata: { labels?: Record<string, string>; annotations?: Record<string, string | null> } = {};
-    if (lb && svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId)
+    // The label and the address say "this SLB serves the Service": only after a sync that proved it.
+    if (lb && outcome.synced && svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId)
       metadata.labels = { [LB_ID_LABEL]: lb.loadBalancerId };
     const appliedKeys = [...applied.tagKeys].sort().join(",");
     const currentKeys = svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION] ?? "";
@@ -339,8 +360,8 @@ export class ClbServiceReconciler {
     if (metadata.labels || metadata.annotations) writes.push(client.patch(KINDS.Service, key, { metadata }));
 
     const status: { loadBalancer?: { ingress: Ingress[] }; conditions?: Condition[] } = {};
-    if (lb) {
-      const ingress = ingressFor(lb, { hostname: svc.metadata?.annotations?.[HOSTNAME_ANNOTATION], eipIps });
+    if (lb && outcome.synced) {
+      const ingress = ingressFor(lb, { hostname, eipIps });
       const current = (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
         i.hostname ? { hostname: i.hostname } : { ip: i.ip },
       );
@@ -379,8 +400,9 @@ export class ClbServiceReconciler {
     const { client, finalizer } = this.#deps;
     const key = { namespace: svc.metadata!.namespace!, name: svc.metadata!.name! };
     await client.patchStatus(KINDS.Service, key, {
+      // A merge patch: `ingress: null` removes the addresses (an empty object would merge as a no-op).
       status: {
-        loadBalancer: {},
+        loadBalancer: { ingress: null },
         conditions: removeCondition(svc.status?.conditions as Condition[] | undefined, SYNCED_CONDITION),
       },
     });
@@ -388,7 +410,12 @@ export class ClbServiceReconciler {
     // the object may vanish. The status write above bumped resourceVersion: the kit retries on conflict.
     await removeFinalizer(client, KINDS.Service, svc, finalizer, {
       labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
-      annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null, [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null },
+      annotations: {
+        [APPLIED_TAG_KEYS_ANNOTATION]: null,
+        [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null,
+        // A Service that returns to CLB management is a new intent: its create gets a new token.
+        [CREATE_INTENT_ANNOTATION]: null,
+      },
     });
   }
 
@@ -402,7 +429,11 @@ export class ClbServiceReconciler {
   }
 }
 
-const OWN_ANNOTATIONS = new Set([APPLIED_TAG_KEYS_ANNOTATION, APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]);
+const OWN_ANNOTATIONS = new Set([
+  APPLIED_TAG_KEYS_ANNOTATION,
+  APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
+  CREATE_INTENT_ANNOTATION,
+]);
 
 /**
  * The new value of the applied-domain-extensions annotation ("" = remove it), or undefined to leave it.

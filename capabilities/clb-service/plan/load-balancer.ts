@@ -75,12 +75,13 @@ function createRequest(desired: DesiredModel): SlbCreateLoadBalancerRequest {
   };
   const body = dropUndefined(req);
   // The cloud replays a token's first answer for 24 h and rejects it with other parameters. So the
-  // token covers the generation (type LoadBalancer→ClusterIP→LoadBalancer must make a new SLB) and the
-  // request itself (a fixed annotation after a failed create is a new intent); a plain retry reuses it.
-  const intent = JSON.stringify({ ...body, clientToken: undefined });
+  // token covers the create intent (../tracking.ts CREATE_INTENT_ANNOTATION: LoadBalancer→ClusterIP→
+  // LoadBalancer must make a new SLB) and the request itself (a fixed annotation after a failed create
+  // is a new intent); a plain retry, also after a restart, reuses it.
+  const request = JSON.stringify({ ...body, clientToken: undefined });
   body.clientToken = clientTokenFor(
     desired.service.uid,
-    `clb/slb/${desired.service.generation ?? 0}/${intent}`,
+    `clb/slb/${desired.service.createIntent ?? ""}/${request}`,
   );
   return body;
 }

@@ -211,6 +211,18 @@ test("create token is deterministic from the Service UID", () => {
     assert.match(create.params.request.clientToken, /^[0-9a-f]{64}$/);
 });
 
+test("create token follows the create intent, not metadata.generation (Services have none)", () => {
+  const input = load("fresh-create");
+  const tokenWith = (createIntent?: string) => {
+    const desired = { ...input.desired, service: { ...input.desired.service, createIntent } };
+    const create = plan(desired, input.remote).actions[0].params;
+    return create.kind === "CreateLoadBalancer" ? create.request.clientToken : "";
+  };
+  assert.equal(tokenWith("intent-1"), tokenWith("intent-1"));
+  assert.notEqual(tokenWith("intent-1"), tokenWith("intent-2"));
+  assert.notEqual(tokenWith("intent-1"), tokenWith(undefined));
+});
+
 test("listeners that were not read are never diffed (no blind re-create)", () => {
   const input = load("noop-resync");
   const { listeners: _unread, ...remote } = input.remote;
