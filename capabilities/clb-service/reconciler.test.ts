@@ -233,3 +233,21 @@ test("a cloud read failure and a finalizer write failure end as SyncLoadBalancer
     assert.equal(cond?.reason, CLB_REASONS.syncFailed, name);
   }
 });
+
+test("the legacy alicloud-loadbalancer-hostname key is reported in status like the current one", async () => {
+  for (const key of [
+    "service.beta.kubernetes.io/alicloud-loadbalancer-hostname",
+    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-hostname",
+  ]) {
+    const h = harness(service({ annotations: { [key]: "web.example.com" } }), {
+      findLoadBalancers: () => Promise.resolve([]),
+      createLoadBalancer: () => Promise.resolve({ loadBalancerId: "lb-1", address: "47.1.1.1" }),
+      createVServerGroup: () => Promise.resolve({ vServerGroupId: "rsp-1" }),
+      createListener: () => Promise.resolve(),
+      startListener: () => Promise.resolve(),
+    });
+    await h.reconciler.reconcile(KEY, ctx());
+    const written = statusWrites(h.client).find((s) => s.status.loadBalancer !== undefined);
+    assert.deepEqual(written?.status.loadBalancer, { ingress: [{ hostname: "web.example.com" }] }, key);
+  }
+});
