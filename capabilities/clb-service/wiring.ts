@@ -1,8 +1,11 @@
 // Builds the CLB controller of the watcher (or dev) process: the cloud client, the watch-fed stores,
 // the reconciler and the kit's Controller, on first use. The admission process never builds it (no cloud
 // client there), and nothing runs at import time (Pepr's build mode imports this module too).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
 import { createCloudProvider, loadCloudConfig } from "../../src/cloud";
+import { describeError } from "../../src/lib/errors";
 import { OPERATOR_DEFAULTS } from "../../src/config";
 import { nodeChangeMatters } from "../../src/backends/nodes";
 import { Controller, defaultWorkers } from "../../src/controller/controller";
@@ -32,6 +35,29 @@ function intFromEnv(name: string, fallback: number): number {
 export function sliceServiceKeys(slice: V1EndpointSlice): string[] {
   const svcName = slice.metadata?.labels?.["kubernetes.io/service-name"];
   return svcName ? [`${slice.metadata?.namespace ?? "default"}/${svcName}`] : [];
+}
+
+/**
+ * What makes the cloud configuration unusable, in one line, or undefined. Checked when the watcher starts
+ * (src/operator/main.ts), so a bad configuration stops the process with a clear message instead of leaving
+ * it running without a controller. Only what the environment alone decides: credentials from the ambient
+ * chain (RAM role, RRSA) can only be proven by a cloud call, and a failing call shows on each Service.
+ */
+export function clbConfigurationProblem(env: Record<string, string | undefined>): string | undefined {
+  let config: ReturnType<typeof loadCloudConfig>;
+  try {
+    config = loadCloudConfig(env);
+  } catch (e) {
+    return describeError(e);
+  }
+  if (!/^[a-z]{2,}-[a-z0-9-]+$/.test(config.regionId))
+    return `ALIBABA_CLOUD_REGION_ID ${JSON.stringify(config.regionId)} is not a region id (e.g. cn-hangzhou)`;
+  if (config.credentials.source === "dir") {
+    const dir = config.credentials.dir;
+    const missing = ["access-key-id", "access-key-secret"].filter((f) => !existsSync(join(dir, f)));
+    if (missing.length > 0) return `ALIBABA_CLOUD_CREDENTIALS_DIR ${dir} has no ${missing.join(" or ")} file`;
+  }
+  return undefined;
 }
 
 export function clbWiring(): ClbWiring {
