@@ -16,7 +16,7 @@ import {
 import { canonicalJson } from "../../src/controller/fingerprint";
 import type { FailureToShow, ReconcileContext } from "../../src/controller/controller";
 import type { SlbProvider } from "../../src/cloud";
-import { describeK8sError, isNotFound, type ClusterClient } from "../../src/k8s/client";
+import { describeK8sError, isConflict, isNotFound, type ClusterClient } from "../../src/k8s/client";
 import type { EventRecorder, EventType } from "../../src/k8s/events";
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/finalizers";
 import { KINDS, parseKey } from "../../src/k8s/kinds";
@@ -217,7 +217,7 @@ export class ClbServiceReconciler {
           };
     // Report only news: a resync that changed nothing and was already reported writes nothing.
     const news = result.plan.actions.length > 0 || !outcome.synced || !hasCondition(svc, "True");
-    await this.#publish(
+    const published = this.#publish(
       svc,
       lb,
       {
@@ -229,6 +229,12 @@ export class ClbServiceReconciler {
       eipIps,
       result.desired?.loadBalancer.hostname,
     );
+    try {
+      await published;
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      return RequeueAfter(0, "the Service changed during the sync: report from the new object");
+    }
     if (!outcome.synced) throw new ShownError(outcome.reason, outcome.message);
     // §3.3: a not-ready endpoint may soon count (gated pod not ContainersReady yet, or not seen yet).
     if (result.desired?.potentialReadyEndpoints)
@@ -357,7 +363,16 @@ export class ClbServiceReconciler {
     }
     // The metadata write, the status write and the Event are independent: they go out together.
     const writes: Promise<unknown>[] = [];
-    if (metadata.labels || metadata.annotations) writes.push(client.patch(KINDS.Service, key, { metadata }));
+    if (metadata.labels && !svc.metadata?.labels?.[LB_ID_LABEL]) {
+      // The first report makes the Service "provisioned" (admission then freezes `id`, §2.5 R3). It is
+      // conditional on the object this reconcile worked from: if the Service changed meanwhile (say `id`
+      // was added after our create), nothing is reported and the caller reconciles the new object.
+      await client.patch(KINDS.Service, key, {
+        metadata: { ...metadata, resourceVersion: svc.metadata?.resourceVersion },
+      });
+    } else if (metadata.labels || metadata.annotations) {
+      writes.push(client.patch(KINDS.Service, key, { metadata }));
+    }
 
     const status: { loadBalancer?: { ingress: Ingress[] }; conditions?: Condition[] } = {};
     if (lb && outcome.synced) {

@@ -9,6 +9,7 @@ import type { ReconcileContext } from "../../src/controller/controller";
 import type { ClusterClient } from "../../src/k8s/client";
 import type { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
+import { K8sApiError } from "../../src/k8s/rest";
 import { Store } from "../../src/k8s/stores";
 import { recording, type RecordedCall, type Recording } from "../../test/helpers/recording";
 import { ClbServiceReconciler, LB_ID_LABEL, SLICES_BY_SERVICE, SYNCED_CONDITION } from "./controller";
@@ -40,7 +41,11 @@ interface Harness {
 }
 
 /** The reconciler over `svc` (re-read on each get; patches merge into it) and the given cloud double. */
-function harness(svc: V1Service, slb: Partial<SlbProvider>, patchFails?: () => Error | undefined): Harness {
+function harness(
+  svc: V1Service,
+  slb: Partial<SlbProvider>,
+  patchFails?: (body: { metadata?: Record<string, unknown> }) => Error | undefined,
+): Harness {
   let current = structuredClone(svc);
   const merge = (body: { metadata?: Record<string, unknown> }) => {
     const m = body.metadata ?? {};
@@ -62,7 +67,7 @@ function harness(svc: V1Service, slb: Partial<SlbProvider>, patchFails?: () => E
   const client = recording<ClusterClient>({
     get: <T>() => Promise.resolve(structuredClone(current) as T),
     patch: <T>(_kind: unknown, _key: unknown, body: object) => {
-      const e = patchFails?.();
+      const e = patchFails?.(body);
       return e ? Promise.reject(e) : Promise.resolve(merge(body) as T);
     },
     patchStatus: <T>() => Promise.resolve(structuredClone(current) as T),
@@ -250,4 +255,31 @@ test("the legacy alicloud-loadbalancer-hostname key is reported in status like t
     const written = statusWrites(h.client).find((s) => s.status.loadBalancer !== undefined);
     assert.deepEqual(written?.status.loadBalancer, { ingress: [{ hostname: "web.example.com" }] }, key);
   }
+});
+
+test("the first report is conditional: a Service changed during the sync (id added) gets no label or address", async () => {
+  const succeeding: Partial<SlbProvider> = {
+    findLoadBalancers: () => Promise.resolve([]),
+    createLoadBalancer: () => Promise.resolve({ loadBalancerId: "lb-1", address: "47.1.1.1" }),
+    createVServerGroup: () => Promise.resolve({ vServerGroupId: "rsp-1" }),
+    createListener: () => Promise.resolve(),
+    startListener: () => Promise.resolve(),
+  };
+  // The API server refuses a write made from a stale resourceVersion, as after a concurrent `id` edit.
+  const h = harness(service(), succeeding, (body) =>
+    body.metadata?.resourceVersion !== undefined && !("finalizers" in body.metadata)
+      ? new K8sApiError(409, "the object has been modified")
+      : undefined,
+  );
+  const result = await h.reconciler.reconcile(KEY, ctx());
+  assert.equal(result.kind, "requeueAfter");
+  const labelWrite = h.client.calls.find(
+    (c) => c.method === "patch" && JSON.stringify(c.args[2]).includes(LB_ID_LABEL),
+  );
+  assert.ok(labelWrite, "the label write was tried");
+  assert.ok(
+    (labelWrite.args[2] as { metadata: { resourceVersion?: string } }).metadata.resourceVersion,
+    "with a precondition",
+  );
+  for (const s of statusWrites(h.client)) assert.equal(s.status.loadBalancer, undefined, JSON.stringify(s));
 });
