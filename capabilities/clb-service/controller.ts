@@ -450,6 +450,11 @@ const OWN_ANNOTATIONS = new Set([
   CREATE_INTENT_ANNOTATION,
 ]);
 
+/** Annotations the controller (bookkeeping) or Pepr write: never a change of the Service. */
+export function isOwnAnnotation(key: string): boolean {
+  return OWN_ANNOTATIONS.has(key) || key.includes(".pepr.dev/");
+}
+
 /**
  * The new value of the applied-domain-extensions annotation ("" = remove it), or undefined to leave it.
  * After a synced reconcile it is exactly the annotation's domains; after a failed one it also keeps
@@ -477,9 +482,7 @@ export function nextAppliedDomains(
  */
 export function serviceFingerprint(svc: V1Service): string {
   const annotations = Object.fromEntries(
-    Object.entries(svc.metadata?.annotations ?? {}).filter(
-      ([k]) => !OWN_ANNOTATIONS.has(k) && !k.includes(".pepr.dev/"),
-    ),
+    Object.entries(svc.metadata?.annotations ?? {}).filter(([k]) => !isOwnAnnotation(k)),
   );
   return canonicalJson([svc.metadata?.uid, svc.spec ?? {}, annotations, !!svc.metadata?.deletionTimestamp]);
 }

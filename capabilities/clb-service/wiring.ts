@@ -14,7 +14,14 @@ import { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
 import { leadership } from "../../src/k8s/leader";
 import { Store, type WatchPhase } from "../../src/k8s/stores";
-import { ClbServiceReconciler, isRelevantService, serviceFingerprint, SLICES_BY_SERVICE } from "./controller";
+import {
+  ClbServiceReconciler,
+  isOwnAnnotation,
+  isRelevantService,
+  serviceFingerprint,
+  SLICES_BY_SERVICE,
+} from "./controller";
+import { ServiceChangeAnnouncer } from "./watch-events";
 
 export interface ClbWiring {
   controller: Controller;
@@ -70,9 +77,10 @@ export function clbWiring(): ClbWiring {
   const endpointSlices = new Store<V1EndpointSlice>(KINDS.EndpointSlice, {
     [SLICES_BY_SERVICE]: sliceServiceKeys,
   });
+  const events = new EventRecorder(client);
   const reconciler = new ClbServiceReconciler({
     client,
-    events: new EventRecorder(client),
+    events,
     slb: cloud.slb,
     network: {
       ecs: cloud.ecs,
@@ -104,12 +112,24 @@ export function clbWiring(): ClbWiring {
   controller.watch(endpointSlices, (_phase, slice) =>
     sliceServiceKeys(slice).filter((k) => controller.isKnown(k)),
   );
-  const onService = controller.watchPrimary<V1Service>({
+  const enqueueService = controller.watchPrimary<V1Service>({
     isRelevant: (svc) => isRelevantService(svc, finalizer),
     fingerprint: serviceFingerprint,
   });
+  const lease = leadership();
+  // §2.6 watch-change Events (AnnotationChanged, TypeChanged, ...): from the watch itself, one Event write each.
+  const announcer = new ServiceChangeAnnouncer({
+    isRelevant: (svc) => isRelevantService(svc, finalizer),
+    isOwnAnnotation,
+    isLeader: () => lease.isLeader(),
+    announce: (svc, e) => void events.record(KINDS.Service, svc, "Normal", e.reason, e.message),
+  });
+  const onService = (phase: WatchPhase, svc: V1Service): void => {
+    announcer.observe(phase, svc);
+    enqueueService(phase, svc);
+  };
   // Only the Lease holder reconciles (src/k8s/leader.ts); every replica keeps its stores warm.
-  void controller.start({ leadership: leadership() });
+  void controller.start({ leadership: lease });
   wiring = { controller, nodes, endpointSlices, onService };
   return wiring;
 }
