@@ -8,6 +8,16 @@ import type { ClusterClient } from "./client";
 import { KINDS } from "./kinds";
 import { seedStore, Store } from "./stores";
 
+/** seedStore's waits are unref'd timers (they must not hold a stopping process): keep the test alive. */
+async function alive<T>(run: () => Promise<T>): Promise<T> {
+  const keep = setInterval(() => undefined, 1_000);
+  try {
+    return await run();
+  } finally {
+    clearInterval(keep);
+  }
+}
+
 test("a failed seed is retried with backoff and logged, then the store is synced", async () => {
   let failures = 2;
   const client = recording<ClusterClient>({
@@ -18,7 +28,9 @@ test("a failed seed is retried with backoff and logged, then the store is synced
   });
   const store = new Store<V1Node>(KINDS.Node);
   const logs: string[] = [];
-  await seedStore(store, client, { log: (m) => logs.push(m), backoffBaseMs: 1, backoffCapMs: 4 });
+  await alive(() =>
+    seedStore(store, client, { log: (m) => logs.push(m), backoffBaseMs: 1, backoffCapMs: 4 }),
+  );
   assert.ok(store.synced);
   assert.deepEqual(
     store.list().map((n) => n.metadata?.name),
@@ -40,6 +52,6 @@ test("a seed that never works stops when its signal aborts, and the store stays 
     },
   });
   const store = new Store<V1Node>(KINDS.Node);
-  await seedStore(store, client, { signal: stop.signal, backoffBaseMs: 1 });
+  await alive(() => seedStore(store, client, { signal: stop.signal, backoffBaseMs: 1 }));
   assert.ok(!store.synced);
 });
