@@ -16,7 +16,7 @@ import {
 import { canonicalJson } from "../../src/controller/fingerprint";
 import type { FailureToShow, ReconcileContext } from "../../src/controller/controller";
 import type { SlbProvider } from "../../src/cloud";
-import { describeK8sError, isNotFound, type ClusterClient } from "../../src/k8s/client";
+import { describeK8sError, isConflict, isNotFound, type ClusterClient } from "../../src/k8s/client";
 import type { EventRecorder, EventType } from "../../src/k8s/events";
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/finalizers";
 import { KINDS, parseKey } from "../../src/k8s/kinds";
@@ -26,10 +26,12 @@ import { isClbManagedService } from "./annotations";
 import { apply, loadBalancerAfterApply } from "./perform";
 import type { DesiredModel } from "./model";
 import { domainExtensionsToRecord } from "./plan";
-import { planFor, type NetworkReaders, type PlanForResult } from "./pipeline";
+import { planFor, plansCreate, withCreateIntent, type NetworkReaders, type PlanForResult } from "./pipeline";
 import {
   APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
   APPLIED_TAG_KEYS_ANNOTATION,
+  CREATE_INTENT_ANNOTATION,
+  newCreateIntent,
   serviceReadinessGate,
 } from "./tracking";
 import { CLB_REASONS, SYNCED_CONDITION } from "./reasons";
@@ -39,7 +41,6 @@ export { SYNCED_CONDITION } from "./reasons";
 
 export const LB_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
 export const HASH_LABEL = "service.beta.kubernetes.io/hash";
-const HOSTNAME_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-hostname";
 /** Index of the EndpointSlice store: "<ns>/<service>" of each slice. */
 export const SLICES_BY_SERVICE = "service";
 
@@ -142,11 +143,28 @@ export class ClbServiceReconciler {
       aborted(ctx.signal);
       return ensureFinalizer(client, KINDS.Service, current, finalizer);
     };
-    const [withFinalizer, { pods, result }] = await Promise.all([
+    const [withFinalizer, planned] = await Promise.all([
       !deleting && !hadFinalizer ? addFinalizer() : Promise.resolve(svc),
       readAndPlan(),
     ]);
     svc = withFinalizer;
+    const pods = planned.pods;
+    let result = planned.result;
+    if (
+      !deleting &&
+      result.modelErrors.length === 0 &&
+      plansCreate(result.plan) &&
+      !result.desired?.service.createIntent
+    ) {
+      // The create's token needs an intent kept on the object (tracking.ts CREATE_INTENT_ANNOTATION):
+      // written before the create, so a retry after a crash replays the same create.
+      const intent = newCreateIntent();
+      aborted(ctx.signal);
+      svc = await client.patch<V1Service>(KINDS.Service, parseKey(key), {
+        metadata: { annotations: { [CREATE_INTENT_ANNOTATION]: intent } },
+      });
+      result = withCreateIntent(result, intent, this.#deps.backendBatchSize);
+    }
     if (result.modelErrors.length > 0 && !deleting) {
       // A bad manifest (admitted before the webhook existed, or the webhook was bypassed): show it and
       // wait for the user's fix; retrying cannot help.
@@ -199,7 +217,7 @@ export class ClbServiceReconciler {
           };
     // Report only news: a resync that changed nothing and was already reported writes nothing.
     const news = result.plan.actions.length > 0 || !outcome.synced || !hasCondition(svc, "True");
-    await this.#publish(
+    const published = this.#publish(
       svc,
       lb,
       {
@@ -209,7 +227,14 @@ export class ClbServiceReconciler {
       outcome,
       news,
       eipIps,
+      result.desired?.loadBalancer.hostname,
     );
+    try {
+      await published;
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      return RequeueAfter(0, "the Service changed during the sync: report from the new object");
+    }
     if (!outcome.synced) throw new ShownError(outcome.reason, outcome.message);
     // §3.3: a not-ready endpoint may soon count (gated pod not ContainersReady yet, or not seen yet).
     if (result.desired?.potentialReadyEndpoints)
@@ -316,11 +341,13 @@ export class ClbServiceReconciler {
     outcome: Outcome,
     news: boolean,
     eipIps?: string[],
+    hostname?: string,
   ): Promise<void> {
     const { client } = this.#deps;
     const key = { namespace: svc.metadata!.namespace!, name: svc.metadata!.name! };
     const metadata: { labels?: Record<string, string>; annotations?: Record<string, string | null> } = {};
-    if (lb && svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId)
+    // The label and the address say "this SLB serves the Service": only after a sync that proved it.
+    if (lb && outcome.synced && svc.metadata?.labels?.[LB_ID_LABEL] !== lb.loadBalancerId)
       metadata.labels = { [LB_ID_LABEL]: lb.loadBalancerId };
     const appliedKeys = [...applied.tagKeys].sort().join(",");
     const currentKeys = svc.metadata?.annotations?.[APPLIED_TAG_KEYS_ANNOTATION] ?? "";
@@ -336,11 +363,20 @@ export class ClbServiceReconciler {
     }
     // The metadata write, the status write and the Event are independent: they go out together.
     const writes: Promise<unknown>[] = [];
-    if (metadata.labels || metadata.annotations) writes.push(client.patch(KINDS.Service, key, { metadata }));
+    if (metadata.labels && !svc.metadata?.labels?.[LB_ID_LABEL]) {
+      // The first report makes the Service "provisioned" (admission then freezes `id`, §2.5 R3). It is
+      // conditional on the object this reconcile worked from: if the Service changed meanwhile (say `id`
+      // was added after our create), nothing is reported and the caller reconciles the new object.
+      await client.patch(KINDS.Service, key, {
+        metadata: { ...metadata, resourceVersion: svc.metadata?.resourceVersion },
+      });
+    } else if (metadata.labels || metadata.annotations) {
+      writes.push(client.patch(KINDS.Service, key, { metadata }));
+    }
 
     const status: { loadBalancer?: { ingress: Ingress[] }; conditions?: Condition[] } = {};
-    if (lb) {
-      const ingress = ingressFor(lb, { hostname: svc.metadata?.annotations?.[HOSTNAME_ANNOTATION], eipIps });
+    if (lb && outcome.synced) {
+      const ingress = ingressFor(lb, { hostname, eipIps });
       const current = (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
         i.hostname ? { hostname: i.hostname } : { ip: i.ip },
       );
@@ -379,8 +415,9 @@ export class ClbServiceReconciler {
     const { client, finalizer } = this.#deps;
     const key = { namespace: svc.metadata!.namespace!, name: svc.metadata!.name! };
     await client.patchStatus(KINDS.Service, key, {
+      // A merge patch: `ingress: null` removes the addresses (an empty object would merge as a no-op).
       status: {
-        loadBalancer: {},
+        loadBalancer: { ingress: null },
         conditions: removeCondition(svc.status?.conditions as Condition[] | undefined, SYNCED_CONDITION),
       },
     });
@@ -388,7 +425,12 @@ export class ClbServiceReconciler {
     // the object may vanish. The status write above bumped resourceVersion: the kit retries on conflict.
     await removeFinalizer(client, KINDS.Service, svc, finalizer, {
       labels: { [LB_ID_LABEL]: null, [HASH_LABEL]: null },
-      annotations: { [APPLIED_TAG_KEYS_ANNOTATION]: null, [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null },
+      annotations: {
+        [APPLIED_TAG_KEYS_ANNOTATION]: null,
+        [APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]: null,
+        // A Service that returns to CLB management is a new intent: its create gets a new token.
+        [CREATE_INTENT_ANNOTATION]: null,
+      },
     });
   }
 
@@ -402,7 +444,16 @@ export class ClbServiceReconciler {
   }
 }
 
-const OWN_ANNOTATIONS = new Set([APPLIED_TAG_KEYS_ANNOTATION, APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]);
+const OWN_ANNOTATIONS = new Set([
+  APPLIED_TAG_KEYS_ANNOTATION,
+  APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
+  CREATE_INTENT_ANNOTATION,
+]);
+
+/** Annotations the controller (bookkeeping) or Pepr write: never a change of the Service. */
+export function isOwnAnnotation(key: string): boolean {
+  return OWN_ANNOTATIONS.has(key) || key.includes(".pepr.dev/");
+}
 
 /**
  * The new value of the applied-domain-extensions annotation ("" = remove it), or undefined to leave it.
@@ -431,9 +482,7 @@ export function nextAppliedDomains(
  */
 export function serviceFingerprint(svc: V1Service): string {
   const annotations = Object.fromEntries(
-    Object.entries(svc.metadata?.annotations ?? {}).filter(
-      ([k]) => !OWN_ANNOTATIONS.has(k) && !k.includes(".pepr.dev/"),
-    ),
+    Object.entries(svc.metadata?.annotations ?? {}).filter(([k]) => !isOwnAnnotation(k)),
   );
   return canonicalJson([svc.metadata?.uid, svc.spec ?? {}, annotations, !!svc.metadata?.deletionTimestamp]);
 }

@@ -43,6 +43,25 @@ export interface PlanForResult {
   eni?: IpResolution;
 }
 
+/**
+ * The same result with the create intent (tracking.ts CREATE_INTENT_ANNOTATION) set on the model and
+ * the plan made again from the same remote model (pure: no cloud read), so the create carries its token.
+ */
+export function withCreateIntent(
+  result: PlanForResult,
+  createIntent: string,
+  backendBatchSize?: number,
+): PlanForResult {
+  if (!result.desired || !result.remote) return result;
+  const desired = { ...result.desired, service: { ...result.desired.service, createIntent } };
+  return { ...result, desired, plan: plan(desired, result.remote, { backendBatchSize }) };
+}
+
+/** True when the plan creates the SLB. */
+export function plansCreate(p: Plan): boolean {
+  return p.actions.some((a) => a.kind === "CreateLoadBalancer");
+}
+
 /** build → read → plan. Pure apart from the cloud reads; apply the returned plan with perform.ts's apply(). */
 export async function planFor(input: PlanForInput): Promise<PlanForResult> {
   const built = buildDesiredModel({

@@ -19,6 +19,15 @@ export const CLB_REASONS = {
   failedSetEip: "FailedSetEIPAddress",
   /** Warning: a pod readiness-gate condition could not be written. */
   failedReadinessGate: "FailedUpdateReadinessGate",
+  // Watch changes (Normal), announced before the reconcile they cause (watch-events.ts):
+  /** The Service became, or stopped being, a CLB Service (type or class). */
+  typeChanged: "TypeChanged",
+  /** A user annotation changed. */
+  annotationChanged: "AnnotationChanged",
+  /** The spec changed. */
+  specChanged: "ServiceSpecChanged",
+  /** The Service is being deleted. */
+  deleteTimestampChanged: "DeleteTimestampChanged",
 } as const;
 
 export type ClbReason = (typeof CLB_REASONS)[keyof typeof CLB_REASONS];

@@ -15,9 +15,13 @@ export type { RemoteModel } from "./plan";
  * Cloud failures other than "not found" propagate as CloudError.
  */
 export async function readRemoteModel(slb: SlbProvider, desired: DesiredModel): Promise<RemoteModel> {
-  const found = await findLoadBalancer(slb, desired);
+  const [found, abandoned] = await Promise.all([
+    findLoadBalancer(slb, desired),
+    findAbandonedLoadBalancers(slb, desired),
+  ]);
   if ("lookupError" in found) return { vServerGroups: [], lookupError: found.lookupError };
-  if (!found.loadBalancer) return { vServerGroups: [] };
+  const extra = abandoned.length > 0 ? { abandonedLoadBalancers: abandoned } : {};
+  if (!found.loadBalancer) return { vServerGroups: [], ...extra };
   const id = found.loadBalancer.loadBalancerId;
   const [listeners, vServerGroups] = await Promise.all([
     listenersManaged(desired) ? readListenersWithExtensions(slb, id, desired) : Promise.resolve(undefined),
@@ -29,7 +33,24 @@ export async function readRemoteModel(slb: SlbProvider, desired: DesiredModel): 
     listeners: listeners?.listeners,
     ...(listeners?.domainExtensions.length ? { domainExtensions: listeners.domainExtensions } : {}),
     vServerGroups,
+    ...extra,
   };
+}
+
+/**
+ * Reuse mode only: SLBs we created for this Service before its `id` annotation was added (between our
+ * create and the first successful sync, which is when admission starts to refuse that). They carry our
+ * ownership tag for this Service and were never reported; plan/ deletes them instead of leaving orphans.
+ * Only looked for while a create intent is recorded and nothing was reported (tracking.ts).
+ */
+async function findAbandonedLoadBalancers(
+  slb: SlbProvider,
+  desired: DesiredModel,
+): Promise<SlbLoadBalancer[]> {
+  const d = desired.loadBalancer;
+  if (d.mode !== "reuse" || !desired.service.createIntent || desired.provisionedBefore) return [];
+  const owned = await slb.findLoadBalancers({ tags: [{ key: TAG_DO_NOT_DELETE, value: d.defaultName }] });
+  return owned.filter((lb) => lb.loadBalancerId !== d.reuseId);
 }
 
 /**

@@ -14,6 +14,7 @@
 //   only if recorded in the applied-domain-extensions annotation.
 // - Pods: only the condition `service.readiness.alibabacloud.com/<service>`, only on pods declaring it.
 // § numbers refer to docs/clb-service.md.
+import { randomUUID } from "node:crypto";
 import { readinessGateType } from "../../src/backends/readiness-gates";
 import type { Tag } from "../../src/cloud";
 import type { DesiredLoadBalancer } from "./model/types";
@@ -26,6 +27,23 @@ export const TAG_REUSED_BY_USER = "kubernetes.reused.by.user";
 export const APPLIED_TAG_KEYS_ANNOTATION = "clb.alicloud-operator.io/applied-tag-keys";
 /** Annotation the reconciler maintains with the extension domains it created or updated (comma list). */
 export const APPLIED_DOMAIN_EXTENSIONS_ANNOTATION = "clb.alicloud-operator.io/applied-domain-extensions";
+
+/**
+ * Annotation holding this Service's create intent: a random id the reconciler writes on the Service
+ * before the first CreateLoadBalancer, and removes with the finalizer when the Service leaves CLB
+ * management. The create's ClientToken is built from the Service UID, this id and the request. Why an
+ * annotation and not `metadata.generation`: core Services never set a generation, so a Service that goes
+ * LoadBalancer -> ClusterIP -> LoadBalancer within the token's 24 h would replay the deleted SLB's create.
+ * A value kept on the object survives operator restarts (a retried create after a crash still replays the
+ * first answer, so no second SLB), and a new one is drawn for every new intent (after cleanup). Its
+ * presence also says "an SLB of ours may exist for this Service" (remote.ts looks for it in reuse mode).
+ */
+export const CREATE_INTENT_ANNOTATION = "clb.alicloud-operator.io/create-intent";
+
+/** A fresh create intent (see CREATE_INTENT_ANNOTATION). */
+export function newCreateIntent(): string {
+  return randomUUID();
+}
 
 /** `service.readiness.alibabacloud.com/<service-name>` (upstream helper/pod_utils.go). */
 export const READINESS_GATE_PREFIX = "service.readiness.alibabacloud.com";

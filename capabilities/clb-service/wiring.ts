@@ -1,8 +1,11 @@
 // Builds the CLB controller of the watcher (or dev) process: the cloud client, the watch-fed stores,
 // the reconciler and the kit's Controller, on first use. The admission process never builds it (no cloud
 // client there), and nothing runs at import time (Pepr's build mode imports this module too).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node";
 import { createCloudProvider, loadCloudConfig } from "../../src/cloud";
+import { describeError } from "../../src/lib/errors";
 import { OPERATOR_DEFAULTS } from "../../src/config";
 import { nodeChangeMatters } from "../../src/backends/nodes";
 import { Controller, defaultWorkers } from "../../src/controller/controller";
@@ -11,7 +14,14 @@ import { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
 import { leadership } from "../../src/k8s/leader";
 import { Store, type WatchPhase } from "../../src/k8s/stores";
-import { ClbServiceReconciler, isRelevantService, serviceFingerprint, SLICES_BY_SERVICE } from "./controller";
+import {
+  ClbServiceReconciler,
+  isOwnAnnotation,
+  isRelevantService,
+  serviceFingerprint,
+  SLICES_BY_SERVICE,
+} from "./controller";
+import { ServiceChangeAnnouncer } from "./watch-events";
 
 export interface ClbWiring {
   controller: Controller;
@@ -34,6 +44,29 @@ export function sliceServiceKeys(slice: V1EndpointSlice): string[] {
   return svcName ? [`${slice.metadata?.namespace ?? "default"}/${svcName}`] : [];
 }
 
+/**
+ * What makes the cloud configuration unusable, in one line, or undefined. Checked when the watcher starts
+ * (src/operator/main.ts), so a bad configuration stops the process with a clear message instead of leaving
+ * it running without a controller. Only what the environment alone decides: credentials from the ambient
+ * chain (RAM role, RRSA) can only be proven by a cloud call, and a failing call shows on each Service.
+ */
+export function clbConfigurationProblem(env: Record<string, string | undefined>): string | undefined {
+  let config: ReturnType<typeof loadCloudConfig>;
+  try {
+    config = loadCloudConfig(env);
+  } catch (e) {
+    return describeError(e);
+  }
+  if (!/^[a-z]{2,}-[a-z0-9-]+$/.test(config.regionId))
+    return `ALIBABA_CLOUD_REGION_ID ${JSON.stringify(config.regionId)} is not a region id (e.g. cn-hangzhou)`;
+  if (config.credentials.source === "dir") {
+    const dir = config.credentials.dir;
+    const missing = ["access-key-id", "access-key-secret"].filter((f) => !existsSync(join(dir, f)));
+    if (missing.length > 0) return `ALIBABA_CLOUD_CREDENTIALS_DIR ${dir} has no ${missing.join(" or ")} file`;
+  }
+  return undefined;
+}
+
 export function clbWiring(): ClbWiring {
   if (wiring) return wiring;
   const cloudConfig = loadCloudConfig(process.env);
@@ -44,9 +77,10 @@ export function clbWiring(): ClbWiring {
   const endpointSlices = new Store<V1EndpointSlice>(KINDS.EndpointSlice, {
     [SLICES_BY_SERVICE]: sliceServiceKeys,
   });
+  const events = new EventRecorder(client);
   const reconciler = new ClbServiceReconciler({
     client,
-    events: new EventRecorder(client),
+    events,
     slb: cloud.slb,
     network: {
       ecs: cloud.ecs,
@@ -78,12 +112,24 @@ export function clbWiring(): ClbWiring {
   controller.watch(endpointSlices, (_phase, slice) =>
     sliceServiceKeys(slice).filter((k) => controller.isKnown(k)),
   );
-  const onService = controller.watchPrimary<V1Service>({
+  const enqueueService = controller.watchPrimary<V1Service>({
     isRelevant: (svc) => isRelevantService(svc, finalizer),
     fingerprint: serviceFingerprint,
   });
+  const lease = leadership();
+  // §2.6 watch-change Events (AnnotationChanged, TypeChanged, ...): from the watch itself, one Event write each.
+  const announcer = new ServiceChangeAnnouncer({
+    isRelevant: (svc) => isRelevantService(svc, finalizer),
+    isOwnAnnotation,
+    isLeader: () => lease.isLeader(),
+    announce: (svc, e) => void events.record(KINDS.Service, svc, "Normal", e.reason, e.message),
+  });
+  const onService = (phase: WatchPhase, svc: V1Service): void => {
+    announcer.observe(phase, svc);
+    enqueueService(phase, svc);
+  };
   // Only the Lease holder reconciles (src/k8s/leader.ts); every replica keeps its stores warm.
-  void controller.start({ leadership: leadership() });
+  void controller.start({ leadership: lease });
   wiring = { controller, nodes, endpointSlices, onService };
   return wiring;
 }

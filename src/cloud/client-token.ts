@@ -6,9 +6,10 @@ import { createHash } from "node:crypto";
  * instead of making a second resource. Alibaba accepts at most 64 ASCII characters: a hex SHA-256 is
  * exactly 64.
  *
- * `purpose` must change whenever a *new* resource is intended (for example include the generation of
- * the intent), because the cloud replays the first response for the same token for up to 24 h, even
- * if that resource has since been deleted.
+ * `purpose` must change whenever a *new* resource is intended, because the cloud replays the first
+ * response for the same token for up to 24 h, even if that resource has since been deleted. Do not use
+ * `metadata.generation` for that: many kinds (core Services among them) never set it. Use a value kept
+ * on the object per intent instead (capabilities/clb-service/tracking.ts CREATE_INTENT_ANNOTATION).
  */
 export function clientTokenFor(ownerUid: string, purpose: string): string {
   if (!ownerUid) throw new Error("clientTokenFor: ownerUid is required");

@@ -40,6 +40,15 @@ function releaseLeaseOnSigterm(elector: { stop(): Promise<void> }, releaseTimeou
 }
 
 async function main(): Promise<void> {
+  if (operatorMode(process.env) !== "admission") {
+    // A configuration the controllers cannot work with stops the process here, with one line.
+    const { clbConfigurationProblem } = await import("../../capabilities/clb-service/wiring");
+    const problem = clbConfigurationProblem(process.env);
+    if (problem) {
+      console.error(`operator: bad configuration: ${problem}`);
+      process.exit(1);
+    }
+  }
   const port = Number(process.env.OPERATOR_PORT ?? "3000");
   const [
     { PeprModule },

@@ -223,7 +223,7 @@ test("immutability: every immutable key, canonical or legacy spelling", () => {
   };
   const base = { [`${P}address-type`]: "intranet" };
   for (const [suffix, [before, after]] of Object.entries(values)) {
-    const oldSvc = svc({ annotations: { ...base, [P + suffix]: before } });
+    const oldSvc = svc({ annotations: { ...base, [P + suffix]: before }, ingress: true });
     // same value under the legacy spelling: not a change
     const same = svc({
       annotations: { ...base, [P + suffix]: undefined, [L + suffix]: before } as Record<string, string>,
@@ -252,7 +252,10 @@ test("immutability: every immutable key, canonical or legacy spelling", () => {
 });
 
 test("immutability: removal and addition against effective defaults", () => {
-  const oldSvc = svc({ annotations: { [`${P}address-type`]: "intranet", [`${P}vswitch-id`]: "vsw-1" } });
+  const oldSvc = svc({
+    annotations: { [`${P}address-type`]: "intranet", [`${P}vswitch-id`]: "vsw-1" },
+    ingress: true,
+  });
   const removed = validate({
     svc: svc({ annotations: { [`${P}address-type`]: "intranet" } }),
     oldSvc,
@@ -263,7 +266,7 @@ test("immutability: removal and addition against effective defaults", () => {
     removed.errors.join("\n"),
   );
   // old object had no address-type (pre-webhook): effective default internet, so writing internet is no change
-  const legacyOld = svc({ annotations: {} });
+  const legacyOld = svc({ annotations: {}, ingress: true });
   assert.deepEqual(
     validate({
       svc: svc({ annotations: { [`${P}address-type`]: "internet" } }),
@@ -305,6 +308,28 @@ test("immutability: removal and addition against effective defaults", () => {
     operation: "UPDATE",
   });
   assert.deepEqual(sched.errors, []);
+});
+
+test("immutability: frozen once provisioned (ingress or lb-id label), free while no SLB is in use", () => {
+  const change = { [`${P}address-type`]: "intranet", [`${P}vswitch-id`]: "vsw-1" };
+  const cases: Array<[string, SvcOpts, boolean]> = [
+    ["failed or pending create (no ingress, no label)", {}, true],
+    ["provisioned: ingress", { ingress: true }, false],
+    ["provisioned: lb-id label", { labels: { [LOADBALANCER_ID_LABEL]: "lb-1" } }, false],
+  ];
+  for (const [name, oldO, allowed] of cases) {
+    const r = validate({
+      svc: svc({ annotations: change }),
+      oldSvc: svc({ ...oldO, annotations: { [`${P}address-type`]: "internet" } }),
+      operation: "UPDATE",
+    });
+    assert.equal(r.allowed, allowed, `${name}: ${JSON.stringify(r.errors)}`);
+    if (!allowed)
+      assert.ok(
+        r.errors.some((e) => e.includes("immutable after creation")),
+        name,
+      );
+  }
 });
 
 // ---------------------------------------------------------------- reuse R1-R3

@@ -111,6 +111,14 @@ function hasIngress(svc: unknown): boolean {
   return Array.isArray(ingress) && ingress.length > 0;
 }
 
+/**
+ * The Service has been given an SLB: an address in status or the loadbalancer-id label. The controller
+ * writes both only after a successful sync, so before that no SLB of this Service is in use.
+ */
+function wasProvisioned(svc: unknown): boolean {
+  return hasIngress(svc) || labelOf(svc, LOADBALANCER_ID_LABEL) !== undefined;
+}
+
 function isPresent(svc: unknown, field: ClbAnnotationField): boolean {
   return lookupAnnotation(serviceAnnotations(svc), annotationDef(field)) !== undefined;
 }
@@ -430,8 +438,10 @@ function effectiveForCompare(svc: unknown, field: ClbAnnotationField): string | 
 }
 
 function checkImmutability(svc: unknown, oldSvc: unknown, f: Findings): void {
-  // A Service that was not CLB-managed before has no SLB yet: nothing to protect.
-  if (!isClbManagedService(oldSvc)) return;
+  // A Service that was not CLB-managed before, or whose create failed or never ran, has no SLB in use:
+  // nothing to protect, and a failed create must stay fixable. (An SLB created by a sync that then
+  // failed was never reported; the controller replaces it when an immutable attribute changes.)
+  if (!isClbManagedService(oldSvc) || !wasProvisioned(oldSvc)) return;
   for (const d of CLB_ANNOTATIONS) {
     if (d.mutability !== "immutable" || d.field === "loadBalancerId") continue; // id follows R3
     const before = effectiveForCompare(oldSvc, d.field);
@@ -456,7 +466,7 @@ function checkReuse(
   const idKey = keyAsWritten(svc, "loadBalancerId");
 
   // R3: id is fixed once the Service has been provisioned
-  if (operation === "UPDATE" && oldSvc && (hasIngress(oldSvc) || labelOf(oldSvc, LOADBALANCER_ID_LABEL))) {
+  if (operation === "UPDATE" && oldSvc && wasProvisioned(oldSvc)) {
     const before = effectiveRawValue(serviceAnnotations(oldSvc), "loadBalancerId");
     const after = effectiveRawValue(serviceAnnotations(svc), "loadBalancerId");
     if (before !== after)

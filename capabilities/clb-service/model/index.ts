@@ -9,7 +9,12 @@ import {
   resolveListenerProtocols,
   stringAnnotations,
 } from "../annotations";
-import { APPLIED_DOMAIN_EXTENSIONS_ANNOTATION, parseAppliedList, serviceReadinessGate } from "../tracking";
+import {
+  APPLIED_DOMAIN_EXTENSIONS_ANNOTATION,
+  CREATE_INTENT_ANNOTATION,
+  parseAppliedList,
+  serviceReadinessGate,
+} from "../tracking";
 import { desiredListener } from "./listeners";
 import { desiredLoadBalancer } from "./load-balancer";
 import type { BuildInput, BuildResult, DesiredModel, ModelError, ServiceRef } from "./types";
@@ -42,8 +47,9 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
     namespace: meta.namespace ?? "default",
     name: meta.name,
     uid: meta.uid,
-    generation: meta.generation,
   };
+  const createIntent = meta.annotations?.[CREATE_INTENT_ANNOTATION];
+  if (createIntent) service.createIntent = createIntent;
   const parsed = parseClbAnnotations(stringAnnotations(svc));
   const errors: ModelError[] = parsed.errors.map((e) => ({ field: e.key, message: e.message }));
   const config = parsed.config;

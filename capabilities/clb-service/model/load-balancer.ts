@@ -52,5 +52,6 @@ export function desiredLoadBalancer(
     forceOverrideListeners: c.forceOverrideListeners === true,
     preserveOnDelete: c.preserveLbOnDelete === true,
     externalIpIsEip: c.externalIpType === "eip",
+    hostname: c.hostname,
   });
 }

@@ -15,8 +15,11 @@ export interface ServiceRef {
   namespace: string;
   name: string;
   uid: string;
-  /** metadata.generation: part of the create token, so a new intent never replays an old create. */
-  generation?: number;
+  /**
+   * The create intent (CREATE_INTENT_ANNOTATION in ../tracking.ts): part of the create token, so a new
+   * intent never replays an old create. Undefined until the reconciler writes it.
+   */
+  createIntent?: string;
 }
 
 export interface DesiredLoadBalancer {
@@ -57,6 +60,8 @@ export interface DesiredLoadBalancer {
   preserveOnDelete: boolean;
   /** `external-ip-type: eip`: the status IP is an EIP, so the "associated with ip" reuse check is skipped. */
   externalIpIsEip: boolean;
+  /** `hostname` (any spelling, §3.6): reported in status instead of an address. */
+  hostname?: string;
 }
 
 export interface DesiredListener {

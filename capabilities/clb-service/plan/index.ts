@@ -21,7 +21,7 @@ import type { DesiredModel } from "../model";
 import { listenersManaged } from "../tracking";
 import { planCleanup } from "./cleanup";
 import { planDomainExtensions } from "./domain-extensions";
-import { planLoadBalancer } from "./load-balancer";
+import { planAbandonedLoadBalancers, planLoadBalancer, planReplaceUnreported } from "./load-balancer";
 import { planListeners } from "./listeners";
 import { planStaleGroups, planVServerGroups } from "./vserver-groups";
 
@@ -42,6 +42,8 @@ export interface RemoteModel {
    */
   domainExtensions?: RemoteDomainExtensions[];
   vServerGroups: SlbVServerGroup[];
+  /** SLBs we created for this Service before it switched to a reused one, never reported (../remote.ts). */
+  abandonedLoadBalancers?: SlbLoadBalancer[];
   /** A lookup problem that must stop the reconcile, e.g. several SLBs carry our tag. */
   lookupError?: string;
 }
@@ -156,6 +158,7 @@ export function plan(desired: DesiredModel, remote: RemoteModel, opts: PlanOptio
     return out;
   }
   const batchSize = backendBatchSize(opts.backendBatchSize);
+  planAbandonedLoadBalancers(remote.abandonedLoadBalancers ?? [], out);
   if (desired.deleting) {
     planCleanup(desired, remote, batchSize, out);
     return out;
@@ -164,8 +167,16 @@ export function plan(desired: DesiredModel, remote: RemoteModel, opts: PlanOptio
   return out;
 }
 
-function planEnsure(desired: DesiredModel, remote: RemoteModel, batchSize: number, out: Plan): void {
-  const lbId = planLoadBalancer(desired, remote.loadBalancer, out);
+function planEnsure(desired: DesiredModel, found: RemoteModel, batchSize: number, out: Plan): void {
+  let remote = found;
+  let replacing: { loadBalancerId: string; deleteKey: string } | undefined;
+  const deleteKey = found.loadBalancer && planReplaceUnreported(desired, found.loadBalancer, out);
+  if (found.loadBalancer && deleteKey) {
+    // Planned as a fresh create: nothing on the replaced SLB is kept.
+    replacing = { loadBalancerId: found.loadBalancer.loadBalancerId, deleteKey };
+    remote = { vServerGroups: [] };
+  }
+  const lbId = planLoadBalancer(desired, remote.loadBalancer, out, replacing);
   if (lbId === undefined) return;
   const groups = planVServerGroups(desired, remote, lbId, batchSize, out);
   // A new SLB has no listeners yet. Listeners that were not read (a reused SLB without

@@ -19,6 +19,7 @@ export function planLoadBalancer(
   desired: DesiredModel,
   lb: SlbLoadBalancer | undefined,
   out: Plan,
+  replacing?: { loadBalancerId: string; deleteKey: string },
 ): IdOrRef | undefined {
   if (lb) {
     if (!checkReuse(desired, lb, out)) return undefined;
@@ -26,7 +27,47 @@ export function planLoadBalancer(
     return lb.loadBalancerId;
   }
   if (!mayCreate(desired, out)) return undefined;
-  return { ref: push(out, LB_CREATE_KEY, { kind: "CreateLoadBalancer", request: createRequest(desired) }) };
+  const request = createRequest(desired, replacing?.loadBalancerId);
+  const deps = replacing ? [replacing.deleteKey] : [];
+  return { ref: push(out, LB_CREATE_KEY, { kind: "CreateLoadBalancer", request }, deps) };
+}
+
+/**
+ * A created SLB that was never reported (no address, no loadbalancer-id label: its sync never succeeded)
+ * and whose immutable attributes the Service no longer asks for: admission lets such a change through
+ * (a failed create must stay fixable), so the SLB is deleted and made again. Returns the delete's key.
+ */
+export function planReplaceUnreported(
+  desired: DesiredModel,
+  lb: SlbLoadBalancer,
+  out: Plan,
+): string | undefined {
+  if (desired.loadBalancer.mode !== "create" || desired.provisionedBefore || desired.deleting)
+    return undefined;
+  const scratch: Plan = { actions: [], errors: [], warnings: [] };
+  if (immutableMismatches(desired, lb, scratch) === 0) return undefined;
+  return planDelete(lb, "lb:replace", out);
+}
+
+/** Deletes SLBs of ours that the Service abandoned before they were ever reported (../remote.ts). */
+export function planAbandonedLoadBalancers(lbs: SlbLoadBalancer[], out: Plan): void {
+  for (const lb of lbs) planDelete(lb, `lb:abandoned:${lb.loadBalancerId}`, out);
+}
+
+/** Delete protection off (when on), then the delete; returns the delete's key. */
+function planDelete(lb: SlbLoadBalancer, keyPrefix: string, out: Plan): string {
+  const id = lb.loadBalancerId;
+  const deps =
+    lb.deleteProtection === "on"
+      ? [
+          push(out, `${keyPrefix}:delete-protection`, {
+            kind: "SetDeleteProtection",
+            loadBalancerId: id,
+            value: "off",
+          }),
+        ]
+      : [];
+  return push(out, `${keyPrefix}:delete`, { kind: "DeleteLoadBalancer", loadBalancerId: id }, deps);
 }
 
 /** §2.1: no SLB found. A Service that already shows an address lost its SLB: never silently make a new one. */
@@ -50,7 +91,7 @@ function mayCreate(desired: DesiredModel, out: Plan): boolean {
   return true;
 }
 
-function createRequest(desired: DesiredModel): SlbCreateLoadBalancerRequest {
+function createRequest(desired: DesiredModel, replacedId?: string): SlbCreateLoadBalancerRequest {
   const d = desired.loadBalancer;
   const isPayBySpec = d.instanceChargeType === "PayBySpec";
   const req: SlbCreateLoadBalancerRequest = {
@@ -75,12 +116,15 @@ function createRequest(desired: DesiredModel): SlbCreateLoadBalancerRequest {
   };
   const body = dropUndefined(req);
   // The cloud replays a token's first answer for 24 h and rejects it with other parameters. So the
-  // token covers the generation (type LoadBalancer→ClusterIP→LoadBalancer must make a new SLB) and the
-  // request itself (a fixed annotation after a failed create is a new intent); a plain retry reuses it.
-  const intent = JSON.stringify({ ...body, clientToken: undefined });
+  // token covers the create intent (../tracking.ts CREATE_INTENT_ANNOTATION: LoadBalancer→ClusterIP→
+  // LoadBalancer must make a new SLB) and the request itself (a fixed annotation after a failed create
+  // is a new intent); a plain retry, also after a restart, reuses it. A replacement also covers the SLB
+  // it replaces, so changing an immutable attribute back never replays the first (deleted) SLB.
+  const request = JSON.stringify({ ...body, clientToken: undefined });
+  const replaces = replacedId ? `replaces/${replacedId}/` : "";
   body.clientToken = clientTokenFor(
     desired.service.uid,
-    `clb/slb/${desired.service.generation ?? 0}/${intent}`,
+    `clb/slb/${desired.service.createIntent ?? ""}/${replaces}${request}`,
   );
   return body;
 }

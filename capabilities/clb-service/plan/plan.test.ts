@@ -93,7 +93,16 @@ function foreignTouches(input: Input, actions: Action[]): string[] {
     if (p.kind === "RemoveBackendServers" || p.kind === "UpdateBackendServers") {
       if (p.backends.some((b) => !mine(b.description))) bad.push(a.key);
     }
-    if (p.kind === "DeleteLoadBalancer" && input.desired.loadBalancer.mode === "reuse") bad.push(a.key);
+    // On a reused SLB, the only SLB ever deleted is one we created for this Service and it abandoned.
+    if (p.kind === "DeleteLoadBalancer" && input.desired.loadBalancer.mode === "reuse") {
+      const ours = (input.remote.abandonedLoadBalancers ?? []).find(
+        (lb) => lb.loadBalancerId === p.loadBalancerId,
+      );
+      const tagged = ours?.tags.some(
+        (t) => t.key === "kubernetes.do.not.delete" && t.value === input.desired.loadBalancer.defaultName,
+      );
+      if (!tagged || p.loadBalancerId === input.desired.loadBalancer.reuseId) bad.push(a.key);
+    }
     // An extension leaves only if we applied it, and only from an https listener this Service keeps.
     if (p.kind === "DeleteDomainExtension") {
       const applied = input.desired.appliedDomainExtensions ?? [];
@@ -205,6 +214,44 @@ test("create token is deterministic from the Service UID", () => {
   assert.equal(create.params.kind, "CreateLoadBalancer");
   if (create.params.kind === "CreateLoadBalancer")
     assert.match(create.params.request.clientToken, /^[0-9a-f]{64}$/);
+});
+
+test("create token follows the create intent, not metadata.generation (Services have none)", () => {
+  const input = load("fresh-create");
+  const tokenWith = (createIntent?: string) => {
+    const desired = { ...input.desired, service: { ...input.desired.service, createIntent } };
+    const create = plan(desired, input.remote).actions[0].params;
+    return create.kind === "CreateLoadBalancer" ? create.request.clientToken : "";
+  };
+  assert.equal(tokenWith("intent-1"), tokenWith("intent-1"));
+  assert.notEqual(tokenWith("intent-1"), tokenWith("intent-2"));
+  assert.notEqual(tokenWith("intent-1"), tokenWith(undefined));
+});
+
+test("an unreported created SLB is replaced on an immutable change; a reported one only reports the drift", () => {
+  const replaced = run("replace-unreported").out;
+  const create = replaced.actions.find((a) => a.kind === "CreateLoadBalancer");
+  assert.deepEqual(create?.dependsOn, ["lb:replace:delete"]);
+  assert.deepEqual(replaced.errors, []);
+  const live = run("attr-immutable-address-type").out;
+  assert.equal(live.actions.filter((a) => a.kind.includes("LoadBalancer")).length, 0);
+  assert.equal(live.errors[0]?.reason, "ImmutableChanged");
+  // Back to the first value after a replacement: the token differs from the first create's (a replay
+  // would answer with the deleted SLB).
+  const first = load("replace-unreported");
+  const firstCreate = plan(first.desired, { vServerGroups: [] }).actions.find(
+    (a) => a.kind === "CreateLoadBalancer",
+  );
+  const token = (a: Action | undefined) =>
+    a?.params.kind === "CreateLoadBalancer" ? a.params.request.clientToken : undefined;
+  assert.ok(token(create));
+  assert.notEqual(token(create), token(firstCreate));
+});
+
+test("an SLB created before the id annotation was added is deleted; the reused one is never", () => {
+  const { out } = run("abandoned-after-id-added");
+  const deletes = out.actions.filter((a) => a.kind === "DeleteLoadBalancer").map((a) => a.params);
+  assert.deepEqual(deletes, [{ kind: "DeleteLoadBalancer", loadBalancerId: "lb-created-by-us" }]);
 });
 
 test("listeners that were not read are never diffed (no blind re-create)", () => {
