@@ -185,7 +185,8 @@ test("only the leader reconciles; losing leadership aborts the running reconcile
 });
 
 test("default workers follow the cloud API's rate limit", () => {
-  assert.equal(defaultWorkers(20), 10);
+  assert.equal(defaultWorkers(20), 20);
+  assert.equal(defaultWorkers(0.5), 1);
   assert.equal(defaultWorkers(1), 1);
   assert.equal(defaultWorkers(10_000), 32);
 });

@@ -47,11 +47,12 @@ export interface ControllerOptions {
 
 /**
  * Workers that keep a cloud API busy at its client-side rate limit: a reconcile spends most of its time
- * waiting on a chain of dependent calls, so one worker per two requests per second of the busiest API
- * (measured: 10 workers for SLB's 20/s reach 1.03x the rate floor on 500 Services; bench/README.md).
+ * waiting (a chain of dependent cloud calls and several Kubernetes writes, ~0.6 s for a new Service), so
+ * one worker per request per second of the busiest API (measured with 500 Services, bench/README.md:
+ * half that, 10 workers for SLB's 20/s, converged at 1.27x the rate floor).
  */
 export function defaultWorkers(busiestApiRatePerSecond: number): number {
-  return Math.min(OPERATOR_DEFAULTS.maxWorkers, Math.max(1, Math.ceil(busiestApiRatePerSecond / 2)));
+  return Math.min(OPERATOR_DEFAULTS.maxWorkers, Math.max(1, Math.ceil(busiestApiRatePerSecond)));
 }
 
 interface PrimaryWatch<T> {
