@@ -1,6 +1,7 @@
 // Contract-test harness: the real adapter (openapi-core + typed ALB client, real signing, real HTTP)
 // against the in-process emulator. No HTTP mocks: the emulator is the only server.
 
+import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator } from "../../src/emulator";
 import {
   createCloudProvider,
@@ -71,6 +72,20 @@ async function admin(
   const text = await res.text();
   if (!res.ok) throw new Error(`emulator admin ${method} ${path}: ${res.status} ${text}`);
   return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+/** An official-SDK client config for the emulator at `url` (raw calls the provider does not offer). */
+export function emulatorSdkConfig(url: string, extra: Record<string, unknown> = {}): $OpenApiUtil.Config {
+  return new $OpenApiUtil.Config({
+    accessKeyId: EMU_ENV.ALIBABA_CLOUD_ACCESS_KEY_ID,
+    accessKeySecret: EMU_ENV.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    regionId: EMU_ENV.ALIBABA_CLOUD_REGION_ID,
+    endpoint: new URL(url).host,
+    protocol: "http",
+    connectTimeout: 5_000,
+    readTimeout: 5_000,
+    ...extra,
+  });
 }
 
 export async function startHarness(): Promise<Harness> {

@@ -10,24 +10,14 @@ import { API_VERSIONS, rpcParams } from "../../src/cloud";
 import { EMULATOR_DEFAULTS } from "../../src/config";
 import { handlerTable } from "../../src/emulator/server";
 import { SLB_PARAM_ACTIONS } from "../../src/emulator/handlers/slb/params";
-import { EMU_ENV, OWNER_TAGS, startHarness, type Harness } from "./harness";
+import { EMU_ENV, emulatorSdkConfig, OWNER_TAGS, startHarness, type Harness } from "./harness";
 
 let h: Harness;
 let v3: OpenApi;
 let v2: OpenApi;
 before(async () => {
   h = await startHarness();
-  const config = (extra: Record<string, unknown>) =>
-    new $OpenApiUtil.Config({
-      accessKeyId: EMU_ENV.ALIBABA_CLOUD_ACCESS_KEY_ID,
-      accessKeySecret: EMU_ENV.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-      regionId: EMU_ENV.ALIBABA_CLOUD_REGION_ID,
-      endpoint: new URL(h.url).host,
-      protocol: "http",
-      connectTimeout: 5_000,
-      readTimeout: 5_000,
-      ...extra,
-    });
+  const config = (extra: Record<string, unknown>) => emulatorSdkConfig(h.url, extra);
   v3 = new OpenApi(config({}));
   // Signature V2 with every parameter in the query, as the Go SDK signs.
   v2 = new OpenApi(config({ signatureAlgorithm: "v2" }));

@@ -11,7 +11,7 @@ import {
 } from "../../src/cloud";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
-import { EMU_ENV, OWNER_TAGS, startHarness, type Harness } from "./harness";
+import { EMU_ENV, emulatorSdkConfig, OWNER_TAGS, startHarness, type Harness } from "./harness";
 
 let h: Harness;
 before(async () => {
@@ -326,17 +326,7 @@ test("domain extensions of an HTTPS listener: create, list, change the certifica
  * only references certificates), so this goes through the same SDK generic call, signed for real.
  */
 async function uploadCertificate(): Promise<string> {
-  const client = new OpenApi(
-    new $OpenApiUtil.Config({
-      accessKeyId: EMU_ENV.ALIBABA_CLOUD_ACCESS_KEY_ID,
-      accessKeySecret: EMU_ENV.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-      regionId: EMU_ENV.ALIBABA_CLOUD_REGION_ID,
-      endpoint: new URL(h.url).host,
-      protocol: "http",
-      connectTimeout: 5_000,
-      readTimeout: 5_000,
-    }),
-  );
+  const client = new OpenApi(emulatorSdkConfig(h.url));
   const res = await client.callApi(
     rpcParams("UploadServerCertificate", API_VERSIONS.slb),
     new $OpenApiUtil.OpenApiRequest({
