@@ -2,6 +2,7 @@
 // a cloud client (the real adapter) for asserting what the emulator holds.
 import { createCloudProvider, loadCloudConfig } from "../../src/cloud";
 import type { CloudProvider, SlbLoadBalancer } from "../../src/cloud";
+import type { FaultRule } from "../../src/emulator";
 import { eventually, Stack } from "./stack";
 
 export const P = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
@@ -152,4 +153,18 @@ export function warningEvents(stack: Stack, name: string, namespace = "default")
     "-o",
     'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}',
   ]);
+}
+
+/** Adds (POST) or clears (DELETE) the emulator's fault rules (docs/emulator.md, `/_emulator/faults`). */
+export async function emulatorFaults(
+  stack: Stack,
+  method: "POST" | "DELETE",
+  rule?: FaultRule,
+): Promise<void> {
+  const r = await fetch(`${stack.emulator!.url}/_emulator/faults`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: rule ? JSON.stringify(rule) : undefined,
+  });
+  if (!r.ok) throw new Error(`faults ${method}: ${r.status}`);
 }

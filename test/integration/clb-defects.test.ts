@@ -14,6 +14,7 @@ import {
   loadBalancersOwnedBy,
   serviceYaml,
   waitForIngress,
+  emulatorFaults,
 } from "../helpers/clb";
 import { eventually, Stack, startStack } from "../helpers/stack";
 
@@ -36,13 +37,8 @@ after(async () => {
   await stack?.stop();
 });
 
-async function faults(method: "POST" | "DELETE", rule?: FaultRule): Promise<void> {
-  const r = await fetch(`${stack.emulator!.url}/_emulator/faults`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: rule ? JSON.stringify(rule) : undefined,
-  });
-  assert.ok(r.ok, `faults ${method}: ${r.status}`);
+function faults(method: "POST" | "DELETE", rule?: FaultRule): Promise<void> {
+  return emulatorFaults(stack, method, rule);
 }
 
 /** "<reason>: <message>" of the Service's Events of `type`. */

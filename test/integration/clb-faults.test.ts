@@ -5,7 +5,14 @@ import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import type { FaultRule } from "../../src/emulator";
 import { CloudProvider, SlbLoadBalancer } from "../../src/cloud";
-import { cloudOf, createNodes, getService, loadBalancersOwnedBy, serviceYaml } from "../helpers/clb";
+import {
+  cloudOf,
+  createNodes,
+  getService,
+  loadBalancersOwnedBy,
+  serviceYaml,
+  emulatorFaults,
+} from "../helpers/clb";
 import { eventually, Stack, startStack } from "../helpers/stack";
 
 let stack: Stack;
@@ -33,13 +40,8 @@ after(async () => {
   await stack?.stop();
 });
 
-async function faults(method: "POST" | "DELETE", rule?: FaultRule): Promise<void> {
-  const r = await fetch(`${stack.emulator!.url}/_emulator/faults`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: rule ? JSON.stringify(rule) : undefined,
-  });
-  assert.ok(r.ok, `faults ${method}: ${r.status}`);
+function faults(method: "POST" | "DELETE", rule?: FaultRule): Promise<void> {
+  return emulatorFaults(stack, method, rule);
 }
 
 function manyServices(prefix: string, count: number): string {

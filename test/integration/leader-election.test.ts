@@ -2,6 +2,7 @@
 // control plane and the cloud emulator. Each watcher reaches the emulator through its own recording
 // forwarder, so every cloud call is attributed to the process that made it (the emulator's own request
 // log does not say who called). Short lease timings keep the failovers quick.
+import type { FaultRule } from "../../src/emulator";
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import {
   loadBalancersOwnedBy,
   serviceYaml,
   waitForIngress,
+  emulatorFaults,
 } from "../helpers/clb";
 import { eventually, Stack, startStack } from "../helpers/stack";
 
@@ -147,13 +149,8 @@ async function waitForHolder(notIndex?: number, timeoutMs = 4 * LEASE_MS): Promi
   );
 }
 
-async function faults(method: "POST" | "DELETE", rule?: object): Promise<void> {
-  const r = await fetch(`${stack.emulator!.url}/_emulator/faults`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: rule ? JSON.stringify(rule) : undefined,
-  });
-  assert.ok(r.ok, `faults ${method}: ${r.status}`);
+function faults(method: "POST" | "DELETE", rule?: FaultRule): Promise<void> {
+  return emulatorFaults(stack, method, rule);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
