@@ -14,6 +14,7 @@ import { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
 import { leadership } from "../../src/k8s/leader";
 import { Store, type WatchPhase } from "../../src/k8s/stores";
+import { observeCloudEvent } from "../../src/metrics/operator";
 import {
   ClbServiceReconciler,
   isOwnAnnotation,
@@ -70,7 +71,8 @@ export function clbConfigurationProblem(env: Record<string, string | undefined>)
 export function clbWiring(): ClbWiring {
   if (wiring) return wiring;
   const cloudConfig = loadCloudConfig(process.env);
-  const cloud = createCloudProvider(cloudConfig);
+  // Every cloud call is counted and timed on /metrics (and tells readiness whether the cloud answers).
+  const cloud = createCloudProvider(cloudConfig, { onEvent: observeCloudEvent });
   const client = new ClusterClient();
   const finalizer = OPERATOR_DEFAULTS.serviceFinalizer;
   const nodes = new Store<V1Node>(KINDS.Node);

@@ -131,6 +131,8 @@ test("outcomes: requeue-after comes back, terminal is shown and not retried, err
   ]);
   const counts = metrics.reconciles("test");
   assert.deepEqual(counts.total, { success: 2, requeue: 2, terminal: 1, error: 2 });
+  assert.equal(counts.durationCount, 7);
+  assert.equal(metrics.retries("test"), 2, "each failed reconcile is one backoff retry");
   c.stop();
 });
 

@@ -6,6 +6,7 @@ import { OPERATOR_DEFAULTS } from "../config";
 import type { ClusterClient } from "../k8s/client";
 import { keyOf } from "../k8s/kinds";
 import type { Leadership } from "../k8s/leader";
+import { health as processHealth, type Health } from "../metrics/health";
 import { seedStore, type Store, type WatchPhase } from "../k8s/stores";
 import { controllerMetrics, type ControllerMetrics } from "./metrics";
 import { WorkQueue } from "./queue";
@@ -43,6 +44,8 @@ export interface ControllerOptions {
   client?: ClusterClient;
   log?: (message: string) => void;
   metrics?: ControllerMetrics;
+  /** Where "stores seeded" is reported for /readyz (the process's by default). */
+  health?: Health;
 }
 
 /**
@@ -83,6 +86,7 @@ export class Controller {
   #resyncTimer?: NodeJS.Timeout;
   readonly #log: (m: string) => void;
   readonly #metrics: ControllerMetrics;
+  readonly #removeReadinessCheck: () => void;
 
   constructor(opts: ControllerOptions) {
     this.name = opts.name;
@@ -95,12 +99,21 @@ export class Controller {
       backoffCapMs: opts.backoffCapMs ?? OPERATOR_DEFAULTS.backoffCapMs,
       ratePerSecond: OPERATOR_DEFAULTS.globalRatePerSecond,
       burst: OPERATOR_DEFAULTS.globalBurst,
-      onError: (key, error, retryInMs) =>
-        this.#log(`reconcile ${key} failed, retry in ${retryInMs} ms: ${describeError(error)}`),
+      onError: (key, error, retryInMs) => {
+        this.#metrics.recordRetry(this.name);
+        this.#log(`reconcile ${key} failed, retry in ${retryInMs} ms: ${describeError(error)}`);
+      },
     });
     // Nothing runs before start(): stores are seeded first, and only a leader reconciles.
     this.queue.pause();
-    this.#metrics.gauge(`workqueue_depth{name="${this.name}"}`, () => this.queue.length);
+    this.#metrics.register(this.name, () => this.queue.length);
+    this.#removeReadinessCheck = (opts.health ?? processHealth).addReadinessCheck(
+      `controller ${this.name}`,
+      () =>
+        this.#ready
+          ? { ok: true, detail: "stores seeded" }
+          : { ok: false, detail: "seeding its stores (listing the kinds it watches)" },
+    );
   }
 
   /**
@@ -173,6 +186,7 @@ export class Controller {
   }
 
   stop(): void {
+    this.#removeReadinessCheck();
     this.#stopped.abort();
     if (this.#resyncTimer) clearInterval(this.#resyncTimer);
     this.queue.stop();

@@ -4,6 +4,7 @@
 // lookups without an API call: admission never LISTs per request, whatever the number of objects.
 import { makeInformer, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { OPERATOR_DEFAULTS } from "../config";
+import { health } from "../metrics/health";
 import type { ClusterClient } from "./client";
 import { collectionPath, keyOf, type KindRef } from "./kinds";
 
@@ -159,6 +160,8 @@ export async function seedStore<T extends Meta>(
   }
 }
 
+let informers = 0;
+
 export interface InformerHandle {
   stop(): Promise<void>;
 }
@@ -183,6 +186,14 @@ export function startInformer<T extends Meta & KubernetesObject>(
     return { apiVersion: "v1", kind: "List", items: list.items, metadata: list.metadata ?? {} };
   });
   let stopped = false;
+  // Readiness (/readyz) waits for the first full list of every informer this process started.
+  const removeReadinessCheck = health.addReadinessCheck(
+    `informer ${store.kind.plural} #${++informers}`,
+    () =>
+      store.synced
+        ? { ok: true, detail: "synced" }
+        : { ok: false, detail: `listing ${store.kind.plural} for the first time` },
+  );
   informer.on("add", (o) => store.apply("ADDED", o));
   informer.on("update", (o) => store.apply("MODIFIED", o));
   informer.on("delete", (o) => store.apply("DELETED", o));
@@ -204,6 +215,7 @@ export function startInformer<T extends Meta & KubernetesObject>(
   return {
     stop: async () => {
       stopped = true;
+      removeReadinessCheck();
       await informer.stop();
     },
   };

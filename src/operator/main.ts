@@ -15,12 +15,6 @@ https.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) 
   return originalListen.apply(this, args as never);
 } as typeof https.Server.prototype.listen;
 
-/** Pepr's env: PEPR_MODE=dev runs everything in one process, else PEPR_WATCH_MODE picks the half. */
-function operatorMode(env: NodeJS.ProcessEnv): "all" | "admission" | "watcher" {
-  if (env.PEPR_MODE === "dev") return "all";
-  return env.PEPR_WATCH_MODE === "true" ? "watcher" : "admission";
-}
-
 /**
  * On SIGTERM, ends the term and releases the Lease (so a successor need not wait for it to expire)
  * before Pepr's own SIGTERM handler closes the server and exits. Pepr registers that handler in
@@ -40,6 +34,7 @@ function releaseLeaseOnSigterm(elector: { stop(): Promise<void> }, releaseTimeou
 }
 
 async function main(): Promise<void> {
+  const { installTelemetry, operatorMode } = await import("./telemetry");
   if (operatorMode(process.env) !== "admission") {
     // A configuration the controllers cannot work with stops the process here, with one line.
     const { clbConfigurationProblem } = await import("../../capabilities/clb-service/wiring");
@@ -71,6 +66,8 @@ async function main(): Promise<void> {
   });
   // Before the first watch event: the controllers read leader.leadership() from then on.
   const elector = operatorMode(process.env) === "admission" ? undefined : leader.startLeaderElection();
+  // Before the server starts: /metrics, /readyz, /livez and admission timing join Pepr's server.
+  installTelemetry(operatorMode(process.env));
   module.start(port);
   if (elector) releaseLeaseOnSigterm(elector, LEADER_ELECTION_DEFAULTS.releaseTimeoutMs);
 }

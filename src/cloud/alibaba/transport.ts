@@ -14,6 +14,15 @@ import { toCloudError } from "./error-map";
 import { flattenParams, isObject, type WireObject, type WireParams } from "./wire";
 
 export type CloudEvent =
+  /** One attempt answered or failed: `code` and `kind` are set when it failed; rate-limit wait excluded. */
+  | {
+      type: "call";
+      family: ApiFamily;
+      action: string;
+      durationMs: number;
+      code?: string;
+      kind?: CloudErrorKind;
+    }
   | { type: "retry"; action: string; attempt: number; delayMs: number; kind: CloudErrorKind; code: string }
   | { type: "rateLimited"; family: ApiFamily; waitMs: number }
   | { type: "alreadyDone"; action: string; kind: CloudErrorKind; code: string };
@@ -96,10 +105,21 @@ export class Transport {
       async () => {
         const waitMs = await this.deps.bucketFor(family, action).acquire();
         if (waitMs > 0) this.deps.onEvent?.({ type: "rateLimited", family, waitMs });
+        const startedMs = performance.now();
         try {
-          return await fn();
+          const result = await fn();
+          this.deps.onEvent?.({ type: "call", family, action, durationMs: performance.now() - startedMs });
+          return result;
         } catch (raw) {
           const err = toCloudError(raw, label, this.deps.redactor, opts.extraSecrets);
+          this.deps.onEvent?.({
+            type: "call",
+            family,
+            action,
+            durationMs: performance.now() - startedMs,
+            code: err.code,
+            kind: err.kind,
+          });
           if (sawAmbiguous && opts.alreadyDone?.kinds.includes(err.kind)) {
             this.deps.onEvent?.({ type: "alreadyDone", action: label, kind: err.kind, code: err.code });
             return opts.alreadyDone.result();
