@@ -13,6 +13,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import https from "node:https";
 import { join, resolve } from "node:path";
 import yaml from "js-yaml";
 import { ensureCa, ensureServingCert } from "../controlplane/pki";
@@ -44,6 +45,10 @@ export interface LocalOperator {
   port: number;
   logPath: string;
   pid: number;
+  /** The CA that signed the serving certificate (to call /metrics, /readyz over HTTPS). */
+  caCertPath: string;
+  /** Resolves when the process exits, however it ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
   /** Kill -9, as a crash would. */
   kill(): Promise<void>;
@@ -186,6 +191,9 @@ export async function startLocalOperator(opts: LocalOperatorOptions): Promise<Lo
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once("exit", (code, signal) => r({ code, signal })),
+  );
   const pidFile = join(dir, "operator.pid");
   writeFileSync(pidFile, String(child.pid));
 
@@ -233,6 +241,8 @@ export async function startLocalOperator(opts: LocalOperatorOptions): Promise<Lo
     port,
     logPath,
     pid: child.pid ?? -1,
+    caCertPath: ca.certPath,
+    exited,
     stop: async () => {
       unregister();
       await stopChild(child, "SIGTERM", 5_000);
@@ -241,4 +251,32 @@ export async function startLocalOperator(opts: LocalOperatorOptions): Promise<Lo
       await stopChild(child, "SIGKILL", 1_000);
     },
   };
+}
+
+/** GET `path` on a local operator's HTTPS server (/metrics, /readyz, /livez), trusting its own CA. */
+export function operatorGet(
+  op: Pick<LocalOperator, "port" | "caCertPath">,
+  path: string,
+  timeoutMs = 5_000,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const req = https.get(
+      {
+        host: "127.0.0.1",
+        port: op.port,
+        path,
+        ca: readFileSync(op.caCertPath),
+        servername: "localhost",
+        timeout: timeoutMs,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+  });
 }
