@@ -1,6 +1,6 @@
 // CLI: `npm run emulator -- --port 4566 --data-dir .emu [--no-fsync] [--throttle-rate 0.2]
 //   [--error-rate 0.05] [--latency-ms 20] [--rate-limit 20] [--seed 1] [--region cn-hangzhou]
-//   [--faults faults.json] [--quotas '{"slbPerAccount":100}'] [--snapshot-every N]`. Binds 127.0.0.1 only. SIGTERM/SIGINT: clean shutdown with a snapshot.
+//   [--faults faults.json] [--quotas '{"slbPerAccount":100}'] [--snapshot-every N] [--request-log FILE]`. Binds 127.0.0.1 only. SIGTERM/SIGINT: clean shutdown with a snapshot.
 import * as fs from "node:fs";
 import type { Quotas } from "./core";
 import type { FaultRule } from "./faults";
@@ -10,7 +10,7 @@ function usage(msg: string): never {
   console.error(`emulator: ${msg}
 usage: emulator [--port N] [--data-dir DIR] [--no-fsync] [--seed N] [--region ID]
                 [--throttle-rate P] [--error-rate P] [--latency-ms MS] [--rate-limit RPS] [--faults FILE.json]
-                [--quotas JSON] [--snapshot-every N]`);
+                [--quotas JSON] [--snapshot-every N] [--request-log FILE.jsonl]`);
   process.exit(2);
 }
 
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     "faults",
     "quotas",
     "snapshot-every",
+    "request-log",
   ]);
   for (const k of args.keys()) if (!known.has(k)) usage(`unknown flag --${k}`);
   const faults: FaultRule[] = [];
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   const dataDir = args.get("data-dir");
   const region = args.get("region");
   const quotas = args.get("quotas");
+  const requestLog = args.get("request-log");
   const emu = await startEmulator({
     port: num(args, "port", 0, 65535) ?? 0,
     dataDir: typeof dataDir === "string" ? dataDir : undefined,
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     snapshotEvery: num(args, "snapshot-every", 1, 1e9),
     quotas: typeof quotas === "string" ? (JSON.parse(quotas) as Partial<Quotas>) : undefined,
     faults,
+    requestLogPath: typeof requestLog === "string" ? requestLog : undefined,
   });
   console.log(`emulator listening on ${emu.url}`);
   let stopping = false;

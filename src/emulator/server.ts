@@ -2,6 +2,7 @@
 // → rate limit → pre faults → idempotency → handler (synchronous, on a transaction) → journal fsync
 // → post faults → reply. One port, loopback only.
 import { createHash, randomUUID } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { EMULATOR_DEFAULTS } from "../config";
@@ -26,6 +27,7 @@ import { albHandlers } from "./handlers/alb";
 import { eciHandlers } from "./handlers/eci";
 import { slbHandlers } from "./handlers/slb";
 import { vpcEcsHandlers } from "./handlers/vpc-ecs";
+import { loggedParams, resourceIds } from "./request-log";
 import { type Doc, Store, type Tx } from "./store";
 
 export interface EmulatorOptions {
@@ -48,6 +50,8 @@ export interface EmulatorOptions {
   snapshotEvery?: number;
   /** Durations of asynchronous transitions (ALB provisioning, ECI phases), in virtual ms. */
   transitions?: Partial<Transitions>;
+  /** Also append each request log entry to this file, one JSON line each (`make dev` reads it). */
+  requestLogPath?: string;
 }
 
 export interface RunningEmulator {
@@ -83,6 +87,10 @@ interface RequestLogEntry {
   replayed?: boolean;
   /** Parameters the action does not declare: the real gateway ignores them, so does the emulator. */
   ignoredParams?: string[];
+  /** Resource ids the request named or the reply returned (src/emulator/request-log.ts). */
+  resourceIds?: string[];
+  /** A mutating call's business parameters, secrets redacted. */
+  params?: Record<string, string>;
   durationMs: number;
 }
 
@@ -100,6 +108,7 @@ class Emulator {
   /** Calls per "<product>:<action>" since start or the last DELETE /_emulator/stats (benchmarks count these). */
   private callCounts = new Map<string, number>();
   private mutationsSincePurge = 0;
+  private readonly requestLogFile: WriteStream | undefined;
 
   constructor(opts: EmulatorOptions) {
     this.store = Store.open({
@@ -123,6 +132,9 @@ class Emulator {
       (id) => this.store.has(id),
       regionCode(this.regionId),
     );
+    this.requestLogFile = opts.requestLogPath
+      ? createWriteStream(opts.requestLogPath, { flags: "a" })
+      : undefined;
     const dice = new IdGen(seed ^ 0x9e3779b9, () => false, "");
     this.faults = new Faults(() => dice.next());
     for (const f of opts.faults ?? []) this.faults.add(f);
@@ -141,6 +153,8 @@ class Emulator {
     const log: RequestLogEntry = { atMs: Date.now(), requestId, status: 200, durationMs: 0 };
     let product: Product | undefined;
     let isAdmin = false;
+    let params: Record<string, string> = {};
+    let reply: Doc = {};
     try {
       const body = await readBody(req);
       const url = req.url ?? "/";
@@ -153,7 +167,7 @@ class Emulator {
       }
       if (req.method !== "POST" && req.method !== "GET") throw Errors.unsupportedMethod();
 
-      const params: Record<string, string> = Object.fromEntries(parseQueryPairs(rawQuery));
+      params = Object.fromEntries(parseQueryPairs(rawQuery));
       if (
         body.length > 0 &&
         /application\/x-www-form-urlencoded/i.test(String(req.headers["content-type"] ?? ""))
@@ -180,6 +194,7 @@ class Emulator {
       if (!action) throw Errors.missingParam("Action");
       const handler = TABLE.get(`${version}/${action}`);
       if (!handler) throw Errors.unknownAction(action);
+      if (handler.mutating) log.params = loggedParams(params);
       const regionId = params.RegionId || this.regionId;
       if (!/^[a-z]{2,}-[a-z0-9-]+$/.test(regionId)) throw Errors.invalidParam("RegionId");
 
@@ -199,6 +214,7 @@ class Emulator {
       // ---- from here to the reply nothing awaits until the journal is durable: the request is atomic
       const { body: result, replayed } = this.execute(handler, accepted.params, regionId, requestId);
       log.replayed = replayed || undefined;
+      reply = result;
 
       const post = this.faults.evaluate("post", product, action, regionId);
       if (post.fired.length) log.fault = [...(log.fault ?? []), ...post.fired];
@@ -215,7 +231,10 @@ class Emulator {
     } finally {
       if (!isAdmin) {
         log.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+        const ids = resourceIds(params, reply);
+        if (ids.length) log.resourceIds = ids;
         this.requests.push(log);
+        this.requestLogFile?.write(`${JSON.stringify(log)}\n`);
         if (this.requests.length > REQUEST_LOG_SIZE) this.requests.shift();
         const countKey = `${log.product ?? "unknown"}:${log.action ?? ""}`;
         this.callCounts.set(countKey, (this.callCounts.get(countKey) ?? 0) + 1);
@@ -420,6 +439,7 @@ class Emulator {
 
   close(): void {
     this.store.close({ snapshot: true });
+    this.requestLogFile?.end();
   }
 }
 
