@@ -27,7 +27,8 @@ function leafName(name: string): string {
 
 function isResourceIdName(name: string): boolean {
   const leaf = leafName(name);
-  return /(Id|Ids)$/.test(leaf) && !NOT_RESOURCE_IDS.has(leaf);
+  // Zones are places, not resources.
+  return /(Id|Ids)$/.test(leaf) && !/ZoneIds?$/.test(leaf) && !NOT_RESOURCE_IDS.has(leaf);
 }
 
 /** Ids in a value: a JSON list (`["lb-1","lb-2"]`), a comma list, or one id. */
