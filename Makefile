@@ -10,6 +10,7 @@ export NPM_CONFIG_UPDATE_NOTIFIER := false
 
 help:
 	@echo "make dev        local control plane + cloud emulator + operator, in the foreground (Ctrl-C stops all)"
+	@echo "                REPLICAS=2 (controller replicas), EMULATOR_RPS= EMULATOR_QUOTAS= EMULATOR_THROTTLE_RATE= ..."
 	@echo "make test       all set-up, lint, typecheck, unit, integration and e2e tests"
 	@echo "make bench      benchmarks; results in bench/results/"
 	@echo "make dev-down   stop a stack that 'make dev' left behind"
@@ -58,8 +59,18 @@ test: deps bins
 	scripts/run-tests.sh e2e; e=$$?; \
 	scripts/test-summary.sh && [ $$u -eq 0 ] && [ $$i -eq 0 ] && [ $$e -eq 0 ]
 
+# make dev REPLICAS=2 EMULATOR_RPS=5 EMULATOR_QUOTAS='{"slbPerAccount":3}' EMULATOR_THROTTLE_RATE=0.1
+# EMULATOR_ERROR_RATE=0.05 EMULATOR_LATENCY_MS=50 (src/config.ts DEV_DEFAULTS)
+REPLICAS ?=
+EMULATOR_RPS ?=
+EMULATOR_QUOTAS ?=
+EMULATOR_THROTTLE_RATE ?=
+EMULATOR_ERROR_RATE ?=
+EMULATOR_LATENCY_MS ?=
 dev: deps bins build
-	npx tsx scripts/dev.ts
+	REPLICAS='$(REPLICAS)' EMULATOR_RPS='$(EMULATOR_RPS)' EMULATOR_QUOTAS='$(EMULATOR_QUOTAS)' \
+	  EMULATOR_THROTTLE_RATE='$(EMULATOR_THROTTLE_RATE)' EMULATOR_ERROR_RATE='$(EMULATOR_ERROR_RATE)' \
+	  EMULATOR_LATENCY_MS='$(EMULATOR_LATENCY_MS)' npx tsx scripts/dev.ts
 
 dev-down:
 	npx tsx scripts/dev.ts --down

@@ -69,6 +69,25 @@ export const LEADER_ELECTION_DEFAULTS = {
   releaseTimeoutMs: 3_000,
 } as const;
 
+/**
+ * `make dev` (scripts/dev.ts over src/operator/dev-stack.ts): the admission process and each controller replica run
+ * as separate processes; a controller that exits is restarted with backoff (src/operator/supervisor.ts). Env (the
+ * Makefile passes its variables of the same names): REPLICAS (controller replicas; more than one elect a leader),
+ * EMULATOR_RPS (the emulator's per-API rate limit), EMULATOR_QUOTAS (JSON, e.g. {"slbPerAccount":5}),
+ * EMULATOR_THROTTLE_RATE / EMULATOR_ERROR_RATE (0..1), EMULATOR_LATENCY_MS.
+ */
+export const DEV_DEFAULTS = {
+  replicas: 1,
+  maxReplicas: 5,
+  /** Ready nodes made by hand (no kubelet) so SLBs get ECS backends. */
+  nodes: 2,
+  /** Restart backoff of a controller process that exited: doubles per quick failure, capped. */
+  restartBackoffBaseMs: 1_000,
+  restartBackoffCapMs: 30_000,
+  /** A controller that ran this long before exiting restarts after the base backoff again. */
+  restartStableAfterMs: 60_000,
+} as const;
+
 export const CLOUD_DEFAULTS = {
   endpoint: undefined as string | undefined,
   connectTimeoutMs: 5_000,
