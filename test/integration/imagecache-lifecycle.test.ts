@@ -95,7 +95,7 @@ test("the sample ImageCache reaches Ready with 100% in `kubectl get ic`, with th
     ["Started", "Pulling", "Succeeded"],
   );
   assert.equal(ic.status?.conditions?.find((c) => c.type.endsWith("ImageCacheSynced"))?.status, "True");
-  const [cache] = await cloud.eci.describeImageCaches({ imageCacheId: ic.status!.imageCacheId });
+  const [cache] = await cloud.eci.describeImageCaches({ imageCacheId: ic.status.imageCacheId });
   assert.deepEqual(cache.images, ["centos:latest", "busybox:latest"]);
   assert.equal(cache.imageCacheSize, 20);
   const events = stack.kubectlOk([
