@@ -5,11 +5,19 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderAnnotationFile, type DocSection } from "../src/annotations/docs";
 import { CLB_ANNOTATION_DOCS } from "../capabilities/clb-service/annotations/docs";
+import {
+  IMAGE_CACHE_ANNOTATION_DOCS,
+  POD_IMAGE_CACHE_ANNOTATION_DOCS,
+} from "../capabilities/eci-imagecache/annotations/docs";
 
 const OUT = join(__dirname, "..", "docs", "annotations.md");
 
 /** One entry per capability that reads annotations, in the order of the file. */
-const SECTIONS: readonly DocSection[] = [CLB_ANNOTATION_DOCS];
+const SECTIONS: readonly DocSection[] = [
+  CLB_ANNOTATION_DOCS,
+  IMAGE_CACHE_ANNOTATION_DOCS,
+  POD_IMAGE_CACHE_ANNOTATION_DOCS,
+];
 
 export function renderAnnotationDocs(): string {
   return renderAnnotationFile({

@@ -157,3 +157,37 @@ export const CONTROL_PLANE_DEFAULTS = {
   serviceClusterIpRange: "127.100.0.0/16",
   startTimeoutMs: 60_000,
 } as const;
+
+/**
+ * ECI image caches (capabilities/eci-imagecache, docs/eci-imagecache.md). Env: ECI_POLL_INITIAL_MS,
+ * ECI_POLL_MAX_MS (the reconciler's polling while the cloud works on a cache).
+ */
+export const ECI_DEFAULTS = {
+  /** Finalizer on every ImageCache the controller has seen: the cloud cache is deleted before it comes off. */
+  imageCacheFinalizer: "eci.alibabacloud.com/imagecache",
+  /** `spec.imageCacheSize` when absent (GiB); the CRD and the mutating webhook both apply it. */
+  imageCacheSizeGiB: 20,
+  /** Polling while a cache is Preparing/Creating/Updating: first delay, growth per poll, and cap. */
+  pollInitialMs: 2_000,
+  pollFactor: 1.5,
+  pollMaxMs: 60_000,
+  /** How long a pod admission waits for the webhook's ImageCache store to finish its first list. */
+  podStoreWaitMs: 2_000,
+} as const;
+
+/**
+ * Webhook entries split out of the one entry Pepr generates (src/admission/webhook-config.ts): requests for
+ * these resources get their own entry with this failure policy, timeout and excluded namespaces. Pods: an
+ * outage of our webhook must never stop pod creation in the cluster, so failures are ignored, the timeout is
+ * short, and system namespaces (and the operator's own) are never sent to us.
+ */
+export const WEBHOOK_POLICIES = [
+  {
+    /** Entry name prefix: `<name>.<module uuid>.pepr.dev`. */
+    name: "pods",
+    resources: ["pods"],
+    failurePolicy: "Ignore",
+    timeoutSeconds: 3,
+    excludedNamespaces: ["kube-system", "kube-public", "kube-node-lease", "pepr-system"],
+  },
+] as const;

@@ -27,6 +27,9 @@ function fieldsToWire(req: ImageCacheFields): WireParams {
       Password: c.password,
     })),
     AutoMatchImageCache: req.autoMatchImageCache,
+    ResourceGroupId: req.resourceGroupId,
+    AcrRegistryInfo: req.acrInstanceIds?.map((id) => ({ InstanceId: id })),
+    PlainHttpRegistry: req.plainHttpRegistries?.join(","),
     Tag: req.tags?.map((t: Tag) => ({ Key: t.key, Value: t.value })),
   };
 }

@@ -44,6 +44,11 @@ export interface EciCreateImageCacheRequest {
   vSwitchId?: string;
   imageRegistryCredentials?: EciRegistryCredential[];
   autoMatchImageCache?: boolean;
+  resourceGroupId?: string;
+  /** ACR Enterprise instances pulled from without a password. */
+  acrInstanceIds?: string[];
+  /** Registries reached over plain HTTP. */
+  plainHttpRegistries?: string[];
   tags: Tag[];
   clientToken: string;
 }

@@ -153,9 +153,10 @@ function readSpec(ctx: HandlerCtx, required: boolean): Partial<CacheDoc> {
   if (images.length > 20) throw Errors.invalidParam("Image", "At most 20 images.");
   for (const i of images) if (/\s/.test(i)) throw Errors.invalidParam("Image", `Malformed image "${i}".`);
   if (images.length > 0) out.Images = images;
-  const size = ctx.p.int("ImageCacheSize", { min: 20, max: 2000 });
+  // The API's own limits (CreateImageCache): 20-32768 GiB, 1-65536 days, at most 20 images.
+  const size = ctx.p.int("ImageCacheSize", { min: 20, max: 32768 });
   if (size !== undefined) out.ImageCacheSize = size;
-  const days = ctx.p.int("RetentionDays", { min: 1, max: 3650 });
+  const days = ctx.p.int("RetentionDays", { min: 1, max: 65536 });
   if (days !== undefined) out.RetentionDays = days;
   const sg = ctx.p.str("SecurityGroupId");
   if (sg) out.SecurityGroupId = checkId("SecurityGroupId", sg, /^sg-[a-z0-9]{6,40}$/);

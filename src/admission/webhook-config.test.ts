@@ -1,0 +1,128 @@
+// shapeWebhookConfigs: pods move to their own entry (Ignore, short timeout, system namespaces excluded),
+// the rest stays as Pepr generated it; and the same on the Helm chart's template text.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import yaml from "js-yaml";
+import { WEBHOOK_POLICIES } from "../config";
+import { shapeWebhookTemplateText } from "./webhook-chart";
+import { shapeWebhookConfigs, type WebhookDoc } from "./webhook-config";
+
+const rule = (resources: string[], operations = ["CREATE", "UPDATE"]) => ({
+  apiGroups: [""],
+  apiVersions: ["v1"],
+  operations,
+  resources,
+});
+
+function peprDoc(kind: string, rules: object[]): WebhookDoc {
+  return {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind,
+    metadata: { name: "alicloud-operator" },
+    webhooks: [
+      {
+        name: "alicloud-operator.pepr.dev",
+        failurePolicy: "Fail",
+        timeoutSeconds: 10,
+        clientConfig: { url: "https://localhost:1/mutate/x" },
+        namespaceSelector: {
+          matchExpressions: [
+            { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "pepr-system"] },
+          ],
+        },
+        rules,
+      },
+    ],
+  };
+}
+
+test("pods get their own entry: Ignore, the policy's timeout, system namespaces excluded; the rest is unchanged", () => {
+  const input = [
+    peprDoc("MutatingWebhookConfiguration", [
+      rule(["services"]),
+      rule(["pods"], ["CREATE"]),
+      { ...rule(["imagecaches"]), apiGroups: ["eci.alibabacloud.com"] },
+    ]),
+    { kind: "Secret", metadata: { name: "x" } },
+  ];
+  const frozen = JSON.stringify(input);
+  const [mutating, secret] = shapeWebhookConfigs(input);
+  assert.equal(JSON.stringify(input), frozen, "input not mutated");
+  assert.deepEqual(secret, input[1]);
+  const [main, pods] = mutating.webhooks!;
+  assert.equal(mutating.webhooks!.length, 2);
+  assert.equal(main.name, "alicloud-operator.pepr.dev");
+  assert.equal(main.failurePolicy, "Fail");
+  assert.deepEqual(
+    main.rules!.map((r) => r.resources),
+    [["services"], ["imagecaches"]],
+  );
+  assert.equal(pods.name, "pods.alicloud-operator.pepr.dev");
+  assert.equal(pods.failurePolicy, "Ignore");
+  assert.equal(pods.timeoutSeconds, WEBHOOK_POLICIES[0].timeoutSeconds);
+  assert.deepEqual(pods.rules, [rule(["pods"], ["CREATE"])]);
+  assert.deepEqual(pods.clientConfig, main.clientConfig, "same server");
+  const notIn = pods.namespaceSelector!.matchExpressions![0].values!;
+  for (const ns of ["kube-system", "pepr-system", "kube-node-lease", "kube-public"])
+    assert.ok(notIn.includes(ns), ns);
+  assert.equal(new Set(notIn).size, notIn.length, "no duplicates");
+});
+
+test("an entry with only pods becomes the pod entry; documents without pods are returned as they are", () => {
+  const onlyPods = shapeWebhookConfigs([peprDoc("ValidatingWebhookConfiguration", [rule(["pods"])])]);
+  const hooks = onlyPods[0].webhooks!;
+  assert.equal(hooks.length, 1);
+  assert.equal(hooks[0].failurePolicy, "Ignore");
+  const noPods = [peprDoc("ValidatingWebhookConfiguration", [rule(["services"])])];
+  assert.deepEqual(shapeWebhookConfigs(noPods), noPods);
+  // subresources of pods (pods/status) follow pods
+  const sub = shapeWebhookConfigs([
+    peprDoc("ValidatingWebhookConfiguration", [rule(["services", "pods/status"])]),
+  ]);
+  assert.deepEqual(
+    sub[0].webhooks!.map((w) => w.rules![0].resources),
+    [["services"], ["pods/status"]],
+  );
+});
+
+test("the chart template keeps its template actions and gets the pod entry", () => {
+  const text = readFileSync(join(__dirname, "fixtures", "pepr-mutation-webhook.yaml"), "utf8");
+  const out = shapeWebhookTemplateText(text);
+  for (const action of [
+    "{{ .Values.uuid }}",
+    "{{ .Values.admission.failurePolicy }}",
+    "{{- range .Values.additionalIgnoredNamespaces }}",
+    "{{- end }}",
+  ])
+    assert.ok(out.includes(action), action);
+  assert.match(out, /name: pods\.\{\{ \.Values\.uuid \}\}\.pepr\.dev/);
+  // Rendered as Helm would (values substituted, the range producing nothing), it is valid YAML.
+  const rendered = out
+    .replace(/\{\{ \.Values\.uuid \}\}/g, "alicloud-operator")
+    .replace(/\{\{ \.Values\.admission\.failurePolicy \}\}/g, "Fail")
+    .replace(/\{\{ \.Values\.admission\.webhookTimeout \}\}/g, "10")
+    .replace(/^\s*\{\{-? (range|end).*\}\}\n/gm, "")
+    .replace(/^\s*- \{\{ \. \}\}\n/gm, "");
+  const doc = yaml.load(rendered) as WebhookDoc;
+  const [main, pods] = doc.webhooks!;
+  assert.deepEqual(
+    main.rules!.map((r) => r.resources),
+    [["services"]],
+  );
+  assert.equal(main.failurePolicy, "Fail");
+  assert.deepEqual(
+    pods.rules!.map((r) => r.resources),
+    [["pods"]],
+  );
+  assert.equal(pods.failurePolicy, "Ignore");
+  assert.equal(pods.timeoutSeconds, 3);
+});
+
+test("a template action outside a list is refused rather than guessed", () => {
+  assert.throws(
+    () => shapeWebhookTemplateText("kind: MutatingWebhookConfiguration\n{{- if .Values.x }}\nwebhooks: []\n"),
+    /outside a list/,
+  );
+});
