@@ -3,5 +3,10 @@ import { PeprModule } from "pepr";
 import cfg from "./package.json";
 import { capabilities } from "./capabilities";
 import { stripPeprStatusAnnotations } from "./src/k8s/admission-hooks";
+import { startLeaderElection } from "./src/k8s/leader";
+
+// The chart's watcher Deployment elects a leader on a Lease before the first watch event (admission never
+// elects), as src/operator/main.ts does locally; OPERATOR_LEADER_ELECTION=false makes every replica lead.
+if (process.env.PEPR_WATCH_MODE === "true") startLeaderElection();
 
 new PeprModule(cfg, capabilities, { afterHook: stripPeprStatusAnnotations });
