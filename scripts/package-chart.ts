@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import yaml from "js-yaml";
+import { defaultBinDir } from "../src/controlplane/controlplane";
 import {
   ADMISSION_CLUSTER_RULES,
   DRAIN_CLUSTER_RULES,
@@ -255,9 +256,6 @@ export function drainTargets(): Array<{ prefix: string; plural: string; finalize
 }
 
 export function helmBinary(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- keeps the control-plane module out of pure imports
-  const { defaultBinDir } =
-    require("../src/controlplane/controlplane") as typeof import("../src/controlplane/controlplane");
   return join(defaultBinDir(), "helm");
 }
 
