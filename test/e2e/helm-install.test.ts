@@ -145,7 +145,7 @@ before(async () => {
   stack = await startStack({ crds: false, operator: false, emulator: true });
   createNodes(stack, ["node-a", "node-b"]);
   runner = startPodRunner({
-    kubeconfigPath: stack.cp.kubeconfigPath,
+    adminToken: stack.cp.token,
     apiServerUrl: stack.cp.url,
     caCertPath: stack.cp.caCertPath,
     namespace: NS,

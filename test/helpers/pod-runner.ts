@@ -4,7 +4,7 @@
 // process really gets), and forwards each loopback ClusterIP:port to a ready replica. What it does not do:
 // pull or run the container image (the module runs on this machine's node and node_modules), enforce
 // resources, security contexts or probes (readiness = /healthz answering).
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import https from "node:https";
@@ -81,7 +81,8 @@ export interface PodRunnerState {
 }
 
 export interface PodRunnerOptions {
-  kubeconfigPath: string;
+  /** The control plane's admin token: the runner reads workloads as kubelet would (never for the pods). */
+  adminToken: string;
   apiServerUrl: string;
   caCertPath: string;
   namespace: string;
@@ -108,6 +109,7 @@ export class PodRunner {
   readonly pods: RunnerPod[] = [];
   readonly jobsRun: string[] = [];
   readonly #opts: Required<PodRunnerOptions>;
+  readonly #ca: Buffer;
   readonly #proxies = new Map<string, net.Server>();
   #timer?: NodeJS.Timeout;
   #busy = false;
@@ -118,7 +120,8 @@ export class PodRunner {
   readonly errors: string[] = [];
 
   constructor(opts: PodRunnerOptions) {
-    this.#opts = { pollMs: 500, ...opts };
+    this.#opts = { pollMs: 1_000, ...opts };
+    this.#ca = readFileSync(opts.caCertPath);
     mkdirSync(opts.dir, { recursive: true });
     writeFileSync(join(opts.dir, "preload.cjs"), PRELOAD);
   }
@@ -173,30 +176,70 @@ export class PodRunner {
     return this.pods.filter((p) => p.workload === workload && p.ready && !p.stopping);
   }
 
-  #kubectl(args: string[], input?: string): string {
-    const r = spawnSync("kubectl", ["--kubeconfig", this.#opts.kubeconfigPath, ...args], {
-      input,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
+  /** One API request (async: the forwarding proxy in this process must never wait on it). */
+  #api<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { token?: string; contentType?: string } = {},
+  ): Promise<T> {
+    const url = new URL(path, this.#opts.apiServerUrl);
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise<T>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          method,
+          ca: this.#ca,
+          headers: {
+            authorization: `Bearer ${opts.token ?? this.#opts.adminToken}`,
+            accept: "application/json",
+            ...(data
+              ? {
+                  "content-type": opts.contentType ?? "application/json",
+                  "content-length": Buffer.byteLength(data),
+                }
+              : {}),
+          },
+          timeout: 30_000,
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (text += c));
+          res.on("end", () => {
+            if ((res.statusCode ?? 0) >= 300)
+              reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 300)}`));
+            else resolve((text ? JSON.parse(text) : {}) as T);
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`${method} ${path}: timed out`)));
+      req.on("error", reject);
+      if (data) req.write(data);
+      req.end();
     });
-    if (r.status !== 0) throw new Error(`kubectl ${args.slice(0, 4).join(" ")}: ${r.stderr}`);
-    return r.stdout;
   }
 
-  #list<T>(kind: string): T[] {
-    return (
-      JSON.parse(this.#kubectl(["-n", this.#opts.namespace, "get", kind, "-o", "json"])) as { items: T[] }
-    ).items;
+  async #list<T>(collection: string): Promise<T[]> {
+    return (await this.#api<{ items: T[] }>("GET", collection)).items;
+  }
+
+  #nsPath(group: string, plural: string, name = ""): string {
+    const base = group ? `/apis/${group}` : "/api/v1";
+    return `${base}/namespaces/${this.#opts.namespace}/${plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
   }
 
   async #sync(): Promise<void> {
-    const deployments = this.#list<Workload>("deployments");
+    const deployments = await this.#list<Workload>(this.#nsPath("apps/v1", "deployments"));
     // Deployments first: one that is gone stops its pods before a hook Job (e.g. the drain) runs.
     const wanted = new Set(deployments.map((d) => d.metadata.name));
     for (const p of this.pods.filter((p) => !wanted.has(p.workload) && !p.stopping)) await this.#stopPod(p);
     for (const d of deployments) await this.#syncDeployment(d);
-    for (const job of this.#list<Workload>("jobs")) await this.#runJob(job);
-    this.#syncProxies(this.#list<ServiceObject>("services"));
+    for (const job of await this.#list<Workload>(this.#nsPath("batch/v1", "jobs"))) await this.#runJob(job);
+    this.#syncProxies(await this.#list<ServiceObject>(this.#nsPath("", "services")));
   }
 
   async #syncDeployment(d: Workload): Promise<void> {
@@ -212,22 +255,24 @@ export class PodRunner {
     if (stale.length && readyFresh >= replicas) for (const p of stale) await this.#stopPod(p);
   }
 
-  #materializeVolumes(spec: PodSpec, podDir: string): Map<string, string> {
+  async #materializeVolumes(spec: PodSpec, podDir: string): Promise<Map<string, string>> {
     const mounts = new Map<string, string>(); // volume name -> local dir
     for (const v of spec.volumes ?? []) {
       const dir = join(podDir, "volumes", v.name);
       mkdirSync(dir, { recursive: true });
       if (v.secret) {
-        const s = JSON.parse(
-          this.#kubectl(["-n", this.#opts.namespace, "get", "secret", v.secret.secretName, "-o", "json"]),
-        ) as { data?: Record<string, string> };
+        const s = await this.#api<{ data?: Record<string, string> }>(
+          "GET",
+          this.#nsPath("", "secrets", v.secret.secretName),
+        );
         const items = v.secret.items ?? Object.keys(s.data ?? {}).map((k) => ({ key: k, path: k }));
         for (const it of items)
           writeFileSync(join(dir, it.path), Buffer.from(s.data?.[it.key] ?? "", "base64"));
       } else if (v.configMap) {
-        const c = JSON.parse(
-          this.#kubectl(["-n", this.#opts.namespace, "get", "configmap", v.configMap.name, "-o", "json"]),
-        ) as { data?: Record<string, string> };
+        const c = await this.#api<{ data?: Record<string, string> }>(
+          "GET",
+          this.#nsPath("", "configmaps", v.configMap.name),
+        );
         const items = v.configMap.items ?? Object.keys(c.data ?? {}).map((k) => ({ key: k, path: k }));
         for (const it of items) writeFileSync(join(dir, it.path), c.data?.[it.key] ?? "");
       }
@@ -237,8 +282,21 @@ export class PodRunner {
   }
 
   /** A token of the pod's ServiceAccount (TokenRequest API) in a kubeconfig and an SA folder. */
-  #serviceAccount(sa: string, podDir: string): { kubeconfig: string; saDir: string } {
-    const token = this.#kubectl(["-n", this.#opts.namespace, "create", "token", sa, "--duration=2h"]).trim();
+  async #serviceAccount(
+    sa: string,
+    podDir: string,
+  ): Promise<{ kubeconfig: string; saDir: string; token: string }> {
+    const token = (
+      await this.#api<{ status: { token: string } }>(
+        "POST",
+        `${this.#nsPath("", "serviceaccounts", sa)}/token`,
+        {
+          apiVersion: "authentication.k8s.io/v1",
+          kind: "TokenRequest",
+          spec: { expirationSeconds: 7200 },
+        },
+      )
+    ).status.token;
     const saDir = join(podDir, "serviceaccount");
     mkdirSync(saDir, { recursive: true });
     writeFileSync(join(saDir, "token"), token);
@@ -261,27 +319,24 @@ export class PodRunner {
         "current-context": "c",
       }),
     );
-    return { kubeconfig, saDir };
+    return { kubeconfig, saDir, token };
   }
 
-  #env(c: Container, podName: string): Record<string, string> {
+  async #env(c: Container, podName: string): Promise<Record<string, string>> {
     const env: Record<string, string> = {};
-    const secret = (name: string): Record<string, string> =>
-      (
-        JSON.parse(this.#kubectl(["-n", this.#opts.namespace, "get", "secret", name, "-o", "json"])) as {
-          data?: Record<string, string>;
-        }
-      ).data ?? {};
+    const secret = async (name: string): Promise<Record<string, string>> =>
+      (await this.#api<{ data?: Record<string, string> }>("GET", this.#nsPath("", "secrets", name))).data ??
+      {};
     for (const from of c.envFrom ?? [])
       if (from.secretRef)
-        for (const [k, v] of Object.entries(secret(from.secretRef.name)))
+        for (const [k, v] of Object.entries(await secret(from.secretRef.name)))
           env[k] = Buffer.from(v, "base64").toString();
     for (const e of c.env ?? []) {
       if (e.value !== undefined) env[e.name] = e.value;
       else if (e.valueFrom?.fieldRef?.fieldPath === "metadata.name") env[e.name] = podName;
       else if (e.valueFrom?.fieldRef?.fieldPath === "metadata.namespace") env[e.name] = this.#opts.namespace;
       else if (e.valueFrom?.secretKeyRef) {
-        const v = secret(e.valueFrom.secretKeyRef.name)[e.valueFrom.secretKeyRef.key];
+        const v = (await secret(e.valueFrom.secretKeyRef.name))[e.valueFrom.secretKeyRef.key];
         if (v !== undefined) env[e.name] = Buffer.from(v, "base64").toString();
       }
     }
@@ -294,34 +349,26 @@ export class PodRunner {
     mkdirSync(podDir, { recursive: true });
     const spec = d.spec.template.spec;
     const c = spec.containers[0];
-    const volumes = this.#materializeVolumes(spec, podDir);
+    const volumes = await this.#materializeVolumes(spec, podDir);
     const at = (mountPath: string): string | undefined => {
       const m = c.volumeMounts?.find((v) => v.mountPath === mountPath);
       return m ? volumes.get(m.name) : undefined;
     };
-    const sa = this.#serviceAccount(spec.serviceAccountName ?? "default", podDir);
+    const sa = await this.#serviceAccount(spec.serviceAccountName ?? "default", podDir);
     // What Pepr's controller.js does: apply the PeprStore CRD (as the pod's identity), then check the
     // module's sha256 against the argument and run it.
     const args = c.args ?? [];
     const moduleHash = args[1];
     if (!args[0]?.endsWith("pepr/dist/controller.js") || !moduleHash)
       throw new Error(`${d.metadata.name}: not a Pepr controller container: ${args.join(" ")}`);
-    const crd = spawnSync(
-      "kubectl",
-      [
-        "--kubeconfig",
-        sa.kubeconfig,
-        "apply",
-        "--server-side",
-        "--force-conflicts",
-        "--field-manager=pepr",
-        "-f",
-        "-",
-      ],
-      { input: JSON.stringify(await peprStoreCrd()), encoding: "utf8" },
-    );
-    if (crd.status !== 0)
-      throw new Error(`${name}: PeprStore CRD apply as ${spec.serviceAccountName}: ${crd.stderr}`);
+    await this.#api(
+      "PATCH",
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/peprstores.pepr.dev?fieldManager=pepr&force=true",
+      await peprStoreCrd(),
+      { token: sa.token, contentType: "application/apply-patch+yaml" },
+    ).catch((e: unknown) => {
+      throw new Error(`${name}: PeprStore CRD apply as ${spec.serviceAccountName}: ${String(e)}`);
+    });
     const gz = readFileSync(join(at("/app/load") ?? "", `module-${moduleHash}.js.gz`));
     const code = gunzipSync(gz);
     const actual = createHash("sha256").update(code).digest("hex");
@@ -345,7 +392,7 @@ export class PodRunner {
         POD_RUNNER_PORT: String(port),
         ...(certs ? { SSL_KEY_PATH: join(certs, "tls.key"), SSL_CERT_PATH: join(certs, "tls.crt") } : {}),
         ...(apiPathDir ? { PEPR_API_PATH: readFileSync(join(apiPathDir, "value"), "utf8").trim() } : {}),
-        ...this.#env(c, name),
+        ...(await this.#env(c, name)),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -408,8 +455,9 @@ export class PodRunner {
     mkdirSync(podDir, { recursive: true });
     const spec = job.spec.template.spec;
     const c = spec.containers[0];
-    const volumes = this.#materializeVolumes(spec, podDir);
-    const sa = this.#serviceAccount(spec.serviceAccountName ?? "default", podDir);
+    const volumes = await this.#materializeVolumes(spec, podDir);
+    const sa = await this.#serviceAccount(spec.serviceAccountName ?? "default", podDir);
+    const jobEnv = await this.#env(c, job.metadata.name);
     const remap = (arg: string): string => {
       for (const m of c.volumeMounts ?? [])
         if (arg.startsWith(`${m.mountPath}/`))
@@ -427,7 +475,7 @@ export class PodRunner {
           KUBERNETES_SERVICE_HOST: api.hostname,
           KUBERNETES_SERVICE_PORT: api.port,
           SA_DIR: sa.saDir,
-          ...this.#env(c, job.metadata.name),
+          ...jobEnv,
         },
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -467,17 +515,9 @@ export class PodRunner {
         conditions,
       },
     };
-    this.#kubectl([
-      "-n",
-      this.#opts.namespace,
-      "patch",
-      "job",
-      job.metadata.name,
-      "--subresource=status",
-      "--type=merge",
-      "-p",
-      JSON.stringify(status),
-    ]);
+    await this.#api("PATCH", `${this.#nsPath("batch/v1", "jobs", job.metadata.name)}/status`, status, {
+      contentType: "application/merge-patch+json",
+    });
     if (r.code !== 0) this.errors.push(`job ${job.metadata.name} failed: ${r.out}`);
   }
 
