@@ -6,7 +6,7 @@ export PATH := $(BIN_DIR):$(PATH)
 export K8S_BIN_DIR := $(BIN_DIR)
 export NPM_CONFIG_UPDATE_NOTIFIER := false
 
-.PHONY: help deps bins build lint typecheck docs docs-check test test-unit test-integration test-e2e dev dev-down bench clean
+.PHONY: help deps bins build chart lint typecheck docs docs-check test test-unit test-integration test-e2e dev dev-down bench clean
 
 help:
 	@echo "make dev        local control plane + cloud emulator + operator, in the foreground (Ctrl-C stops all)"
@@ -14,6 +14,7 @@ help:
 	@echo "make test       all set-up, lint, typecheck, unit, integration and e2e tests"
 	@echo "make bench      benchmarks; results in bench/results/"
 	@echo "make dev-down   stop a stack that 'make dev' left behind"
+	@echo "make chart      the Helm chart: dist/alicloud-operator-<version>.tgz"
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
@@ -27,6 +28,10 @@ bins:
 build: deps
 	npx --offline pepr build
 	npx tsx scripts/package-chart.ts
+
+# The installable chart: dist/alicloud-operator-<version>.tgz (CRDs included; README "Install").
+chart: deps bins build
+	npx tsx scripts/package-chart.ts --package
 
 lint: deps
 	npx eslint --max-warnings 0 .

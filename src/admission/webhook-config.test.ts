@@ -1,12 +1,8 @@
 // shapeWebhookConfigs: pods move to their own entry (Ignore, short timeout, system namespaces excluded),
-// the rest stays as Pepr generated it; and the same on the Helm chart's template text.
+// the rest stays as Pepr generated it (the chart packager, scripts/package-chart.ts, applies the same).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import yaml from "js-yaml";
 import { WEBHOOK_POLICIES } from "../config";
-import { shapeWebhookTemplateText } from "./webhook-chart";
 import { shapeWebhookConfigs, type WebhookDoc } from "./webhook-config";
 
 const rule = (resources: string[], operations = ["CREATE", "UPDATE"]) => ({
@@ -84,45 +80,5 @@ test("an entry with only pods becomes the pod entry; documents without pods are 
   assert.deepEqual(
     sub[0].webhooks!.map((w) => w.rules![0].resources),
     [["services"], ["pods/status"]],
-  );
-});
-
-test("the chart template keeps its template actions and gets the pod entry", () => {
-  const text = readFileSync(join(__dirname, "fixtures", "pepr-mutation-webhook.yaml"), "utf8");
-  const out = shapeWebhookTemplateText(text);
-  for (const action of [
-    "{{ .Values.uuid }}",
-    "{{ .Values.admission.failurePolicy }}",
-    "{{- range .Values.additionalIgnoredNamespaces }}",
-    "{{- end }}",
-  ])
-    assert.ok(out.includes(action), action);
-  assert.match(out, /name: pods\.\{\{ \.Values\.uuid \}\}\.pepr\.dev/);
-  // Rendered as Helm would (values substituted, the range producing nothing), it is valid YAML.
-  const rendered = out
-    .replace(/\{\{ \.Values\.uuid \}\}/g, "alicloud-operator")
-    .replace(/\{\{ \.Values\.admission\.failurePolicy \}\}/g, "Fail")
-    .replace(/\{\{ \.Values\.admission\.webhookTimeout \}\}/g, "10")
-    .replace(/^\s*\{\{-? (range|end).*\}\}\n/gm, "")
-    .replace(/^\s*- \{\{ \. \}\}\n/gm, "");
-  const doc = yaml.load(rendered) as WebhookDoc;
-  const [main, pods] = doc.webhooks!;
-  assert.deepEqual(
-    main.rules!.map((r) => r.resources),
-    [["services"]],
-  );
-  assert.equal(main.failurePolicy, "Fail");
-  assert.deepEqual(
-    pods.rules!.map((r) => r.resources),
-    [["pods"]],
-  );
-  assert.equal(pods.failurePolicy, "Ignore");
-  assert.equal(pods.timeoutSeconds, 3);
-});
-
-test("a template action outside a list is refused rather than guessed", () => {
-  assert.throws(
-    () => shapeWebhookTemplateText("kind: MutatingWebhookConfiguration\n{{- if .Values.x }}\nwebhooks: []\n"),
-    /outside a list/,
   );
 });
