@@ -24,8 +24,9 @@ export function watchAllPhases<T extends GenericClass>(
   onEvent: (obj: InstanceType<T>, phase: WatchPhase) => void,
 ): void {
   const watch = (obj: InstanceType<T>, phase: unknown): void => onEvent(obj, phaseOf(phase));
+  const before = capability.bindings.length;
   capability.When(model).IsCreatedOrUpdated().Watch(watch);
-  const binding = capability.bindings.at(-1) as { isWatch?: boolean; event: string } | undefined;
-  if (!binding?.isWatch) throw new Error("watchAllPhases: Pepr did not register the watch binding last");
-  binding.event = ANY_EVENT;
+  // Pepr registers watch bindings only in its watch, dev and build modes (not in the admission process).
+  const added = capability.bindings.slice(before) as Array<{ isWatch?: boolean; event: string }>;
+  for (const binding of added) if (binding.isWatch) binding.event = ANY_EVENT;
 }
