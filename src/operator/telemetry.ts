@@ -8,6 +8,7 @@ import https from "node:https";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { metricsCollector } from "pepr";
+import { TELEMETRY_DEFAULTS } from "../config";
 import { leaderElectionSettings, leadership } from "../k8s/leader";
 import { health, type Readiness } from "../metrics/health";
 import {
@@ -128,7 +129,7 @@ function addHealthRoutes(app: ExpressLike): void {
 function certificateNotAfter(): () => Array<{ labels: Record<string, string>; value: number }> {
   let cached: { path: string; mtimeMs: number; notAfterSeconds: number } | undefined;
   return () => {
-    const path = process.env.SSL_CERT_PATH || "/etc/certs/tls.crt";
+    const path = process.env.SSL_CERT_PATH || TELEMETRY_DEFAULTS.servingCertPath;
     const mtimeMs = statSync(path).mtimeMs;
     if (!cached || cached.path !== path || cached.mtimeMs !== mtimeMs) {
       const cert = new X509Certificate(readFileSync(path));
