@@ -70,6 +70,14 @@ export const LEADER_ELECTION_DEFAULTS = {
 } as const;
 
 /**
+ * Metrics and health on Pepr's server (src/operator/telemetry.ts). Env SSL_CERT_PATH (Pepr's own variable) names the
+ * serving certificate whose NotAfter /metrics reports; Pepr's default path otherwise.
+ */
+export const TELEMETRY_DEFAULTS = {
+  servingCertPath: "/etc/certs/tls.crt",
+} as const;
+
+/**
  * `make dev` (scripts/dev.ts over src/operator/dev-stack.ts): the admission process and each controller replica run
  * as separate processes; a controller that exits is restarted with backoff (src/operator/supervisor.ts). Env (the
  * Makefile passes its variables of the same names): REPLICAS (controller replicas; more than one elect a leader),

@@ -4,7 +4,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { histogramBuckets, parseExposition, select } from "../metrics/parse";
 import { operatorRegistry } from "../metrics/operator";
-import { admissionDecision, readinessReport, timedAdmission } from "./telemetry";
+import { admissionDecision, peprRoutesBound, readinessReport, timedAdmission } from "./telemetry";
 
 test("admissionDecision reads the reply: allowed, patched, denied, or error for anything else", () => {
   const reply = (response: object) => JSON.stringify({ apiVersion: "admission.k8s.io/v1", response });
@@ -112,4 +112,26 @@ test("timedAdmission counts and times each review by webhook, kind, operation an
     kind: "TestKind",
   });
   assert.equal(validate.get(Infinity), 3);
+});
+
+/** Pepr's own express (5), untyped in this repository: only what the test calls. */
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+interface App {
+  use(h: unknown): void;
+  get(path: string, h: Handler): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a dependency of Pepr, loaded as Pepr loads it
+const express = require("express") as { (): App; json(): unknown };
+
+test("peprRoutesBound: ready once Pepr bound /healthz on its express app (it does so when its store is loaded)", () => {
+  const app = express();
+  app.use(express.json());
+  app.get("/readyz", (_req, res) => void res.end("ours"));
+  assert.equal(peprRoutesBound(app as never).ok, false);
+  app.get("/healthz", (_req, res) => void res.end("OK"));
+  assert.deepEqual(peprRoutesBound(app as never), {
+    ok: true,
+    detail: "Pepr's store loaded, its routes bound",
+  });
+  assert.equal(peprRoutesBound({}).ok, true, "an unknown router shape does not block readiness");
 });

@@ -8,6 +8,7 @@ import https from "node:https";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { metricsCollector } from "pepr";
+import { TELEMETRY_DEFAULTS } from "../config";
 import { leaderElectionSettings, leadership } from "../k8s/leader";
 import { health, type Readiness } from "../metrics/health";
 import {
@@ -88,6 +89,20 @@ export function timedAdmission(app: RequestListener): RequestListener {
 interface ExpressLike {
   (req: IncomingMessage, res: ServerResponse): void;
   get(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): unknown;
+  /** Express 5's router: its layers show which routes are bound. */
+  router?: { stack?: Array<{ route?: { path?: unknown } }> };
+}
+
+/**
+ * Pepr binds /healthz, /metrics and the webhook routes only once its store is loaded; until then a review
+ * gets a 404. Ready once /healthz is among the app's routes (unknown router shape: cannot tell, not blocking).
+ */
+export function peprRoutesBound(app: Pick<ExpressLike, "router">): { ok: boolean; detail: string } {
+  const stack = app.router?.stack;
+  if (!Array.isArray(stack)) return { ok: true, detail: "cannot inspect Pepr's routes" };
+  return stack.some((layer) => layer.route?.path === "/healthz")
+    ? { ok: true, detail: "Pepr's store loaded, its routes bound" }
+    : { ok: false, detail: "waiting for Pepr's store (webhook routes not bound yet)" };
 }
 
 function isExpressApp(v: unknown): v is ExpressLike {
@@ -101,6 +116,7 @@ function send(res: ServerResponse, status: number, body: string): void {
 
 /** Adds /readyz and /livez to Pepr's app (Pepr binds /healthz and /metrics only once its store is ready). */
 function addHealthRoutes(app: ExpressLike): void {
+  health.addReadinessCheck("pepr", () => peprRoutesBound(app));
   app.get("/readyz", (_req, res) => {
     const { status, body } = readinessReport(health.readiness());
     send(res, status, body);
@@ -113,7 +129,7 @@ function addHealthRoutes(app: ExpressLike): void {
 function certificateNotAfter(): () => Array<{ labels: Record<string, string>; value: number }> {
   let cached: { path: string; mtimeMs: number; notAfterSeconds: number } | undefined;
   return () => {
-    const path = process.env.SSL_CERT_PATH || "/etc/certs/tls.crt";
+    const path = process.env.SSL_CERT_PATH || TELEMETRY_DEFAULTS.servingCertPath;
     const mtimeMs = statSync(path).mtimeMs;
     if (!cached || cached.path !== path || cached.mtimeMs !== mtimeMs) {
       const cert = new X509Certificate(readFileSync(path));

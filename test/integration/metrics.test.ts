@@ -50,6 +50,7 @@ test("both processes answer /livez, and /readyz once their stores are seeded", a
     "watcher /readyz 200 with the CLB controller seeded",
   );
   assert.match(ready.body, /\[\+\]cloud ok/);
+  assert.match(ready.body, /\[\+\]pepr ok: Pepr's store loaded/);
   assert.match(ready.body, /readyz check passed/);
   assert.equal((await operatorGet(stack.operator!, "/readyz")).status, 200);
 });
