@@ -179,6 +179,11 @@ export const ECI_DEFAULTS = {
   pollInitialMs: 2_000,
   pollFactor: 1.5,
   pollMaxMs: 60_000,
+  /**
+   * One DescribeImageCaches listing of the cluster's caches answers every poll for this long (remote.ts),
+   * so polling costs a call per 100 caches, not one per cache.
+   */
+  listMaxAgeMs: 1_000,
   /** How long a pod admission waits for the webhook's ImageCache store to finish its first list. */
   podStoreWaitMs: 2_000,
 } as const;

@@ -10,6 +10,7 @@ import type { ClusterClient } from "../../src/k8s/client";
 import type { EventRecorder } from "../../src/k8s/events";
 import { recording, type Recording } from "../../test/helpers/recording";
 import { ImageCacheReconciler, pollDelayMs } from "./controller";
+import { ImageCacheLister } from "./remote";
 import type { ImageCache } from "./crd/types";
 import { IMC_REASONS, SYNCED_CONDITION } from "./reasons";
 import { CREATE_INTENT_ANNOTATION, TAG_IMAGE_CACHE_UID } from "./tracking";
@@ -103,7 +104,11 @@ function harness(
       store.delete(id);
     },
   });
+  let tick = 0;
+  // Every read is fresh: a listing never answers a second time (the shared listing has its own test).
+  const lister = new ImageCacheLister(eci, "c1", 0, () => ++tick);
   const reconciler = new ImageCacheReconciler({
+    lister,
     client,
     events,
     eci,

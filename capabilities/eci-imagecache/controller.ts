@@ -30,6 +30,7 @@ import { IMAGE_CACHE_REGISTRY } from "./annotations/registry";
 import type { ImageCache, ImageCachePhase, ImageCacheStatus, ImageCacheStatusEvent } from "./crd/types";
 import { credentialsFromSecret, type SecretLike } from "./pull-secrets";
 import { IMC_REASONS, SYNCED_CONDITION } from "./reasons";
+import { ImageCacheLister } from "./remote";
 import {
   CREATE_INTENT_ANNOTATION,
   TAG_IMAGE_CACHE_UID,
@@ -52,6 +53,8 @@ export interface ImageCacheControllerDeps {
   clusterId: string;
   finalizer?: string;
   poll?: PollPolicy;
+  /** Shared cloud reads (remote.ts); default: one over `eci` with ECI_DEFAULTS.listMaxAgeMs. */
+  lister?: ImageCacheLister;
   now?: () => Date;
 }
 
@@ -152,7 +155,10 @@ export function cacheFields(ic: ImageCache): {
 }
 
 export class ImageCacheReconciler {
-  readonly #deps: Required<Omit<ImageCacheControllerDeps, "now">> & { now: () => Date };
+  readonly #deps: Required<Omit<ImageCacheControllerDeps, "now" | "lister">> & { now: () => Date };
+  readonly #lister: ImageCacheLister;
+  /** When this process last created or updated each key's cache: later reads must be at least as new. */
+  readonly #lastWriteMs = new Map<string, number>();
   /** Polls since the phase last changed, per key: the next delay grows with it. In memory only. */
   readonly #polls = new Map<string, { phase: string; n: number }>();
 
@@ -167,6 +173,11 @@ export class ImageCacheReconciler {
       now: () => new Date(),
       ...deps,
     };
+    this.#lister =
+      deps.lister ??
+      new ImageCacheLister(deps.eci, deps.clusterId, ECI_DEFAULTS.listMaxAgeMs, () =>
+        this.#deps.now().getTime(),
+      );
   }
 
   async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
@@ -174,6 +185,7 @@ export class ImageCacheReconciler {
     let ic = await client.get<ImageCache>(KINDS.ImageCache, { name: key });
     if (!ic) {
       this.#polls.delete(key);
+      this.#lastWriteMs.delete(key);
       ctx.forget();
       return Done;
     }
@@ -190,7 +202,7 @@ export class ImageCacheReconciler {
     let recreate = false;
     const id = ic.status?.imageCacheId;
     if (id) {
-      cache = (await this.#deps.eci.describeImageCaches({ imageCacheId: id }))[0];
+      cache = await this.#lister.byId(id, this.#lastWriteMs.get(key) ?? 0);
       if (cache && !isOwnedBy(cache.tags, uid)) {
         const message = `image cache ${id} is not tagged ${TAG_IMAGE_CACHE_UID}=${uid}: it is not this ImageCache's and is left alone`;
         await this.#report(ic, "Warning", IMC_REASONS.syncFailed, message, {
@@ -212,10 +224,13 @@ export class ImageCacheReconciler {
         );
       }
     }
-    if (!cache && !recreate) cache = await this.#adopt(ic);
+    // Only an object with a create intent can have a cache without its id in status (a crash mid-create).
+    if (!cache && !recreate && ic.metadata?.annotations?.[CREATE_INTENT_ANNOTATION])
+      cache = await this.#adopt(ic);
     let sentGeneration: number | undefined;
     if (!cache) {
       const created = await this.#create(ic, recreate, ctx);
+      this.#lastWriteMs.set(key, this.#deps.now().getTime());
       ic = created.ic;
       cache = created.cache;
       sentGeneration = ic.metadata?.generation;
@@ -237,6 +252,7 @@ export class ImageCacheReconciler {
     const generation = ic.metadata?.generation ?? 0;
     if (UPDATABLE.includes(cache.status) && observed < generation) {
       cache = await this.#update(ic, cache, ctx);
+      this.#lastWriteMs.set(key, this.#deps.now().getTime());
       sentGeneration = generation;
     }
     return this.#mirror(key, ic, cache, sentGeneration ?? observed);
@@ -324,8 +340,18 @@ export class ImageCacheReconciler {
       IMC_REASONS.creating,
       `creating image cache ${imageCacheId} of ${fields.images.length} image(s)`,
     );
-    const cache = (await eci.describeImageCaches({ imageCacheId }))[0];
-    if (!cache) throw new Error(`image cache ${imageCacheId} was created but is not listed yet`);
+    // What the cloud holds right after a create; the next poll reads the real thing (no describe now).
+    const cache: EciImageCache = {
+      imageCacheId,
+      imageCacheName: cloudCacheName(ic.metadata!.name!, uid),
+      status: "Preparing",
+      progress: "0%",
+      images: fields.images,
+      imageCacheSize: fields.imageCacheSize ?? ECI_DEFAULTS.imageCacheSizeGiB,
+      creationTime: "",
+      events: [],
+      tags: ownershipTags(uid, this.#deps.clusterId),
+    };
     return { ic, cache };
   }
 
@@ -477,6 +503,7 @@ export class ImageCacheReconciler {
   async #delete(key: string, ic: ImageCache, ctx: ReconcileContext): Promise<ReconcileResult> {
     const { client, eci, finalizer } = this.#deps;
     this.#polls.delete(key);
+    this.#lastWriteMs.delete(key);
     if (!hasFinalizer(ic, finalizer)) {
       ctx.forget();
       return Done;

@@ -109,3 +109,34 @@ test("a failing image pull ends in Failed with a Warning event", async () => {
   assert.equal(c?.status, "Failed");
   assert.equal(c?.events.at(-1)?.type, "Warning");
 });
+
+test("a retried create with the same ClientToken replays the first cache; the API's size and retention limits hold", async () => {
+  const req = {
+    imageCacheName: "replayed-cache",
+    images: ["registry.example.com/app:1"],
+    imageCacheSize: 32768,
+    retentionDays: 65536,
+    resourceGroupId: "rg-aekzexample",
+    acrInstanceIds: ["cri-example1"],
+    plainHttpRegistries: ["registry.internal:5000"],
+    tags: [{ key: "alicloud-operator.io/imagecache-uid", value: "uid-replay" }],
+    clientToken: clientTokenFor("uid-replay", "eci-imagecache:create:intent-1"),
+  };
+  const first = await h.cloud.eci.createImageCache(req);
+  const again = await h.cloud.eci.createImageCache(req);
+  assert.equal(again.imageCacheId, first.imageCacheId);
+  const found = await h.cloud.eci.describeImageCaches({ tags: req.tags });
+  assert.deepEqual(
+    found.map((c) => [c.imageCacheId, c.imageCacheSize]),
+    [[first.imageCacheId, 32768]],
+  );
+  await assert.rejects(
+    h.provider({ maxRetries: 0 }).cloud.eci.createImageCache({
+      ...req,
+      imageCacheSize: 32769,
+      clientToken: clientTokenFor("uid-replay", "too-big"),
+    }),
+    (e) => isCloudError(e, "InvalidParameter"),
+  );
+  await h.cloud.eci.deleteImageCache(first.imageCacheId);
+});

@@ -187,17 +187,24 @@ test("a failed cache shows the cloud's reason in status, its condition and a War
   );
 });
 
-test("bad ImageCaches are refused at `kubectl apply` with every problem", () => {
+test("bad ImageCaches are refused at `kubectl apply` with every problem the webhook finds", () => {
+  // The CRD's schema answers first for what it covers (pull secret format); the webhook adds the rest.
   const r = stack.kubectl(
     ["apply", "-f", "-"],
-    imageCacheYaml("bad", ["Nginx:1"], '  imagePullSecrets: ["default:Bad_Name"]\n').replace(
+    imageCacheYaml("bad", ["Nginx:1", "nginx:"]).replace(
       "metadata: {name: bad}",
       'metadata: {name: bad, annotations: {"k8s.aliyun.com/imc-enable-reuse": "yes"}}',
     ),
   );
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /spec\.images\[0\] "Nginx:1" is not an image reference/);
+  assert.match(r.stderr, /spec\.images\[1\] "nginx:" is not an image reference/);
   assert.match(r.stderr, /imc-enable-reuse: "yes" is not allowed/);
+  const schema = stack.kubectl(
+    ["apply", "-f", "-"],
+    imageCacheYaml("bad", ["nginx"], '  imagePullSecrets: ["default:Bad_Name"]\n'),
+  );
+  assert.match(schema.stderr, /spec\.imagePullSecrets\[0\]/);
 });
 
 test("a spec change of a Ready cache is sent to the cloud (UpdateImageCache) and the cache is Ready again", async () => {
@@ -224,7 +231,7 @@ test("pods: explicit id, best match among several, none Ready -> unchanged, expl
     ["apply", "-f", "-"],
     imageCacheYaml("web-only", ["nginx:1.27"], "  imageCacheSize: 500\n"),
   );
-  stack.kubectlOk(["apply", "-f", "-"], imageCacheYaml("web-and-redis", ["nginx:1.27", "redis:7"]));
+  stack.kubectlOk(["apply", "-f", "-"], imageCacheYaml("web-and-redis", ["nginx:1.27", "redis:7"], "  imageCacheSize: 100\n"));
   const webOnly = await waitPhase("web-only", "Ready");
   const both = await waitPhase("web-and-redis", "Ready");
   const broken = await waitPhase("broken", "Failed");
