@@ -295,7 +295,7 @@ test("immutability: removal and addition against effective defaults", () => {
   const wasClusterIp = svc({ spec: { type: "ClusterIP" } });
   assert.deepEqual(
     validate({
-      svc: svc({ annotations: { [`${P}address-type`]: "intranet" } }),
+      svc: svc({ annotations: { [`${P}address-type`]: "intranet", [`${P}vswitch-id`]: "vsw-1" } }),
       oldSvc: wasClusterIp,
       operation: "UPDATE",
     }).errors,
