@@ -151,6 +151,8 @@ async function main(): Promise<void> {
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
     // The emulator's VPC: ENI backends are looked up in it.
     ALIBABA_CLOUD_VPC_ID: EMULATOR_DEFAULTS.vpc.vpcId,
+    // Its vSwitch is the default of intranet SLBs that name none (README "Cloud defaults").
+    ALIBABA_CLOUD_VSWITCH_IDS: EMULATOR_DEFAULTS.vpc.vSwitchId,
   };
   writeFileSync(
     join(DEV_DIR, "cloud.env"),
