@@ -3,8 +3,14 @@ import { PeprModule } from "pepr";
 import cfg from "./package.json";
 import { capabilities } from "./capabilities";
 import { stripPeprStatusAnnotations } from "./src/k8s/admission-hooks";
-import { installTelemetry } from "./src/operator/telemetry";
 import { startLeaderElection } from "./src/k8s/leader";
+import { cloudSettingsProblems } from "./src/operator/settings";
+import { installTelemetry } from "./src/operator/telemetry";
+
+// In the cluster (not while `pepr build` loads the module): wrong cluster-wide settings stop the pod.
+const settingsProblems = process.env.PEPR_MODE === "build" ? [] : cloudSettingsProblems(process.env);
+for (const p of settingsProblems) console.error(`operator: bad configuration: ${p}`);
+if (settingsProblems.length > 0) process.exit(1);
 
 // The chart's watcher Deployment elects a leader on a Lease before the first watch event (admission never
 // elects), as src/operator/main.ts does locally; OPERATOR_LEADER_ELECTION=false makes every replica lead.

@@ -4,8 +4,6 @@
 export const OPERATOR_DEFAULTS = {
   /** Finalizer the CLB reconciler adds before any cloud write (upstream CCM's name). */
   serviceFinalizer: "service.k8s.alibaba/resources",
-  /** Cluster id written into tags and listener/vgroup names. */
-  clusterId: "alicloud-operator-local",
   regionId: "cn-hangzhou",
   /** Reporting component of our Events. */
   eventComponent: "alicloud-operator",
@@ -42,11 +40,45 @@ export const OPERATOR_DEFAULTS = {
    */
   backendBatchSize: 40,
   maxBackendBatchSize: 40,
+} as const;
+
+// ---------------------------------------------------------------- cluster-wide cloud settings and policy
+
+/**
+ * Cluster-wide cloud settings and policy, shared by every capability (CLB now, ALB and ImageCache next).
+ * One loader reads and checks them: src/operator/settings.ts (`loadCloudSettings`); a wrong value stops
+ * the operator at start-up. README "Cluster identity", "Reuse policy" and "Cloud defaults" explain them.
+ */
+export const CLOUD_SETTINGS_ENV = {
+  /** Written into ownership tags and names. Unset: the UID of the `clusterIdNamespace` Namespace. */
+  clusterId: "CLUSTER_ID",
+  /** The cluster's VPC: sent with every VPC create; ENI backends are looked up in it. */
+  vpcId: "ALIBABA_CLOUD_VPC_ID",
+  /** Comma list of default vSwitches: intranet SLBs that name none use the first. */
+  vSwitchIds: "ALIBABA_CLOUD_VSWITCH_IDS",
+  /** Resource group of every create that names none. */
+  resourceGroupId: "ALIBABA_CLOUD_RESOURCE_GROUP_ID",
+  /** `ecs` or `eni`: backends of a Service without a backend-type annotation. */
+  defaultBackendType: "OPERATOR_DEFAULT_BACKEND_TYPE",
+  /** `true`: admission rejects internet SLBs and the controllers refuse to create or reuse one. */
+  forbidPublicLoadBalancer: "OPERATOR_FORBID_PUBLIC_LB",
+  /** Comma list of namespaces whose Services may reuse an SLB by id. Unset or empty: every namespace. */
+  reuseAllowedNamespaces: "OPERATOR_REUSE_ALLOWED_NAMESPACES",
+  /** `true`: only SLBs tagged `reuseNamespaceTagKey` naming the Service's namespace may be reused. */
+  reuseRequireNamespaceTag: "OPERATOR_REUSE_REQUIRE_NAMESPACE_TAG",
+} as const;
+
+export const CLOUD_SETTINGS_DEFAULTS = {
+  /** CLUSTER_ID unset: the cluster id is this Namespace's UID (read once at start-up, never a constant). */
+  clusterIdNamespace: "kube-system",
+  defaultBackendType: "ecs" as "ecs" | "eni",
+  forbidPublicLoadBalancer: false,
+  reuseRequireNamespaceTag: false,
   /**
-   * The cluster's VPC (env ALIBABA_CLOUD_VPC_ID): ENI backends are looked up in it, and pod IPs outside
-   * its CIDR blocks are skipped. Upstream reads it from the node metadata; unset, ENI backends fail.
+   * The tag an admin puts on an SLB to let namespaces reuse it in tag mode: the value is a comma list of
+   * namespace names (an Alibaba tag value holds at most 128 characters).
    */
-  vpcId: undefined as string | undefined,
+  reuseNamespaceTagKey: "alicloud-operator.io/reuse-namespaces",
 } as const;
 
 /**

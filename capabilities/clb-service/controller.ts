@@ -16,6 +16,7 @@ import {
 import { canonicalJson } from "../../src/controller/fingerprint";
 import type { FailureToShow, ReconcileContext } from "../../src/controller/controller";
 import type { SlbProvider } from "../../src/cloud";
+import type { CloudSettings } from "../../src/operator/settings";
 import { describeK8sError, isConflict, isNotFound, type ClusterClient } from "../../src/k8s/client";
 import type { EventRecorder, EventType } from "../../src/k8s/events";
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/finalizers";
@@ -50,7 +51,10 @@ export interface ClbControllerDeps {
   slb: SlbProvider;
   /** ENI lookups for ENI backends (§3.1) and the EIPs of `external-ip-type: eip` (§3.6). */
   network: NetworkReaders;
+  /** This cluster's id (src/operator/settings.ts clusterIdentity): ownership tags and owner keys. */
   clusterId: string;
+  /** Cluster-wide settings and policy (src/operator/settings.ts); absent: the defaults. */
+  settings?: CloudSettings;
   finalizer: string;
   /** `sg-batch-size`: backends per add/remove/update action (§3.5); default in src/config.ts. */
   backendBatchSize?: number;
@@ -132,6 +136,7 @@ export class ClbServiceReconciler {
         endpointSlices,
         pods,
         clusterId: this.#deps.clusterId,
+        settings: this.#deps.settings,
         slb: this.#deps.slb,
         network: this.#deps.network,
         deleting,
@@ -187,6 +192,8 @@ export class ClbServiceReconciler {
       if (failures.length > 0) {
         const message = `Error deleting load balancer [${lbId}]: ${failures.join("; ")}`;
         await this.#report(svc, "Warning", CLB_REASONS.cleanFailed, message, false);
+        if (onlyTerminalFailures(result, failures))
+          throw new TerminalError(CLB_REASONS.cleanFailed, message, { shown: true });
         throw new ShownError(CLB_REASONS.cleanFailed, message);
       }
       await this.#finishCleanup(svc);
@@ -235,7 +242,12 @@ export class ClbServiceReconciler {
       if (!isConflict(e)) throw e;
       return RequeueAfter(0, "the Service changed during the sync: report from the new object");
     }
-    if (!outcome.synced) throw new ShownError(outcome.reason, outcome.message);
+    if (!outcome.synced) {
+      // A policy or ownership refusal with nothing else failing: retrying cannot help (as a bad annotation).
+      if (onlyTerminalFailures(result, failures))
+        throw new TerminalError(outcome.reason, outcome.message, { shown: true });
+      throw new ShownError(outcome.reason, outcome.message);
+    }
     // §3.3: a not-ready endpoint may soon count (gated pod not ContainersReady yet, or not seen yet).
     if (result.desired?.potentialReadyEndpoints)
       return RequeueAfter(OPERATOR_DEFAULTS.potentialReadyRequeueMs, "endpoints may become ready");
@@ -485,6 +497,12 @@ export function serviceFingerprint(svc: V1Service): string {
     Object.entries(svc.metadata?.annotations ?? {}).filter(([k]) => !isOwnAnnotation(k)),
   );
   return canonicalJson([svc.metadata?.uid, svc.spec ?? {}, annotations, !!svc.metadata?.deletionTimestamp]);
+}
+
+/** Every failure of this reconcile is a plan error that retrying cannot fix (PlanError.terminal). */
+function onlyTerminalFailures(result: PlanForResult, failures: string[]): boolean {
+  const errors = result.plan.errors;
+  return errors.length > 0 && errors.every((e) => e.terminal) && failures.length === errors.length;
 }
 
 function hasCondition(svc: V1Service, status: "True" | "False"): boolean {

@@ -117,7 +117,10 @@ test("resolved model through plan(): an invalid backend keeps the group add-only
       modificationProtectionStatus: "NonProtection" as const,
       instanceChargeType: "PayByCLCU" as const,
       internetChargeType: "paybytraffic" as const,
-      tags: [{ key: "kubernetes.do.not.delete", value: "au1" }],
+      tags: [
+        { key: "kubernetes.do.not.delete", value: "au1" },
+        { key: "ack.aliyun.com", value: "c1" },
+      ],
     },
     foundBy: "tag" as const,
     listeners: [],

@@ -419,7 +419,10 @@ test("planFor: a new Service plans a create; a bad annotation plans nothing on e
   );
 
   svc.metadata.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-default-weight"] = "heavy";
-  const found = lookupFake({ byTag: [lbOf("lb-1", "x")] });
+  // A created SLB of this cluster (positive ownership: our cluster tag).
+  const found = lookupFake({
+    byTag: [{ ...lbOf("lb-1", "x"), tags: [{ key: "ack.aliyun.com", value: "c1" }] }],
+  });
   const bad = await planFor({
     svc,
     nodes: [],

@@ -4,6 +4,7 @@
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { lookupEnis, type IpResolution } from "../../src/backends/eni";
 import type { EcsProvider, SlbProvider, VpcProvider } from "../../src/cloud";
+import type { CloudSettings } from "../../src/operator/settings";
 import { eniBackendIps, resolveEniBackends } from "./eni";
 import { buildDesiredModel, type DesiredModel, type ModelError } from "./model";
 import { plan, type Plan, type RemoteModel } from "./plan";
@@ -24,6 +25,8 @@ export interface PlanForInput {
   /** Pods behind not-ready endpoints, by "<ns>/<name>" (readiness gates, §3.3). */
   pods?: ReadonlyMap<string, V1Pod>;
   clusterId: string;
+  /** Cluster-wide settings and policy (src/operator/settings.ts); absent: the defaults. */
+  settings?: CloudSettings;
   slb: SlbProvider;
   /** Needed as soon as a backend is an ENI (backend-type eni, or pods on virtual-kubelet nodes). */
   network?: NetworkReaders;
@@ -70,6 +73,7 @@ export async function planFor(input: PlanForInput): Promise<PlanForResult> {
     endpointSlices: input.endpointSlices,
     pods: input.pods,
     clusterId: input.clusterId,
+    settings: input.settings,
     deleting: input.deleting,
   });
   let model = built.model;

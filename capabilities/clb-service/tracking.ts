@@ -74,6 +74,25 @@ export function hasOwnershipTag(tags: readonly Tag[]): boolean {
   return tags.some((t) => isOwnershipTagKey(t.key));
 }
 
+/**
+ * Positive ownership of an SLB we created (README "Cluster identity"): it carries `ack.aliyun.com` with
+ * this cluster's id. Checked before every write to, or delete of, a created SLB: finding it by tag or name
+ * is not enough, since another cluster on the account may hold an SLB that matches.
+ */
+export function isOwnedByCluster(tags: readonly Tag[], clusterId: string): boolean {
+  return tags.some((t) => t.key === TAG_CLUSTER && t.value === clusterId);
+}
+
+/** Why a found SLB is not this cluster's, for the error on the Service. */
+export function notOwnedMessage(
+  lb: { loadBalancerId: string; tags: readonly Tag[] },
+  clusterId: string,
+): string {
+  const tag = lb.tags.find((t) => t.key === TAG_CLUSTER);
+  const has = tag ? `${TAG_CLUSTER}=${tag.value}` : `no ${TAG_CLUSTER} tag`;
+  return `alicloud: the loadbalancer ${lb.loadBalancerId} is not owned by this cluster (it has ${has}; this cluster is ${clusterId}): it is neither changed nor deleted. If it is this cluster's, tag it ${TAG_CLUSTER}=${clusterId}`;
+}
+
 /** Tag keys never removed by a tag diff: the cloud's own (`acs:`) and the ones this contract sets. */
 export function isProtectedTagKey(key: string): boolean {
   return key.startsWith("acs:") || isOwnershipTagKey(key) || key === TAG_REUSED_BY_USER;

@@ -15,6 +15,7 @@ import { KINDS } from "../../src/k8s/kinds";
 import { leadership } from "../../src/k8s/leader";
 import { Store, type WatchPhase } from "../../src/k8s/stores";
 import { observeCloudEvent } from "../../src/metrics/operator";
+import { cloudSettings, cloudSettingsProblems, clusterIdentity } from "../../src/operator/settings";
 import {
   ClbServiceReconciler,
   isOwnAnnotation,
@@ -52,6 +53,8 @@ export function sliceServiceKeys(slice: V1EndpointSlice): string[] {
  * chain (RAM role, RRSA) can only be proven by a cloud call, and a failing call shows on each Service.
  */
 export function clbConfigurationProblem(env: Record<string, string | undefined>): string | undefined {
+  const settingsProblems = cloudSettingsProblems(env);
+  if (settingsProblems.length > 0) return settingsProblems.join("; ");
   let config: ReturnType<typeof loadCloudConfig>;
   try {
     config = loadCloudConfig(env);
@@ -71,6 +74,7 @@ export function clbConfigurationProblem(env: Record<string, string | undefined>)
 export function clbWiring(): ClbWiring {
   if (wiring) return wiring;
   const cloudConfig = loadCloudConfig(process.env);
+  const settings = cloudSettings();
   // Every cloud call is counted and timed on /metrics (and tells readiness whether the cloud answers).
   const cloud = createCloudProvider(cloudConfig, { onEvent: observeCloudEvent });
   const client = new ClusterClient();
@@ -80,26 +84,30 @@ export function clbWiring(): ClbWiring {
     [SLICES_BY_SERVICE]: sliceServiceKeys,
   });
   const events = new EventRecorder(client);
-  const reconciler = new ClbServiceReconciler({
-    client,
-    events,
-    slb: cloud.slb,
-    network: {
-      ecs: cloud.ecs,
-      vpc: cloud.vpc,
-      vpcId: process.env.ALIBABA_CLOUD_VPC_ID || OPERATOR_DEFAULTS.vpcId,
-    },
-    clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
-    finalizer,
-    // plan() clamps it to 1..OPERATOR_DEFAULTS.maxBackendBatchSize.
-    backendBatchSize: intFromEnv("OPERATOR_SG_BATCH_SIZE", OPERATOR_DEFAULTS.backendBatchSize),
-    nodes,
-    endpointSlices,
-  });
+  // Built once the cluster id is known (below); the queue runs no key before start().
+  let reconciler: ClbServiceReconciler | undefined;
+  const newReconciler = (clusterId: string) =>
+    new ClbServiceReconciler({
+      client,
+      events,
+      slb: cloud.slb,
+      network: { ecs: cloud.ecs, vpc: cloud.vpc, vpcId: settings.vpcId },
+      clusterId,
+      settings,
+      finalizer,
+      // plan() clamps it to 1..OPERATOR_DEFAULTS.maxBackendBatchSize.
+      backendBatchSize: intFromEnv("OPERATOR_SG_BATCH_SIZE", OPERATOR_DEFAULTS.backendBatchSize),
+      nodes,
+      endpointSlices,
+    });
+  const started = () => {
+    if (!reconciler) throw new Error("clb-service: reconcile before the cluster id was known");
+    return reconciler;
+  };
   const controller = new Controller({
     name: "clb-service",
-    reconcile: (key, ctx) => reconciler.reconcile(key, ctx),
-    showFailure: (key, failure) => reconciler.showFailure(key, failure),
+    reconcile: (key, ctx) => started().reconcile(key, ctx),
+    showFailure: (key, failure) => started().showFailure(key, failure),
     // Enough reconciles in flight to keep the SLB API at its client-side rate limit.
     workers: intFromEnv("OPERATOR_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.slb)),
     backoffBaseMs: intFromEnv("OPERATOR_BACKOFF_BASE_MS", OPERATOR_DEFAULTS.backoffBaseMs),
@@ -130,8 +138,18 @@ export function clbWiring(): ClbWiring {
     announcer.observe(phase, svc);
     enqueueService(phase, svc);
   };
-  // Only the Lease holder reconciles (src/k8s/leader.ts); every replica keeps its stores warm.
-  void controller.start({ leadership: lease });
+  // Only the Lease holder reconciles (src/k8s/leader.ts); every replica keeps its stores warm. The
+  // cluster id comes first: without it no SLB can be told ours, so a failed read stops the process.
+  clusterIdentity(client).then(
+    (clusterId) => {
+      reconciler = newReconciler(clusterId);
+      void controller.start({ leadership: lease });
+    },
+    (e: unknown) => {
+      console.error(`operator: bad configuration: ${describeError(e)}`);
+      process.exit(1);
+    },
+  );
   wiring = { controller, nodes, endpointSlices, onService };
   return wiring;
 }

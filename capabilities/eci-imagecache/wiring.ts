@@ -8,6 +8,9 @@ import { ClusterClient } from "../../src/k8s/client";
 import { EventRecorder } from "../../src/k8s/events";
 import { leadership } from "../../src/k8s/leader";
 import type { WatchPhase } from "../../src/k8s/stores";
+import { describeError } from "../../src/lib/errors";
+import { observeCloudEvent } from "../../src/metrics/operator";
+import { clusterIdentity } from "../../src/operator/settings";
 import { imageCacheFingerprint, ImageCacheReconciler } from "./controller";
 import type { ImageCache } from "./crd/types";
 
@@ -27,23 +30,31 @@ function intFromEnv(name: string, fallback: number): number {
 export function imageCacheWiring(): ImageCacheWiring {
   if (wiring) return wiring;
   const cloudConfig = loadCloudConfig(process.env);
-  const cloud = createCloudProvider(cloudConfig);
+  // Every cloud call is counted and timed on /metrics.
+  const cloud = createCloudProvider(cloudConfig, { onEvent: observeCloudEvent });
   const client = new ClusterClient();
-  const reconciler = new ImageCacheReconciler({
-    client,
-    events: new EventRecorder(client),
-    eci: cloud.eci,
-    clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
-    poll: {
-      initialMs: intFromEnv("ECI_POLL_INITIAL_MS", ECI_DEFAULTS.pollInitialMs),
-      factor: ECI_DEFAULTS.pollFactor,
-      maxMs: intFromEnv("ECI_POLL_MAX_MS", ECI_DEFAULTS.pollMaxMs),
-    },
-  });
+  // Built once the cluster id is known (below); the queue runs no key before start().
+  let reconciler: ImageCacheReconciler | undefined;
+  const newReconciler = (clusterId: string) =>
+    new ImageCacheReconciler({
+      client,
+      events: new EventRecorder(client),
+      eci: cloud.eci,
+      clusterId,
+      poll: {
+        initialMs: intFromEnv("ECI_POLL_INITIAL_MS", ECI_DEFAULTS.pollInitialMs),
+        factor: ECI_DEFAULTS.pollFactor,
+        maxMs: intFromEnv("ECI_POLL_MAX_MS", ECI_DEFAULTS.pollMaxMs),
+      },
+    });
+  const started = () => {
+    if (!reconciler) throw new Error("eci-imagecache: reconcile before the cluster id was known");
+    return reconciler;
+  };
   const controller = new Controller({
     name: "eci-imagecache",
-    reconcile: (key, ctx) => reconciler.reconcile(key, ctx),
-    showFailure: (key, failure) => reconciler.showFailure(key, failure),
+    reconcile: (key, ctx) => started().reconcile(key, ctx),
+    showFailure: (key, failure) => started().showFailure(key, failure),
     // Enough reconciles in flight to keep the ECI API at its client-side rate limit.
     workers: intFromEnv("OPERATOR_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.eci)),
     backoffBaseMs: intFromEnv("OPERATOR_BACKOFF_BASE_MS", OPERATOR_DEFAULTS.backoffBaseMs),
@@ -56,7 +67,17 @@ export function imageCacheWiring(): ImageCacheWiring {
     isRelevant: () => true,
     fingerprint: imageCacheFingerprint,
   });
-  void controller.start({ leadership: leadership() });
+  // The cluster id (tags of our caches) first; an unreadable one stops the process (src/operator/settings.ts).
+  clusterIdentity(client).then(
+    (clusterId) => {
+      reconciler = newReconciler(clusterId);
+      void controller.start({ leadership: leadership() });
+    },
+    (e: unknown) => {
+      console.error(`operator: bad configuration: ${describeError(e)}`);
+      process.exit(1);
+    },
+  );
   wiring = { controller, onImageCache };
   return wiring;
 }

@@ -9,9 +9,9 @@ import { mutateService, validateService } from "../../capabilities/clb-service/a
 import { formatAction } from "../../capabilities/clb-service/plan";
 import { planFor } from "../../capabilities/clb-service/pipeline";
 import { createCloudProvider, loadCloudConfig } from "../cloud";
-import { OPERATOR_DEFAULTS } from "../config";
 import { ClusterClient } from "../k8s/client";
 import { KINDS } from "../k8s/kinds";
+import { loadCloudSettings, resolveClusterId, type CloudSettings } from "../operator/settings";
 
 interface ClusterView {
   services: V1Service[];
@@ -58,6 +58,16 @@ async function main(): Promise<number> {
   const services = files
     .flatMap((f) => yaml.loadAll(readFileSync(f, "utf8")) as V1Service[])
     .filter((d) => d && d.kind === "Service");
+  let settings: CloudSettings;
+  let clusterId: string;
+  try {
+    // The operator's settings and cluster id, so the preview is what the controller would do.
+    settings = loadCloudSettings(process.env);
+    clusterId = settings.clusterId ?? (await resolveClusterId(settings, new ClusterClient()));
+  } catch (e) {
+    console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
   const cluster = await clusterView();
   const cloud = createCloudProvider(loadCloudConfig(process.env));
   let failed = 0;
@@ -81,6 +91,7 @@ async function main(): Promise<number> {
       oldSvc: existing,
       operation: existing ? "UPDATE" : "CREATE",
       otherServices: others,
+      settings,
     });
     if (!decision.allowed) {
       failed++;
@@ -106,9 +117,10 @@ async function main(): Promise<number> {
       svc,
       nodes: cluster?.nodes ?? [],
       endpointSlices: cluster ? await cluster.slices(svc.metadata.namespace, svc.metadata.name ?? "") : [],
-      clusterId: process.env.CLUSTER_ID ?? OPERATOR_DEFAULTS.clusterId,
+      clusterId,
+      settings,
       slb: cloud.slb,
-      network: { ecs: cloud.ecs, vpc: cloud.vpc, vpcId: process.env.ALIBABA_CLOUD_VPC_ID || undefined },
+      network: { ecs: cloud.ecs, vpc: cloud.vpc, vpcId: settings.vpcId },
       deleting: false,
       // The same batching as the controller: a positive integer, else the default; plan() clamps it.
       backendBatchSize: positiveInt(process.env.OPERATOR_SG_BATCH_SIZE),

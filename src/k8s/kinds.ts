@@ -15,6 +15,7 @@ export const KINDS = {
   Service: { group: "", version: "v1", kind: "Service", plural: "services", namespaced: true },
   Pod: { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true },
   Node: { group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false },
+  Namespace: { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
   Event: { group: "", version: "v1", kind: "Event", plural: "events", namespaced: true },
   Secret: { group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true },
   EndpointSlice: {

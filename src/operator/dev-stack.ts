@@ -220,6 +220,8 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
       // The emulator's VPC: ENI backends are looked up in it.
       ALIBABA_CLOUD_VPC_ID: EMULATOR_DEFAULTS.vpc.vpcId,
+      // Its vSwitch is the default of intranet SLBs that name none (README "Cloud defaults").
+      ALIBABA_CLOUD_VSWITCH_IDS: EMULATOR_DEFAULTS.vpc.vSwitchId,
     };
     log(`emulator listening on ${emulator.url} (request log: ${requestLogPath})`);
     const userLoadBalancerId = await ensureUserSlb(cloudEnv);

@@ -35,12 +35,30 @@ function releaseLeaseOnSigterm(elector: { stop(): Promise<void> }, releaseTimeou
 
 async function main(): Promise<void> {
   const { installTelemetry, operatorMode } = await import("./telemetry");
+  // Cluster-wide settings (both halves read them): a wrong value stops the process with one line each.
+  const { cloudSettingsProblems } = await import("./settings");
+  const settingsProblems = cloudSettingsProblems(process.env);
+  if (settingsProblems.length > 0) {
+    for (const p of settingsProblems) console.error(`operator: bad configuration: ${p}`);
+    process.exit(1);
+  }
   if (operatorMode(process.env) !== "admission") {
     // A configuration the controllers cannot work with stops the process here, with one line.
     const { clbConfigurationProblem } = await import("../../capabilities/clb-service/wiring");
     const problem = clbConfigurationProblem(process.env);
     if (problem) {
       console.error(`operator: bad configuration: ${problem}`);
+      process.exit(1);
+    }
+    // The cluster id before anything starts: an unreadable kube-system Namespace stops the process here.
+    const [{ clusterIdentity }, { ClusterClient }] = await Promise.all([
+      import("./settings"),
+      import("../k8s/client"),
+    ]);
+    try {
+      console.info(`operator: cluster id ${await clusterIdentity(new ClusterClient())}`);
+    } catch (e) {
+      console.error(`operator: bad configuration: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);
     }
   }

@@ -117,6 +117,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
         // The emulator's VPC: ENI backends are looked up in it.
         ALIBABA_CLOUD_VPC_ID: EMULATOR_DEFAULTS.vpc.vpcId,
+        // Its vSwitch is the default of intranet SLBs that name none (README "Cloud defaults").
+        ALIBABA_CLOUD_VSWITCH_IDS: EMULATOR_DEFAULTS.vpc.vSwitchId,
       };
     }
     if (opts.operator) {

@@ -32,6 +32,8 @@ function plan(manifest: string): Promise<{ code: number; out: string }> {
   const env = {
     ...process.env,
     KUBECONFIG: "",
+    // No cluster to read the kube-system Namespace UID from: the id the operator would be given.
+    CLUSTER_ID: "plan-cli",
     ALIBABA_CLOUD_ENDPOINT: emu.url,
     ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId,
     ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId,

@@ -8,6 +8,7 @@ import { OPERATOR_DEFAULTS } from "../../../src/config";
 import { ClusterClient } from "../../../src/k8s/client";
 import { KINDS } from "../../../src/k8s/kinds";
 import { startInformer, Store } from "../../../src/k8s/stores";
+import { cloudSettings } from "../../../src/operator/settings";
 import { isClbManagedService, LOADBALANCER_ID_LABEL, requestedLoadBalancerId } from "../annotations";
 import { mutateService, validateService } from "./rules";
 
@@ -100,6 +101,7 @@ export const validateServiceRequest = guardedValidate(
         );
       otherServices = found;
     }
-    return respond(req, validateService({ svc, oldSvc, operation, otherServices }));
+    const settings = cloudSettings();
+    return respond(req, validateService({ svc, oldSvc, operation, otherServices, settings }));
   },
 );

@@ -12,6 +12,7 @@ import {
   LOADBALANCER_ID_LABEL,
   type Service,
 } from "../annotations";
+import { loadCloudSettings } from "../../../src/operator/settings";
 
 const P = ANNOTATION_PREFIX;
 const L = LEGACY_ANNOTATION_PREFIX;
@@ -295,7 +296,7 @@ test("immutability: removal and addition against effective defaults", () => {
   const wasClusterIp = svc({ spec: { type: "ClusterIP" } });
   assert.deepEqual(
     validate({
-      svc: svc({ annotations: { [`${P}address-type`]: "intranet" } }),
+      svc: svc({ annotations: { [`${P}address-type`]: "intranet", [`${P}vswitch-id`]: "vsw-1" } }),
       oldSvc: wasClusterIp,
       operation: "UPDATE",
     }).errors,
@@ -600,4 +601,70 @@ test("non-CLB and garbage inputs: allowed and untouched", () => {
   }
   for (const s of [undefined, null, 1, {}, { spec: null }])
     assert.deepEqual(mutateService(s as unknown as Service), { annotationsToAdd: {} });
+});
+
+// ---------------------------------------------------------------- cluster policy (README "Reuse policy", "Cloud defaults")
+
+const policySettings = (env: Record<string, string>) => loadCloudSettings(env);
+
+test("reuse policy: upstream default lets every namespace reuse; the allow-list rejects others, naming the policy", () => {
+  const reuse = (namespace: string) => svc({ namespace, annotations: { [`${P}id`]: "lb-user1" } });
+  assert.deepEqual(validate({ svc: reuse("team-b") }).errors, []);
+  const settings = policySettings({ OPERATOR_REUSE_ALLOWED_NAMESPACES: "team-a" });
+  assert.deepEqual(validate({ svc: reuse("team-a"), settings }).errors, []);
+  assert.deepEqual(validate({ svc: reuse("team-b"), settings }).errors, [
+    `annotation ${P}id: "lb-user1" is not allowed: the reuse policy OPERATOR_REUSE_ALLOWED_NAMESPACES=team-a does not allow namespace team-b to reuse a load balancer`,
+  ]);
+  // A Service that does not reuse is not affected.
+  assert.deepEqual(validate({ svc: svc({ namespace: "team-b" }), settings }).errors, []);
+});
+
+test("reuse policy, tag mode: admission makes no cloud call and admits with a warning; the controller checks the tag", () => {
+  const settings = policySettings({ OPERATOR_REUSE_REQUIRE_NAMESPACE_TAG: "true" });
+  const r = validate({ svc: svc({ annotations: { [`${P}id`]: "lb-user1" } }), settings });
+  assert.deepEqual(r.errors, []);
+  assert.ok(
+    r.warnings.some(
+      (w) => w.includes("alicloud-operator.io/reuse-namespaces") && w.includes("ReuseForbidden"),
+    ),
+    r.warnings.join("\n"),
+  );
+});
+
+test("forbid public SLBs: internet (annotated or by default) is rejected on create; intranet and reuse pass", () => {
+  const settings = policySettings({
+    OPERATOR_FORBID_PUBLIC_LB: "true",
+    ALIBABA_CLOUD_VSWITCH_IDS: "vsw-bp1default",
+  });
+  const byDefault = validate({ svc: svc(), settings });
+  assert.deepEqual(byDefault.errors, [
+    `internet SLBs are forbidden in this cluster (OPERATOR_FORBID_PUBLIC_LB=true) and ${P}address-type defaults to "internet"; set ${P}address-type: intranet`,
+  ]);
+  const annotated = validate({ svc: svc({ annotations: { [`${P}address-type`]: "internet" } }), settings });
+  assert.match(annotated.errors.join(), /forbidden in this cluster .*-address-type is "internet"/);
+  assert.deepEqual(
+    validate({ svc: svc({ annotations: { [`${P}address-type`]: "intranet" } }), settings }).errors,
+    [],
+  );
+  // A reused SLB's address type is the cloud's: the controller refuses an internet one.
+  assert.deepEqual(validate({ svc: svc({ annotations: { [`${P}id`]: "lb-user1" } }), settings }).errors, []);
+  // Turned on after the SLB exists: updates of a provisioned Service stay possible.
+  const old = svc({ annotations: { [`${P}address-type`]: "internet" }, ingress: true });
+  const update = svc({ annotations: { [`${P}address-type`]: "internet", [`${P}name`]: "x" }, ingress: true });
+  assert.deepEqual(validate({ svc: update, oldSvc: old, operation: "UPDATE", settings }).errors, []);
+});
+
+test("an intranet SLB that names no vSwitch is rejected without a default vSwitch, and admitted with one", () => {
+  const intranet = svc({ annotations: { [`${P}address-type`]: "intranet" } });
+  assert.deepEqual(validate({ svc: intranet }).errors, [
+    `an intranet SLB needs a vSwitch and ${P}address-type is "intranet": set ${P}vswitch-id, or have the operator's admin set ALIBABA_CLOUD_VSWITCH_IDS (default vSwitches)`,
+  ]);
+  const settings = policySettings({ ALIBABA_CLOUD_VSWITCH_IDS: "vsw-bp1default" });
+  assert.deepEqual(validate({ svc: intranet, settings }).errors, []);
+  const named = svc({ annotations: { [`${P}address-type`]: "intranet", [`${P}vswitch-id`]: "vsw-1" } });
+  assert.deepEqual(validate({ svc: named }).errors, []);
+  // An intranet Service provisioned before (a classic SLB exists): its updates are not blocked.
+  const old = svc({ annotations: { [`${P}address-type`]: "intranet" }, ingress: true });
+  const update = svc({ annotations: { [`${P}address-type`]: "intranet", [`${P}name`]: "x" }, ingress: true });
+  assert.deepEqual(validate({ svc: update, oldSvc: old, operation: "UPDATE" }).errors, []);
 });

@@ -25,6 +25,13 @@ import {
   type ResolvedListenerPort,
   type Service,
 } from "../annotations";
+import { CLOUD_SETTINGS_ENV } from "../../../src/config";
+import {
+  DEFAULT_CLOUD_SETTINGS,
+  describeReusePolicy,
+  reuseNamespaceProblem,
+  type CloudSettings,
+} from "../../../src/operator/settings";
 
 export interface MutationResult {
   /** Canonical keys to add; never a key that is already present in any spelling. */
@@ -37,6 +44,8 @@ export interface ValidationInput {
   operation: "CREATE" | "UPDATE";
   /** Every other Service in the cluster (any namespace); used by R1/R2. May include the Service itself. */
   otherServices: Service[];
+  /** Cluster-wide settings and policy (src/operator/settings.ts); absent: the defaults. */
+  settings?: CloudSettings;
 }
 
 export interface ValidationResult {
@@ -512,6 +521,43 @@ function checkReuse(
   }
 }
 
+/**
+ * The cluster policy (README "Reuse policy", "Cloud defaults"); the controller re-checks each rule
+ * before it acts. Reuse: the namespace allow-list here; tag mode needs the SLB's tags, which only the
+ * controller reads (admission holds no cloud credentials and makes no cloud call per request), so
+ * admission only warns. Public SLBs and intranet SLBs without a vSwitch are judged for the SLB we would
+ * create: not on a reused one, and not once the Service was provisioned (its SLB exists already).
+ */
+function checkPolicy(input: ValidationInput, cfg: ClbAnnotationConfig, f: Findings): void {
+  const { svc, oldSvc } = input;
+  const settings = input.settings ?? DEFAULT_CLOUD_SETTINGS;
+  const namespace = strOf(metaOf(svc).namespace) || "default";
+  const idKey = keyAsWritten(svc, "loadBalancerId");
+  if (cfg.loadBalancerId !== undefined) {
+    const problem = reuseNamespaceProblem(settings.reuse, namespace);
+    if (problem) f.error(formatAnnotationMessage(idKey, cfg.loadBalancerId, `is not allowed: ${problem}`));
+    else if (settings.reuse.requireNamespaceTag)
+      f.warn(
+        `annotation ${idKey}: the reuse policy (${describeReusePolicy(settings.reuse)}) is checked by the controller before it uses ${cfg.loadBalancerId}; without the tag the Service shows ReuseForbidden`,
+      );
+    return;
+  }
+  if (input.operation === "UPDATE" && oldSvc && isClbManagedService(oldSvc) && wasProvisioned(oldSvc)) return;
+  const addrPresent = isPresent(svc, "addressType");
+  const addressType = addrPresent ? cfg.addressType : "internet";
+  const addrText = addrPresent
+    ? `${keyAsWritten(svc, "addressType")} is "${addressType}"`
+    : `${annotationDef("addressType").key} defaults to "internet"`;
+  if (settings.forbidPublicLoadBalancer && addressType === "internet")
+    f.error(
+      `internet SLBs are forbidden in this cluster (${CLOUD_SETTINGS_ENV.forbidPublicLoadBalancer}=true) and ${addrText}; set ${annotationDef("addressType").key}: intranet`,
+    );
+  if (addressType === "intranet" && cfg.vSwitchId === undefined && settings.vSwitchIds.length === 0)
+    f.error(
+      `an intranet SLB needs a vSwitch and ${addrText}: set ${annotationDef("vSwitchId").key}, or have the operator's admin set ${CLOUD_SETTINGS_ENV.vSwitchIds} (default vSwitches)`,
+    );
+}
+
 /** Every rule of §1 and R1-R4 of §2.5; reports all violations at once. Non-CLB Services are always allowed. */
 export function validateService(input: ValidationInput): ValidationResult {
   const f = new Findings();
@@ -527,6 +573,7 @@ export function validateService(input: ValidationInput): ValidationResult {
     checkInstanceRules(svc, config, f);
     if (input.operation === "UPDATE" && input.oldSvc) checkImmutability(svc, input.oldSvc, f);
     checkReuse(input, config, listeners, f);
+    checkPolicy(input, config, f);
   } catch (e) {
     // Fail closed with a readable reason; the rules above are written not to throw.
     f.error(`internal error while validating the Service: ${quoteValue(String(e))}`);

@@ -1,9 +1,10 @@
 // Golden tests for buildDesiredModel(): fixtures/model/<case>/input.yaml holds the Kubernetes objects
-// (one Service, plus Nodes, EndpointSlices and Pods); expected.json holds { model, errors }.
+// (one Service, plus Nodes, EndpointSlices and Pods); expected.json holds { model, errors }. An optional
+// env.json is the operator's environment for the case (cluster settings, src/operator/settings.ts).
 // Regenerate with UPDATE_GOLDEN=1 and review the diff. Not a test of plan() (see plan.test.ts).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
@@ -11,6 +12,7 @@ import type { SlbBackendServer } from "../../../src/cloud";
 import { CLB_ANNOTATIONS, isClbManagedService, parseClbAnnotations, stringAnnotations } from "../annotations";
 import { podKey } from "../../../src/backends/endpoints";
 import { expectGolden } from "../../../test/helpers/golden";
+import { loadCloudSettings, type CloudSettings } from "../../../src/operator/settings";
 import { buildDesiredModel, type BuildInput, type BuildResult } from ".";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "model");
@@ -27,6 +29,8 @@ interface Objects {
   nodes: V1Node[];
   endpointSlices: V1EndpointSlice[];
   pods: V1Pod[];
+  /** From env.json through the settings loader; undefined: the defaults. */
+  settings?: CloudSettings;
 }
 
 function load(name: string): Objects {
@@ -58,6 +62,9 @@ function load(name: string): Objects {
   }
   assert.equal(services.length, 1, `${name}: exactly one Service`);
   objects.svc = services[0];
+  const envFile = join(FIXTURES, name, "env.json");
+  if (existsSync(envFile))
+    objects.settings = loadCloudSettings(JSON.parse(readFileSync(envFile, "utf8")) as Record<string, string>);
   return objects;
 }
 
@@ -69,6 +76,7 @@ function buildInput(o: Objects): BuildInput {
     endpointSlices: o.endpointSlices,
     pods: new Map(o.pods.map((p) => [podKey(p), p])),
     clusterId: CLUSTER_ID,
+    settings: o.settings,
     deleting: !!o.svc.metadata?.deletionTimestamp || !isClbManagedService(o.svc),
   };
 }
@@ -165,7 +173,10 @@ test("annotations that all parse give no errors; every annotation error reaches 
     const objects = load(name);
     const parsed = parseClbAnnotations(stringAnnotations(objects.svc));
     const { errors } = build(objects);
-    if (parsed.errors.length === 0) assert.deepEqual(errors, [], name);
+    // Beyond the annotations, only the cluster policy of an env.json case adds errors.
+    const policyErrors = errors.filter((e) => e.message.startsWith("the reuse policy "));
+    if (!objects.settings) assert.deepEqual(policyErrors, [], name);
+    if (parsed.errors.length === 0) assert.deepEqual(errors, policyErrors, name);
     for (const e of parsed.errors)
       assert.ok(
         errors.some((m) => m.field === e.key && m.message === e.message),

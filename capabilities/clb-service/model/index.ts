@@ -4,6 +4,12 @@
 import type { EndpointOptions } from "../../../src/backends/endpoints";
 import { dropUndefined } from "../../../src/lib/objects";
 import {
+  DEFAULT_CLOUD_SETTINGS,
+  reuseNamespaceProblem,
+  type CloudSettings,
+} from "../../../src/operator/settings";
+import {
+  annotationDef,
   LOADBALANCER_ID_LABEL,
   parseClbAnnotations,
   resolveListenerProtocols,
@@ -17,7 +23,7 @@ import {
 } from "../tracking";
 import { desiredListener } from "./listeners";
 import { desiredLoadBalancer } from "./load-balancer";
-import type { BuildInput, BuildResult, DesiredModel, ModelError, ServiceRef } from "./types";
+import type { BuildInput, BuildResult, ClbPolicy, DesiredModel, ModelError, ServiceRef } from "./types";
 import { backendOptions, desiredVServerGroup, type GroupContext } from "./vserver-groups";
 
 export type * from "./types";
@@ -40,6 +46,7 @@ export {
 /** Service + Nodes + EndpointSlices → desired model (§1-§3). Never throws; problems are in `errors`. */
 export function buildDesiredModel(input: BuildInput): BuildResult {
   const { svc, clusterId } = input;
+  const settings = input.settings ?? DEFAULT_CLOUD_SETTINGS;
   const meta = svc.metadata ?? {};
   if (!meta.uid || !meta.name)
     return { errors: [{ field: "metadata", message: "Service has no uid or name" }] };
@@ -53,21 +60,29 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
   const parsed = parseClbAnnotations(stringAnnotations(svc));
   const errors: ModelError[] = parsed.errors.map((e) => ({ field: e.key, message: e.message }));
   const config = parsed.config;
+  const policy = clbPolicy(settings);
   const model: DesiredModel = {
     service,
     clusterId,
     deleting: input.deleting ?? false,
+    ...(policy ? { policy } : {}),
     statusIngress: (svc.status?.loadBalancer?.ingress ?? []).map((i) =>
       dropUndefined({ ip: i.ip, hostname: i.hostname }),
     ),
     provisionedBefore:
       (svc.status?.loadBalancer?.ingress ?? []).length > 0 || !!meta.labels?.[LOADBALANCER_ID_LABEL],
-    loadBalancer: desiredLoadBalancer(svc, config, clusterId),
+    loadBalancer: desiredLoadBalancer(svc, config, clusterId, settings),
     listeners: [],
     vServerGroups: [],
     appliedDomainExtensions: parseAppliedList(meta.annotations?.[APPLIED_DOMAIN_EXTENSIONS_ANNOTATION]),
   };
   if (model.deleting) return { model, errors };
+  // Reuse policy, namespace allow-list (README "Reuse policy"): the controller's re-check of admission's rule.
+  const reuseProblem =
+    config.loadBalancerId !== undefined
+      ? reuseNamespaceProblem(settings.reuse, service.namespace)
+      : undefined;
+  if (reuseProblem) errors.push({ field: annotationDef("loadBalancerId").key, message: reuseProblem });
   // §1 row 62: IPv6 backends only on an IPv6 SLB; otherwise IPv4 (upstream
   // pkg/controller/service/reconcile/backend/backend.go setAddressIpVersion).
   const family = config.ipVersion === "ipv6" && config.backendIpVersion === "ipv6" ? "IPv6" : "IPv4";
@@ -79,7 +94,7 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
   const ctx: GroupContext = {
     service,
     clusterId,
-    backendOpts: backendOptions(config, model.loadBalancer.mode === "reuse"),
+    backendOpts: backendOptions(config, model.loadBalancer.mode === "reuse", settings.defaultBackendType),
     local: svc.spec?.externalTrafficPolicy === "Local",
     nodes: input.nodes,
     endpointSlices: input.endpointSlices,
@@ -111,4 +126,12 @@ export function buildDesiredModel(input: BuildInput): BuildResult {
   if (Object.keys(podByIp).length > 0) model.podByIp = podByIp;
   if (gated.size > 0) model.gatedPods = [...gated].sort();
   return { model, errors };
+}
+
+/** The policy plan/ checks against the cloud; undefined when the settings leave it at the defaults. */
+function clbPolicy(settings: CloudSettings): ClbPolicy | undefined {
+  const policy: ClbPolicy = {};
+  if (settings.forbidPublicLoadBalancer) policy.forbidPublicLoadBalancer = true;
+  if (settings.reuse.requireNamespaceTag) policy.reuse = settings.reuse;
+  return Object.keys(policy).length > 0 ? policy : undefined;
 }

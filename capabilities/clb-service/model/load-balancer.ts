@@ -10,12 +10,34 @@ import {
   TAG_CLUSTER,
   TAG_DO_NOT_DELETE,
 } from "../tracking";
+import type { CloudSettings } from "../../../src/operator/settings";
 import type { DesiredLoadBalancer } from "./types";
+
+/**
+ * The cluster settings a create adds (README "Cloud defaults"): none on a reused SLB (R6: we never
+ * default anything there); the default vSwitch only for an intranet SLB that names none, with the VPC.
+ */
+function cloudDefaults(
+  c: ClbAnnotationConfig,
+  reuse: boolean,
+  settings: CloudSettings,
+): DesiredLoadBalancer["cloudDefaults"] {
+  if (reuse) return undefined;
+  const vSwitchId =
+    c.addressType === "intranet" && c.vSwitchId === undefined ? settings.vSwitchIds[0] : undefined;
+  const defaults = dropUndefined({
+    vpcId: settings.vpcId,
+    vSwitchId,
+    resourceGroupId: c.resourceGroupId === undefined ? settings.resourceGroupId : undefined,
+  });
+  return Object.keys(defaults).length > 0 ? defaults : undefined;
+}
 
 export function desiredLoadBalancer(
   svc: V1Service,
   c: ClbAnnotationConfig,
   clusterId: string,
+  settings: CloudSettings,
 ): DesiredLoadBalancer {
   const defaultName = defaultLoadBalancerName(svc.metadata?.uid ?? "");
   const reuse = c.loadBalancerId !== undefined;
@@ -41,6 +63,7 @@ export function desiredLoadBalancer(
     // Upstream's reason; it is what the console shows as "why is this protected".
     modificationProtectionReason:
       c.modificationProtection === "ConsoleProtection" ? "managed.by.ack" : undefined,
+    cloudDefaults: cloudDefaults(c, reuse, settings),
     defaultTags: reuse
       ? []
       : [

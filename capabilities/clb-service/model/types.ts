@@ -10,6 +10,7 @@ import type {
   Tag,
 } from "../../../src/cloud";
 import type { NodeSelection } from "../../../src/backends/nodes";
+import type { CloudSettings, ReusePolicy } from "../../../src/operator/settings";
 
 export interface ServiceRef {
   namespace: string;
@@ -47,6 +48,12 @@ export interface DesiredLoadBalancer {
   deleteProtection?: OnOff;
   modificationProtectionStatus?: "ConsoleProtection" | "NonProtection";
   modificationProtectionReason?: string;
+  /**
+   * What the cluster settings add to a create (src/operator/settings.ts): the cluster's VPC (sent with a
+   * vSwitch), the default vSwitch of an intranet SLB that names none, the default resource group. Create
+   * mode only; never compared with an existing SLB, so changing a setting does not flag old SLBs.
+   */
+  cloudDefaults?: { vpcId?: string; vSwitchId?: string; resourceGroupId?: string };
   /** Ownership tags written at create time (create mode only). */
   defaultTags: Tag[];
   /** `additional-resource-tags`. */
@@ -104,6 +111,11 @@ export interface DesiredModel {
   clusterId: string;
   /** Cleanup instead of ensure (deletionTimestamp set, or no longer CLB-managed). */
   deleting: boolean;
+  /**
+   * Cluster policy plan/ enforces against the cloud (README "Reuse policy", "Cloud defaults"); absent
+   * when the settings are the defaults. The namespace allow-list needs no cloud: it is a model error.
+   */
+  policy?: ClbPolicy;
   statusIngress: { ip?: string; hostname?: string }[];
   /**
    * The Service has been given an SLB before (it has an ingress or the loadbalancer-id label). Only
@@ -129,6 +141,13 @@ export interface DesiredModel {
    * ContainersReady (§3.3): their gate condition goes True once their backend is registered.
    */
   gatedPods?: string[];
+}
+
+export interface ClbPolicy {
+  /** OPERATOR_FORBID_PUBLIC_LB: never create or reuse an internet SLB. */
+  forbidPublicLoadBalancer?: boolean;
+  /** Tag mode of the reuse policy (OPERATOR_REUSE_REQUIRE_NAMESPACE_TAG): needs the reused SLB's tags. */
+  reuse?: ReusePolicy;
 }
 
 export interface ModelError {
@@ -163,6 +182,8 @@ export interface BuildInput {
    */
   pods?: ReadonlyMap<string, V1Pod>;
   clusterId: string;
+  /** Cluster-wide settings and policy; absent means the defaults (DEFAULT_CLOUD_SETTINGS). */
+  settings?: CloudSettings;
   /** Cleanup: listeners and groups are empty (upstream builds an empty local model), backends are not built. */
   deleting?: boolean;
 }

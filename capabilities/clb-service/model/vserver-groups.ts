@@ -28,10 +28,15 @@ import type { BackendOptions, DesiredVServerGroup, ModelError, ServiceRef } from
 export const UNRESOLVED_ENI = "";
 
 /** The backend annotations of a Service, parsed once for all its ports. */
-export function backendOptions(c: ClbAnnotationConfig, reuse: boolean): BackendOptions {
+export function backendOptions(
+  c: ClbAnnotationConfig,
+  reuse: boolean,
+  defaultBackendType: "ecs" | "eni" = "ecs",
+): BackendOptions {
   const userGroups = reuse ? (c.vgroupPort ?? []) : [];
   return {
-    backendType: c.backendType ?? "ecs",
+    // No annotation: the cluster default (OPERATOR_DEFAULT_BACKEND_TYPE, src/operator/settings.ts).
+    backendType: c.backendType ?? defaultBackendType,
     backendLabels: c.backendLabel,
     removeUnscheduledBackend: c.removeUnscheduledBackend === "on",
     defaultWeight: c.defaultWeight ?? 100,

@@ -18,7 +18,7 @@ import type {
 import type { Action as GenericAction, IdOrRef, Ref } from "../../../src/reconcile/actions";
 import { OPERATOR_DEFAULTS } from "../../../src/config";
 import type { DesiredModel } from "../model";
-import { listenersManaged } from "../tracking";
+import { isOwnedByCluster, listenersManaged, notOwnedMessage } from "../tracking";
 import { planCleanup } from "./cleanup";
 import { planDomainExtensions } from "./domain-extensions";
 import { planAbandonedLoadBalancers, planLoadBalancer, planReplaceUnreported } from "./load-balancer";
@@ -125,6 +125,11 @@ export interface PlanError {
   /** Stable reason, e.g. "ReuseForbidden", "ImmutableChanged". */
   reason: string;
   message: string;
+  /**
+   * Retrying cannot help (a policy or ownership refusal): the controller shows it and waits for the
+   * Service (or the operator's settings) to change, as for a bad annotation.
+   */
+  terminal?: boolean;
 }
 
 export interface Plan {
@@ -158,8 +163,12 @@ export function plan(desired: DesiredModel, remote: RemoteModel, opts: PlanOptio
     return out;
   }
   const batchSize = backendBatchSize(opts.backendBatchSize);
-  planAbandonedLoadBalancers(remote.abandonedLoadBalancers ?? [], out);
+  planAbandonedLoadBalancers(
+    (remote.abandonedLoadBalancers ?? []).filter((lb) => isOwnedByCluster(lb.tags, desired.clusterId)),
+    out,
+  );
   if (desired.deleting) {
+    if (!createdSlbIsOurs(desired, remote, out)) return out;
     planCleanup(desired, remote, batchSize, out);
     return out;
   }
@@ -167,10 +176,24 @@ export function plan(desired: DesiredModel, remote: RemoteModel, opts: PlanOptio
   return out;
 }
 
+/**
+ * README "Cluster identity": a created SLB (found by tag or name) is written to or deleted only when it
+ * carries our cluster tag with this cluster's id. A reused SLB is the user's; its policy is checkReuse's.
+ */
+function createdSlbIsOurs(desired: DesiredModel, remote: RemoteModel, out: Plan): boolean {
+  const lb = remote.loadBalancer;
+  if (!lb || desired.loadBalancer.mode !== "create" || isOwnedByCluster(lb.tags, desired.clusterId))
+    return true;
+  out.errors.push({ reason: "NotOwned", message: notOwnedMessage(lb, desired.clusterId), terminal: true });
+  return false;
+}
+
 function planEnsure(desired: DesiredModel, found: RemoteModel, batchSize: number, out: Plan): void {
+  if (!createdSlbIsOurs(desired, found, out)) return;
   let remote = found;
   let replacing: { loadBalancerId: string; deleteKey: string } | undefined;
   const deleteKey = found.loadBalancer && planReplaceUnreported(desired, found.loadBalancer, out);
+  if (deleteKey === false) return;
   if (found.loadBalancer && deleteKey) {
     // Planned as a fresh create: nothing on the replaced SLB is kept.
     replacing = { loadBalancerId: found.loadBalancer.loadBalancerId, deleteKey };

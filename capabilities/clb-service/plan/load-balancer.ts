@@ -4,6 +4,8 @@
 import type { SlbCreateLoadBalancerRequest, SlbLoadBalancer, Tag } from "../../../src/cloud";
 import { clientTokenFor } from "../../../src/cloud";
 import { dropUndefined } from "../../../src/lib/objects";
+import { CLOUD_SETTINGS_ENV } from "../../../src/config";
+import { reuseTagProblem } from "../../../src/operator/settings";
 import type { DesiredModel } from "../model";
 import { hasOwnershipTag, isProtectedTagKey, TAG_REUSED_BY_USER } from "../tracking";
 import { push } from "./common";
@@ -35,17 +37,20 @@ export function planLoadBalancer(
 /**
  * A created SLB that was never reported (no address, no loadbalancer-id label: its sync never succeeded)
  * and whose immutable attributes the Service no longer asks for: admission lets such a change through
- * (a failed create must stay fixable), so the SLB is deleted and made again. Returns the delete's key.
+ * (a failed create must stay fixable), so the SLB is deleted and made again. Returns the delete's key,
+ * or false when the policy refuses the new create (then nothing is planned).
  */
 export function planReplaceUnreported(
   desired: DesiredModel,
   lb: SlbLoadBalancer,
   out: Plan,
-): string | undefined {
+): string | false | undefined {
   if (desired.loadBalancer.mode !== "create" || desired.provisionedBefore || desired.deleting)
     return undefined;
   const scratch: Plan = { actions: [], errors: [], warnings: [] };
   if (immutableMismatches(desired, lb, scratch) === 0) return undefined;
+  // The replacement must be allowed first: never delete an SLB we could not make again.
+  if (!createAllowed(desired, out)) return false;
   return planDelete(lb, "lb:replace", out);
 }
 
@@ -88,17 +93,46 @@ function mayCreate(desired: DesiredModel, out: Plan): boolean {
     });
     return false;
   }
+  return createAllowed(desired, out);
+}
+
+/**
+ * README "Cloud defaults", the controller's re-check of admission: no internet SLB while public ones are
+ * forbidden (no address type means the cloud's default, internet), and no intranet SLB without a vSwitch
+ * (the cloud would make a classic-network one, outside the cluster's VPC).
+ */
+function createAllowed(desired: DesiredModel, out: Plan): boolean {
+  const d = desired.loadBalancer;
+  if (desired.policy?.forbidPublicLoadBalancer && (d.addressType ?? "internet") === "internet") {
+    out.errors.push({
+      reason: "PublicLoadBalancerForbidden",
+      message: `alicloud: internet SLBs are forbidden in this cluster (${CLOUD_SETTINGS_ENV.forbidPublicLoadBalancer}=true); set the annotation address-type to intranet`,
+      terminal: true,
+    });
+    return false;
+  }
+  if (d.addressType === "intranet" && !d.vSwitchId && !d.cloudDefaults?.vSwitchId) {
+    out.errors.push({
+      reason: "VSwitchRequired",
+      message: `alicloud: an intranet SLB needs a vSwitch: set the annotation vswitch-id, or ${CLOUD_SETTINGS_ENV.vSwitchIds} in the operator's environment`,
+      terminal: true,
+    });
+    return false;
+  }
   return true;
 }
 
 function createRequest(desired: DesiredModel, replacedId?: string): SlbCreateLoadBalancerRequest {
   const d = desired.loadBalancer;
   const isPayBySpec = d.instanceChargeType === "PayBySpec";
+  const vSwitchId = d.vSwitchId ?? d.cloudDefaults?.vSwitchId;
   const req: SlbCreateLoadBalancerRequest = {
     loadBalancerName: d.name ?? d.defaultName,
     addressType: d.addressType,
     addressIPVersion: d.addressIPVersion,
-    vSwitchId: d.vSwitchId,
+    // A VPC SLB carries the cluster's VPC with its vSwitch (README "Cloud defaults").
+    vpcId: vSwitchId ? d.cloudDefaults?.vpcId : undefined,
+    vSwitchId,
     address: d.address,
     // §9 C1: no charge type means PayByCLCU; a spec only applies to PayBySpec.
     instanceChargeType: d.instanceChargeType ?? "PayByCLCU",
@@ -107,7 +141,7 @@ function createRequest(desired: DesiredModel, replacedId?: string): SlbCreateLoa
     bandwidth: d.internetChargeType === "paybybandwidth" ? d.bandwidthMbps : undefined,
     masterZoneId: d.masterZoneId,
     slaveZoneId: d.slaveZoneId,
-    resourceGroupId: d.resourceGroupId,
+    resourceGroupId: d.resourceGroupId ?? d.cloudDefaults?.resourceGroupId,
     deleteProtection: d.deleteProtection ?? "on",
     modificationProtectionStatus: d.modificationProtectionStatus ?? "ConsoleProtection",
     modificationProtectionReason: d.modificationProtectionReason,
@@ -137,6 +171,21 @@ function checkReuse(desired: DesiredModel, lb: SlbLoadBalancer, out: Plan): bool
     out.errors.push({
       reason: "ReuseForbidden",
       message: `alicloud: the loadbalancer ${lb.loadBalancerId} can not be reused, can not reuse loadbalancer created by kubernetes.`,
+    });
+    return false;
+  }
+  const tagProblem = desired.policy?.reuse
+    ? reuseTagProblem(desired.policy.reuse, desired.service.namespace, lb.loadBalancerId, lb.tags)
+    : undefined;
+  if (tagProblem) {
+    out.errors.push({ reason: "ReuseForbidden", message: `alicloud: ${tagProblem}`, terminal: true });
+    return false;
+  }
+  if (desired.policy?.forbidPublicLoadBalancer && lb.addressType === "internet") {
+    out.errors.push({
+      reason: "ReuseForbidden",
+      message: `alicloud: the loadbalancer ${lb.loadBalancerId} is an internet SLB, and internet SLBs are forbidden in this cluster (${CLOUD_SETTINGS_ENV.forbidPublicLoadBalancer}=true)`,
+      terminal: true,
     });
     return false;
   }

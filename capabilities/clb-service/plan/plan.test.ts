@@ -103,6 +103,16 @@ function foreignTouches(input: Input, actions: Action[]): string[] {
       );
       if (!tagged || p.loadBalancerId === input.desired.loadBalancer.reuseId) bad.push(a.key);
     }
+    // Cluster identity: an action on an existing SLB of create mode (or on an abandoned one) needs our
+    // cluster tag with this cluster's id on that SLB (positive ownership, not "found by tag or name").
+    const lbId = "loadBalancerId" in p && typeof p.loadBalancerId === "string" ? p.loadBalancerId : undefined;
+    if (lbId !== undefined && input.desired.loadBalancer.mode === "create") {
+      const lb = [input.remote.loadBalancer, ...(input.remote.abandonedLoadBalancers ?? [])].find(
+        (x) => x?.loadBalancerId === lbId,
+      );
+      const ours = lb?.tags.some((t) => t.key === "ack.aliyun.com" && t.value === clusterId);
+      if (!ours) bad.push(a.key);
+    }
     // An extension leaves only if we applied it, and only from an https listener this Service keeps.
     if (p.kind === "DeleteDomainExtension") {
       const applied = input.desired.appliedDomainExtensions ?? [];
@@ -246,6 +256,48 @@ test("an unreported created SLB is replaced on an immutable change; a reported o
     a?.params.kind === "CreateLoadBalancer" ? a.params.request.clientToken : undefined;
   assert.ok(token(create));
   assert.notEqual(token(create), token(firstCreate));
+});
+
+test("cluster identity: nothing is planned on a created SLB that lacks this cluster's tag, not even on cleanup", () => {
+  for (const name of ["not-owned-other-cluster", "delete-not-owned", "delete-untagged-by-name"]) {
+    const { out } = run(name);
+    assert.deepEqual(out.actions, [], name);
+    assert.deepEqual(
+      out.errors.map((e) => [e.reason, e.terminal]),
+      [["NotOwned", true]],
+      name,
+    );
+  }
+  const abandoned = run("abandoned-other-cluster").out.actions.filter((a) => a.kind === "DeleteLoadBalancer");
+  assert.deepEqual(
+    abandoned.map((a) => a.params.kind === "DeleteLoadBalancer" && a.params.loadBalancerId),
+    ["lb-created-by-us"],
+  );
+});
+
+test("cloud policy: a refused create or reuse plans nothing and is terminal; the allowed twin plans as usual", () => {
+  for (const [refused, reason] of [
+    ["create-public-forbidden", "PublicLoadBalancerForbidden"],
+    ["create-intranet-no-vswitch", "VSwitchRequired"],
+    ["reused-tag-policy-refused", "ReuseForbidden"],
+    ["reused-public-forbidden", "ReuseForbidden"],
+  ]) {
+    const { out } = run(refused);
+    assert.deepEqual(out.actions, [], refused);
+    assert.deepEqual(
+      out.errors.map((e) => [e.reason, e.terminal]),
+      [[reason, true]],
+      refused,
+    );
+  }
+  assert.deepEqual(run("reused-tag-policy-allowed").out.errors, []);
+  const create = run("create-cloud-defaults").out.actions.find((a) => a.kind === "CreateLoadBalancer");
+  assert.ok(create?.params.kind === "CreateLoadBalancer");
+  const { vpcId, vSwitchId, resourceGroupId } = create.params.request;
+  assert.deepEqual(
+    { vpcId, vSwitchId, resourceGroupId },
+    { vpcId: "vpc-bp1cluster", vSwitchId: "vsw-bp1default", resourceGroupId: "rg-acfmcluster" },
+  );
 });
 
 test("an SLB created before the id annotation was added is deleted; the reused one is never", () => {
