@@ -89,7 +89,8 @@ test("the example custom resources fit their schemas", () => {
     assert.ok(validate(doc), `${doc.kind}: ${ajv.errorsText(validate.errors)}`);
     checked++;
   }
-  assert.equal(checked, 2);
+  // At least albconfig.yaml, imagecache.yaml and imagecache-private.yaml: a rename cannot skip them silently.
+  assert.ok(checked >= 3, `only ${checked} example custom resources checked`);
 });
 
 test("bad ImageCaches are rejected by the schema", () => {
