@@ -23,6 +23,7 @@ import {
 import { ApiError, errorBody, Errors } from "./errors";
 import { type FaultRule, Faults, RateLimiter } from "./faults";
 import { albHandlers } from "./handlers/alb";
+import { casHandlers } from "./handlers/cas";
 import { eciHandlers } from "./handlers/eci";
 import { slbHandlers } from "./handlers/slb";
 import { vpcEcsHandlers } from "./handlers/vpc-ecs";
@@ -57,7 +58,13 @@ export interface RunningEmulator {
 }
 
 /** The one handler table: `${version}/${action}` → handler. */
-const HANDLERS: Handler[] = [...slbHandlers, ...albHandlers, ...eciHandlers, ...vpcEcsHandlers];
+const HANDLERS: Handler[] = [
+  ...slbHandlers,
+  ...albHandlers,
+  ...eciHandlers,
+  ...vpcEcsHandlers,
+  ...casHandlers,
+];
 const TABLE = new Map(HANDLERS.map((h) => [`${h.version}/${h.action}`, h]));
 
 export function handlerTable(): ReadonlyArray<Pick<Handler, "product" | "version" | "action" | "mutating">> {
