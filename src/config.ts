@@ -177,6 +177,8 @@ export const EMULATOR_DEFAULTS = {
    * next 00:00 of it (Beijing time, UTC+8).
    */
   billingDayUtcOffsetMs: 8 * 3_600_000,
+  /** Request line + headers the emulator accepts (ALB batch calls carry up to 200 servers in the query). */
+  maxRequestHeaderBytes: 128 * 1024,
   /** Journal records between snapshot compactions. */
   snapshotEvery: 1_000,
 } as const;

@@ -478,7 +478,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const emu = new Emulator(opts);
-  const server = http.createServer((req, res) => {
+  // The SDKs put some batch parameters in the query (ALB RemovedServers.N, 200 per call: ~20 KiB of URL); the
+  // gateway takes such URLs, Node's default 16 KiB header limit would not.
+  const server = http.createServer({ maxHeaderSize: EMULATOR_DEFAULTS.maxRequestHeaderBytes }, (req, res) => {
     emu.handle(req, res).catch((e: unknown) => {
       console.error("emulator: unhandled", e);
       if (!res.headersSent) res.writeHead(500).end();
