@@ -374,6 +374,17 @@ test("server groups: API defaults, update, servers in batches of 200, replace, r
       [servers[249].serverId, 30081, undefined],
     ].sort(),
   );
+  // Weights change in place (UpdateServerGroupServersAttribute): Configuring, then Available.
+  await h.cloud.alb.updateServers(sg, [{ ...eni, weight: 10 }]);
+  let eniNow = (await h.cloud.alb.listServerGroupServers(sg)).find((s) => s.serverId === eni.serverId);
+  assert.deepEqual([eniNow?.weight, eniNow?.status], [10, "Configuring"]);
+  await h.advanceClock(SETTLE_MS);
+  eniNow = (await h.cloud.alb.listServerGroupServers(sg)).find((s) => s.serverId === eni.serverId);
+  assert.deepEqual([eniNow?.weight, eniNow?.status], [10, "Available"]);
+  await assert.rejects(
+    h.cloud.alb.updateServers(sg, [{ ...eni, port: 9999 }]),
+    (e) => isCloudError(e, "NotFound") && e.code === "ResourceNotFound.BackendServer",
+  );
   await h.cloud.alb.removeServers(sg, [eni]);
   await h.advanceClock(SETTLE_MS);
   assert.deepEqual(

@@ -1049,6 +1049,22 @@ export class AlibabaAlbProvider implements AlbProvider {
     return out;
   }
 
+  async updateServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]> {
+    const out: AlbJobRef[] = [];
+    for (const batch of chunk(servers, ALB_BATCH_LIMITS.serversPerCall)) {
+      const res = await this.#call("UpdateServerGroupServersAttribute", (c) =>
+        c.updateServerGroupServersAttribute(
+          new alb.UpdateServerGroupServersAttributeRequest({
+            serverGroupId,
+            servers: batch.map(serverToWire),
+          }),
+        ),
+      );
+      out.push(jobRef(res.body));
+    }
+    return out;
+  }
+
   async replaceServers(
     serverGroupId: string,
     add: readonly AlbServer[],

@@ -472,9 +472,11 @@ export interface AlbProvider {
   /** Conflict (ResourceInUse) while a listener or rule forwards to it. Already gone counts as done. */
   deleteServerGroup(serverGroupId: string): Promise<AlbJobRef>;
   listServerGroupServers(serverGroupId: string): Promise<AlbServer[]>;
-  /** Batched by ALB_BATCH_LIMITS.serversPerCall; an existing server (id, ip, port) gets the new weight. */
+  /** Batched by ALB_BATCH_LIMITS.serversPerCall. Change weights of present servers with updateServers. */
   addServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]>;
   removeServers(serverGroupId: string, servers: readonly AlbServerKey[]): Promise<AlbJobRef[]>;
+  /** UpdateServerGroupServersAttribute: new weights/descriptions of servers already in the group (200 per call). */
+  updateServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]>;
   /** ReplaceServersInServerGroup: one job per batch for adds and removes together. */
   replaceServers(
     serverGroupId: string,

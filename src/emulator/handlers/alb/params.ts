@@ -67,6 +67,8 @@ const NAMES: Record<string, string> = {
     ClientToken DryRun ServerGroupId Servers`,
   ReplaceServersInServerGroup: `
     AddedServers ClientToken DryRun RemovedServers ServerGroupId`,
+  UpdateServerGroupServersAttribute: `
+    ClientToken DryRun ServerGroupId Servers`,
   UpdateServerGroupAttribute: `
     ClientToken ConnectionDrainConfig CrossZoneEnabled DryRun HealthCheckConfig IpVersionAffinityMode
     Scheduler ServerGroupId ServerGroupName ServiceName SlowStartConfig StickySessionConfig UchConfig

@@ -72,6 +72,8 @@ export interface ServerDoc extends Doc {
   Weight: number;
   Description: string;
   _readyAtMs: number;
+  /** What the server is until `_readyAtMs`: Adding (new) or Configuring (weight changed). */
+  _pending?: "Adding" | "Configuring";
 }
 
 export interface SgDoc extends Doc {
