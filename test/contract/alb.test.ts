@@ -363,7 +363,9 @@ test("server groups: API defaults, update, servers in batches of 200, replace, r
     port: 8080,
     weight: 50,
   };
-  const jobs = await h.cloud.alb.replaceServers(sg, [eni, { ...servers[249], port: 30081 }], servers);
+  // The second call meets the group still Configuring from the first: retried until it is free (0.3 s).
+  const patient = h.provider({ maxRetries: 12, retryBaseMs: 50, retryCapMs: 400 });
+  const jobs = await patient.cloud.alb.replaceServers(sg, [eni, { ...servers[249], port: 30081 }], servers);
   assert.equal(jobs.length, 2, "250 removals: two calls");
   await h.advanceClock(SETTLE_MS);
   listed = await h.cloud.alb.listServerGroupServers(sg);
