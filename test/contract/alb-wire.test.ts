@@ -1,7 +1,6 @@
-// ALB and CAS wire fidelity through the official SDK's generic client: what the Go SDK (V2 signature, every
-// parameter in the query, numbers as strings) and the TypeScript SDK (form body) put on the wire, the JSON style
-// for structured parameters, the real per-call batch limits, the defaults the API reports, undeclared
-// parameters, DryRun, ClientToken replays, quotas, and CreateLoadBalancer's answer without a JobId.
+// ALB and CAS wire fidelity through the official SDK's generic client: Go SDK (V2, query, string numbers) and TS SDK
+// (form body) shapes, JSON-style structured params, per-call batch limits, reported defaults, undeclared params,
+// DryRun, ClientToken replays, quotas, and CreateLoadBalancer's answer without a JobId.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
