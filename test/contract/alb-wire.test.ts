@@ -190,9 +190,23 @@ test("JSON style: a structured parameter as one JSON string is the same as its f
           { Order: "1", Type: "FixedResponse", FixedResponseConfig: { HttpCode: "503", Content: "down" } },
         ],
       },
+      {
+        Priority: 8,
+        RuleName: "json-redirect",
+        RuleConditions: [{ Type: "Path", PathConfig: { Values: ["/old"] } }],
+        RuleActions: [
+          { Order: 1, Type: "Redirect", RedirectConfig: { Protocol: "HTTPS", Port: 443, HttpCode: "308" } },
+        ],
+      },
     ]),
   });
-  const [rule] = (await call("ListRules", { "ListenerIds.1": lsr })).Rules;
+  const [rule, redirect] = (await call("ListRules", { "ListenerIds.1": lsr })).Rules;
+  // RedirectConfig.Port is a string in the API model, however it was sent.
+  assert.deepEqual(redirect.RuleActions[0].RedirectConfig, {
+    Protocol: "HTTPS",
+    Port: "443",
+    HttpCode: "308",
+  });
   assert.equal(rule.Priority, 7);
   assert.deepEqual(rule.RuleConditions, [{ Type: "Host", HostConfig: { Values: ["json.example.com"] } }]);
   assert.deepEqual(rule.RuleActions, [
