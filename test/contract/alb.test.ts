@@ -145,8 +145,8 @@ test("load balancer: Provisioning then Active (waitForLoadBalancerActive), get/l
   await h.cloud.alb.setDeletionProtection(id, true);
   assert.equal((await h.cloud.alb.getLoadBalancer(id)).deletionProtectionEnabled, true);
   await assert.rejects(h.cloud.alb.deleteLoadBalancer(id), (e) => isCloudError(e, "Conflict"));
-  await h.cloud.alb.setDeletionProtection(id, false);
-  await h.cloud.alb.deleteLoadBalancer(id);
+  await h.advanceClock(SETTLE_MS);
+  await h.cloud.alb.deleteLoadBalancer(id, { disableProtection: true });
   await assert.rejects(h.cloud.alb.getLoadBalancer(id), (e) => isCloudError(e, "NotFound"));
   assert.deepEqual(await h.cloud.alb.deleteLoadBalancer(id), {}, "already gone counts as done");
 });

@@ -591,8 +591,12 @@ export class AlibabaAlbProvider implements AlbProvider {
     }
   }
 
-  async deleteLoadBalancer(loadBalancerId: string): Promise<AlbJobRef> {
+  async deleteLoadBalancer(
+    loadBalancerId: string,
+    opts: { disableProtection?: boolean } = {},
+  ): Promise<AlbJobRef> {
     try {
+      if (opts.disableProtection) await this.setDeletionProtection(loadBalancerId, false);
       const res = await this.#call(
         "DeleteLoadBalancer",
         (c) => c.deleteLoadBalancer(new alb.DeleteLoadBalancerRequest({ loadBalancerId })),

@@ -420,8 +420,11 @@ export interface AlbProvider {
   updateLoadBalancer(loadBalancerId: string, req: AlbUpdateLoadBalancerRequest): Promise<AlbJobRef>;
   /** Enable/DisableDeletionProtection. The controller turns it off before deleting its own ALB. */
   setDeletionProtection(loadBalancerId: string, enabled: boolean): Promise<void>;
-  /** Already gone counts as done. Deletion protection must be off (Conflict otherwise). */
-  deleteLoadBalancer(loadBalancerId: string): Promise<AlbJobRef>;
+  /**
+   * Already gone counts as done. Deletion protection must be off (Conflict otherwise); `disableProtection`
+   * turns it off first (for an ALB of ours: the caller has checked the ownership tags).
+   */
+  deleteLoadBalancer(loadBalancerId: string, opts?: { disableProtection?: boolean }): Promise<AlbJobRef>;
   /** Polls GetLoadBalancerAttribute until Active; CloudError Timeout when it does not get there in time. */
   waitForLoadBalancerActive(loadBalancerId: string, opts?: AlbWaitOptions): Promise<AlbLoadBalancer>;
 
