@@ -1141,20 +1141,27 @@ export class AlibabaAlbProvider implements AlbProvider {
     resourceIds?: string[];
     tags?: Tag[];
   }): Promise<AlbTagResource[]> {
-    const items = await allPages(async (nextToken) => {
-      const res = await this.#call("ListTagResources", (c) =>
-        c.listTagResources(
-          new alb.ListTagResourcesRequest({
-            resourceType: query.resourceType,
-            resourceId: nonEmpty(query.resourceIds),
-            tag: tagReq(query.tags),
-            maxResults: this.#t.pageSize,
-            nextToken,
-          }),
-        ),
-      );
-      return { items: res.body?.tagResources ?? [], nextToken: res.body?.nextToken };
-    });
+    const idBatches: Array<string[] | undefined> = query.resourceIds?.length
+      ? chunk(query.resourceIds, ALB_BATCH_LIMITS.resourceIdsPerTagCall)
+      : [undefined];
+    const items: alb.ListTagResourcesResponseBodyTagResources[] = [];
+    for (const ids of idBatches) {
+      const page = await allPages(async (nextToken) => {
+        const res = await this.#call("ListTagResources", (c) =>
+          c.listTagResources(
+            new alb.ListTagResourcesRequest({
+              resourceType: query.resourceType,
+              resourceId: ids,
+              tag: tagReq(query.tags),
+              maxResults: this.#t.pageSize,
+              nextToken,
+            }),
+          ),
+        );
+        return { items: res.body?.tagResources ?? [], nextToken: res.body?.nextToken };
+      });
+      items.push(...page);
+    }
     return items
       .filter((t) => t.resourceId && t.tagKey)
       .map((t) => ({
