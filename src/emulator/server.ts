@@ -24,6 +24,7 @@ import {
 import { ApiError, errorBody, Errors } from "./errors";
 import { type FaultRule, Faults, RateLimiter } from "./faults";
 import { albHandlers } from "./handlers/alb";
+import { casHandlers } from "./handlers/cas";
 import { eciHandlers } from "./handlers/eci";
 import { slbHandlers } from "./handlers/slb";
 import { vpcEcsHandlers } from "./handlers/vpc-ecs";
@@ -61,7 +62,13 @@ export interface RunningEmulator {
 }
 
 /** The one handler table: `${version}/${action}` → handler. */
-const HANDLERS: Handler[] = [...slbHandlers, ...albHandlers, ...eciHandlers, ...vpcEcsHandlers];
+const HANDLERS: Handler[] = [
+  ...slbHandlers,
+  ...albHandlers,
+  ...eciHandlers,
+  ...vpcEcsHandlers,
+  ...casHandlers,
+];
 const TABLE = new Map(HANDLERS.map((h) => [`${h.version}/${h.action}`, h]));
 
 export function handlerTable(): ReadonlyArray<Pick<Handler, "product" | "version" | "action" | "mutating">> {
@@ -107,6 +114,8 @@ class Emulator {
   private readonly requests: RequestLogEntry[] = [];
   /** Calls per "<product>:<action>" since start or the last DELETE /_emulator/stats (benchmarks count these). */
   private callCounts = new Map<string, number>();
+  /** Of those, the ones answered 200: a busy or throttled refusal that a client retried counts once here. */
+  private okCounts = new Map<string, number>();
   private mutationsSincePurge = 0;
   private readonly requestLogFile: WriteStream | undefined;
 
@@ -238,6 +247,7 @@ class Emulator {
         if (this.requests.length > REQUEST_LOG_SIZE) this.requests.shift();
         const countKey = `${log.product ?? "unknown"}:${log.action ?? ""}`;
         this.callCounts.set(countKey, (this.callCounts.get(countKey) ?? 0) + 1);
+        if (log.status === 200) this.okCounts.set(countKey, (this.okCounts.get(countKey) ?? 0) + 1);
       }
     }
   }
@@ -422,10 +432,14 @@ class Emulator {
           return reply(200, { accessKeyIds: Object.keys(this.accessKeys) });
         }
         case route === "GET /_emulator/stats":
-          return reply(200, { calls: Object.fromEntries(this.callCounts) });
+          return reply(200, {
+            calls: Object.fromEntries(this.callCounts),
+            succeeded: Object.fromEntries(this.okCounts),
+          });
         case route === "DELETE /_emulator/stats":
           this.callCounts = new Map();
-          return reply(200, { calls: {} });
+          this.okCounts = new Map();
+          return reply(200, { calls: {}, succeeded: {} });
         case route === "GET /_emulator/handlers":
           return reply(200, { handlers: handlerTable() });
         default:
@@ -491,7 +505,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const emu = new Emulator(opts);
-  const server = http.createServer((req, res) => {
+  // The SDKs put some batch parameters in the query (ALB RemovedServers.N, 200 per call: ~20 KiB of URL); the
+  // gateway takes such URLs, Node's default 16 KiB header limit would not.
+  const server = http.createServer({ maxHeaderSize: EMULATOR_DEFAULTS.maxRequestHeaderBytes }, (req, res) => {
     emu.handle(req, res).catch((e: unknown) => {
       console.error("emulator: unhandled", e);
       if (!res.headersSent) res.writeHead(500).end();

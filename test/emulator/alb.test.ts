@@ -1,5 +1,6 @@
-// ALB through the typed @alicloud/alb20200616 client: asynchronous statuses on the virtual clock, jobs,
-// DryRun, guards and cascades. (ECI image caches: eci.test.ts.)
+// ALB through the typed @alicloud/alb20200616 client: asynchronous statuses on the virtual clock, jobs, DryRun,
+// busy refusals, guards and cascades. Transitions are set far longer than any test step takes, and every change
+// of status comes from an explicit clock advance, so a loaded machine cannot flip a status under the test.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
@@ -9,13 +10,19 @@ import type Alb from "@alicloud/alb20200616";
 let emu: RunningEmulator;
 let alb: Alb;
 
+/** Provisioning and Configuring last this long in virtual time; real time never gets there during a test. */
+const ALB_MS = 60_000;
+const CONFIGURING_MS = 30_000;
+
 before(async () => {
-  emu = await startEmulator({ seed: 5 });
+  emu = await startEmulator({ seed: 5, transitions: { albMs: ALB_MS, albConfiguringMs: CONFIGURING_MS } });
   alb = albClient(emu);
 });
 after(() => emu.close());
 
 const advance = (ms: number): Promise<Json> => admin(emu, "POST", "clock/advance", { ms });
+/** Past every pending transition. */
+const settle = (): Promise<Json> => advance(ALB_MS + 1_000);
 
 function lbRequest(name: string, extra: Record<string, unknown> = {}): $alb.CreateLoadBalancerRequest {
   return new $alb.CreateLoadBalancerRequest({
@@ -86,7 +93,7 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
     listenerDescription: "web",
   });
   await rejectsWith(alb.createListener(listenerReq), "IncorrectStatus.LoadBalancer");
-  await advance(1_000);
+  await settle();
   lb = (
     await alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId }))
   ).body!;
@@ -139,6 +146,7 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
     ["Adding", "Adding"],
   );
 
+  await settle(); // the listener Provisions, the instance applies the listener
   const rules = await alb.createRules(
     new $alb.CreateRulesRequest({
       listenerId: lsrId,
@@ -174,7 +182,7 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
   const ruleId = rules.body!.ruleIds![0].ruleId!;
   assert.match(ruleId, /^rule-[a-z0-9]{18}$/);
 
-  await advance(1_000);
+  await settle();
   jobs = await alb.listAsynJobs(new $alb.ListAsynJobsRequest({ jobIds: [jobId] }));
   assert.equal(jobs.body!.jobs![0].status, "Succeeded");
   servers = (
@@ -203,6 +211,7 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
   const updated = (await alb.listRules(new $alb.ListRulesRequest({ ruleIds: [ruleId] }))).body!.rules![0];
   assert.deepEqual([updated.priority, updated.ruleName], [20, "renamed"]);
 
+  await settle(); // the rule update is being applied
   await alb.updateListenerAttribute(
     new $alb.UpdateListenerAttributeRequest({
       listenerId: lsrId,
@@ -240,6 +249,7 @@ test("ALB: provisioning, listener, server group, servers, rules, jobs, guards an
       .totalCount,
     1,
   );
+  await settle();
   await alb.deleteLoadBalancer(new $alb.DeleteLoadBalancerRequest({ loadBalancerId: lbId }));
   const nf = await rejectsWith(
     alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId })),
@@ -280,6 +290,7 @@ test("ALB: deletion protection, list filters, validation", async () => {
   );
   assert.equal(byTag.body!.totalCount, 0);
   await alb.disableDeletionProtection(new $alb.DisableDeletionProtectionRequest({ resourceId: id }));
+  await settle(); // a Provisioning instance cannot be deleted either
   await alb.deleteLoadBalancer(new $alb.DeleteLoadBalancerRequest({ loadBalancerId: id }));
   await rejectsWith(
     alb.createLoadBalancer(
@@ -296,4 +307,49 @@ test("ALB: deletion protection, list filters, validation", async () => {
     alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: "bogus" })),
     "InvalidParameter",
   );
+});
+
+test("ALB busy refusals: Conflict.Lock and IncorrectStatus.Listener; stats count them as calls, not successes", async () => {
+  await admin(emu, "DELETE", "stats");
+  const { body } = await alb.createLoadBalancer(lbRequest("busy"));
+  const lbId = body!.loadBalancerId!;
+  const sg = await alb.createServerGroup(
+    new $alb.CreateServerGroupRequest({
+      serverGroupName: "sg-busy",
+      vpcId: "vpc-bp1abcdef",
+      healthCheckConfig: new $alb.CreateServerGroupRequestHealthCheckConfig({ healthCheckEnabled: false }),
+    }),
+  );
+  const listen = (port: number) =>
+    alb.createListener(
+      new $alb.CreateListenerRequest({
+        loadBalancerId: lbId,
+        listenerPort: port,
+        listenerProtocol: "HTTP",
+        defaultActions: forward(sg.body!.serverGroupId!),
+      }),
+    );
+  await settle();
+  const lsrId = (await listen(80)).body!.listenerId!;
+  const attr = () =>
+    alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId }));
+  assert.equal((await attr()).body!.loadBalancerStatus, "Configuring");
+  const locked = await rejectsWith(listen(81), "Conflict.Lock");
+  assert.equal(locked.statusCode, 409);
+  await advance(CONFIGURING_MS);
+  assert.equal((await attr()).body!.loadBalancerStatus, "Active");
+  await rejectsWith(
+    alb.updateListenerAttribute(
+      new $alb.UpdateListenerAttributeRequest({ listenerId: lsrId, idleTimeout: 20 }),
+    ),
+    "IncorrectStatus.Listener",
+  );
+  const stats = (await admin(emu, "GET", "stats")) as {
+    calls: Record<string, number>;
+    succeeded: Record<string, number>;
+  };
+  assert.equal(stats.calls["alb:CreateListener"], 2);
+  assert.equal(stats.succeeded["alb:CreateListener"], 1);
+  assert.equal(stats.calls["alb:UpdateListenerAttribute"], 1);
+  assert.equal(stats.succeeded["alb:UpdateListenerAttribute"], undefined);
 });
