@@ -111,7 +111,7 @@ export function validateAlbConfigSpec(obj: unknown): string[] {
   else if (Array.isArray(zones) && id === "") {
     if (zones.length === 1)
       errors.push(
-        "spec.config.zoneMappings: has 1 vSwitch; a new ALB needs vSwitches in at least two different zones (list two or more, or none to let the controller discover them)",
+        "spec.config.zoneMappings: has 1 vSwitch; a new ALB needs at least two zones (list vSwitches in two or more different zones, or none to let the controller discover them)",
       );
     const seen = new Set<string>();
     zones.forEach((z, i) => {
