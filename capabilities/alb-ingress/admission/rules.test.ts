@@ -206,6 +206,17 @@ test("AlbConfig UPDATE: id, addressType and addressIpVersion are immutable; othe
     operation: "UPDATE",
   });
   assert.deepEqual(ok.errors, []);
+  // a metadata-only write of an object stored before the webhook existed is not judged
+  const invalid = albConfig({ config: { zoneMappings: [{ vSwitchId: "vsw-a1" }] } });
+  const withFinalizer = {
+    ...invalid,
+    metadata: { name: "cfg", finalizers: ["ingress.k8s.alibaba/resources"] },
+  };
+  assert.equal(
+    validateAlbConfig({ albConfig: withFinalizer, oldAlbConfig: invalid, operation: "UPDATE" }).allowed,
+    true,
+  );
+  assert.equal(validateAlbConfig({ albConfig: withFinalizer, operation: "CREATE" }).allowed, false);
 });
 
 test("AlbConfig DELETE: refused while Ingresses use it, allowed when none do", () => {

@@ -219,6 +219,15 @@ export function validateAlbConfig(input: AlbConfigValidationInput): AdmissionDec
       ]);
     }
     if (recordOf(recordOf(input.albConfig)?.metadata)?.deletionTimestamp) return decision([]);
+    // Metadata-only writes (the controller's finalizer, labels) of an object admitted before the webhook
+    // existed are not judged: only a change of the spec is.
+    if (
+      input.operation === "UPDATE" &&
+      input.oldAlbConfig &&
+      JSON.stringify(recordOf(input.oldAlbConfig)?.spec ?? null) ===
+        JSON.stringify(recordOf(input.albConfig)?.spec ?? null)
+    )
+      return decision([]);
     const errors = validateAlbConfigSpec(input.albConfig);
     if (input.operation === "UPDATE" && input.oldAlbConfig) {
       const before = recordOf(recordOf(recordOf(input.oldAlbConfig)?.spec)?.config) ?? {};
