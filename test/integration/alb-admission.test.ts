@@ -4,7 +4,7 @@
 // Ingresses still use cannot be deleted. Admission runs alone (no controllers), as in the chart's split mode.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { eventually, Stack, startStack } from "../helpers/stack";
+import { eventually, ROOT, Stack, startStack } from "../helpers/stack";
 
 let stack: Stack;
 
@@ -291,4 +291,59 @@ test("an AlbConfig with Ingresses cannot be deleted; once they are gone it can",
     10_000,
     "the AlbConfig without Ingresses to be deletable",
   );
+});
+
+test("the examples of examples/alb pass admission, and their Ingresses form one group with its orders", async () => {
+  stack.kubectlOk(["apply", "-f", `${ROOT}/examples/alb/cafe.yaml`]);
+  stack.kubectlOk(["apply", "-f", `${ROOT}/examples/alb/`]);
+  const names = stack.kubectlOk(["get", "albconfig", "-o", "jsonpath={.items[*].metadata.name}"]).split(" ");
+  for (const n of ["cafe", "cafe-https", "reused"]) assert.ok(names.includes(n), `AlbConfig ${n}`);
+  // menu-specials holds order 1 in AlbConfig cafe: another Ingress of class alb may not take it
+  const refused = await eventually(
+    () => {
+      const r = stack.kubectl(
+        ["apply", "-f", "-"],
+        ingressYaml("late-special", { className: "alb", annotations: { [`${A}order`]: "1" } }),
+      );
+      if (r.code !== 0) return r.stderr;
+      stack.kubectl(["delete", "ingress", "late-special", "--wait=false"]);
+      return undefined;
+    },
+    10_000,
+    "order 1 in AlbConfig cafe to be refused",
+  );
+  assert.match(
+    refused,
+    /conflict Ingress group order: 1, conflict ingress :default\/menu-specials, default\/late-special/,
+  );
+  // shop-canary has weight 20 on shop.example.com/: a second canary of 81 would exceed 100
+  const canary = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: greedy-canary
+  namespace: default
+  annotations:
+    ${A}canary: "true"
+    ${A}canary-weight: "81"
+spec:
+  ingressClassName: alb
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: coffee-svc, port: {number: 80}}}
+`;
+  const greedy = await eventually(
+    () => {
+      const r = stack.kubectl(["apply", "-f", "-"], canary);
+      if (r.code !== 0) return r.stderr;
+      stack.kubectl(["delete", "ingress", "greedy-canary", "--wait=false"]);
+      return undefined;
+    },
+    10_000,
+    "a canary weight above 100 in total to be refused",
+  );
+  assert.match(greedy, /add up to 101; allowed at most 100/);
 });
