@@ -1,6 +1,7 @@
 // Every capability of the module, in one list (pepr.ts and the local runner both load this).
 import { Capability } from "pepr";
+import { AlbIngress } from "./alb-ingress";
 import { ClbService } from "./clb-service";
 import { EciImageCache } from "./eci-imagecache";
 
-export const capabilities: Capability[] = [ClbService, EciImageCache];
+export const capabilities: Capability[] = [ClbService, AlbIngress, EciImageCache];

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderAnnotationFile, type DocSection } from "../src/annotations/docs";
+import { ALB_ANNOTATION_DOCS } from "../capabilities/alb-ingress/annotations/docs";
 import { CLB_ANNOTATION_DOCS } from "../capabilities/clb-service/annotations/docs";
 import {
   IMAGE_CACHE_ANNOTATION_DOCS,
@@ -15,6 +16,7 @@ const OUT = join(__dirname, "..", "docs", "annotations.md");
 /** One entry per capability that reads annotations, in the order of the file. */
 const SECTIONS: readonly DocSection[] = [
   CLB_ANNOTATION_DOCS,
+  ALB_ANNOTATION_DOCS,
   IMAGE_CACHE_ANNOTATION_DOCS,
   POD_IMAGE_CACHE_ANNOTATION_DOCS,
 ];
