@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", ".cache/**", ".dev/**", "eslint.config.mjs"] },
+  { ignores: ["node_modules/**", "dist/**", ".cache/**", ".dev/**", "eslint.config.mjs", "chart/files/**"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

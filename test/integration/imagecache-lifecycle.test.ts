@@ -231,7 +231,10 @@ test("pods: explicit id, best match among several, none Ready -> unchanged, expl
     ["apply", "-f", "-"],
     imageCacheYaml("web-only", ["nginx:1.27"], "  imageCacheSize: 500\n"),
   );
-  stack.kubectlOk(["apply", "-f", "-"], imageCacheYaml("web-and-redis", ["nginx:1.27", "redis:7"], "  imageCacheSize: 100\n"));
+  stack.kubectlOk(
+    ["apply", "-f", "-"],
+    imageCacheYaml("web-and-redis", ["nginx:1.27", "redis:7"], "  imageCacheSize: 100\n"),
+  );
   const webOnly = await waitPhase("web-only", "Ready");
   const both = await waitPhase("web-and-redis", "Ready");
   const broken = await waitPhase("broken", "Failed");
