@@ -289,7 +289,24 @@ test("pods: explicit id, best match among several, none Ready -> unchanged, expl
 
 test("delete: the cloud cache is deleted, then the ImageCache is gone", async () => {
   const ic = await waitPhase("imagecache-sample", "Ready");
-  stack.kubectlOk(["delete", "ic", "imagecache-sample", "--wait=true", "--timeout=60s"]);
-  assert.equal(getIc("imagecache-sample"), undefined);
+  stack.kubectlOk(["delete", "ic", "imagecache-sample", "--wait=false"]);
+  await eventually(
+    () => (getIc("imagecache-sample") === undefined ? true : undefined),
+    60_000,
+    "the ImageCache to be gone",
+  ).catch((e: Error) => {
+    // Say why: the object's conditions and its Events.
+    const events = stack.kubectl([
+      "get",
+      "events",
+      "-n",
+      "default",
+      "--field-selector",
+      "involvedObject.name=imagecache-sample",
+    ]);
+    throw new Error(
+      `${e.message}\n${JSON.stringify(getIc("imagecache-sample")?.status?.conditions)}\n${events.stdout}`,
+    );
+  });
   assert.deepEqual(await cloud.eci.describeImageCaches({ imageCacheId: ic.status!.imageCacheId }), []);
 });
