@@ -277,33 +277,37 @@ test("upgrade from the previous version keeps the certificate; a near-expiry one
     for (let i = 0; !stop; i++)
       results.push(await kubectlAsync(["create", "--dry-run=server", "-f", "-"], serviceYaml(`rot-${i}`)));
   })();
-  const oldHashes = new Set(runner.state().pods.map((p) => p.templateHash));
-  const renew = await helmAsync([
-    "upgrade",
-    RELEASE,
-    chart,
-    "-n",
-    NS,
-    "--reuse-values",
-    "--set",
-    "webhook.certRenewBeforeDays=3",
-    "--timeout",
-    "60s",
-  ]);
-  assert.equal(renew.code, 0, renew.out);
-  await eventually(
-    () => {
-      const pods = runner.state().pods.filter((p) => p.workload === `${RELEASE}-admission`);
-      return pods.length === 2 && pods.every((p) => p.ready && !oldHashes.has(p.templateHash))
-        ? true
-        : undefined;
-    },
-    120_000,
-    "admission replicas rolled to the renewed certificate",
-  );
-  await new Promise((r) => setTimeout(r, 3_000));
-  stop = true;
-  await load;
+  try {
+    const oldHashes = new Set(runner.state().pods.map((p) => p.templateHash));
+    const renew = await helmAsync([
+      "upgrade",
+      RELEASE,
+      chart,
+      "-n",
+      NS,
+      "--reuse-values",
+      "--set",
+      "webhook.certRenewBeforeDays=3",
+      "--timeout",
+      "60s",
+    ]);
+    assert.equal(renew.code, 0, renew.out);
+    await eventually(
+      () => {
+        const pods = runner.state().pods.filter((p) => p.workload === `${RELEASE}-admission`);
+        return pods.length === 2 && pods.every((p) => p.ready && !oldHashes.has(p.templateHash))
+          ? true
+          : undefined;
+      },
+      120_000,
+      "admission replicas rolled to the renewed certificate",
+    );
+    await new Promise((r) => setTimeout(r, 3_000));
+  } finally {
+    // Also on failure: the load loop must end with the test.
+    stop = true;
+    await load;
+  }
   const refused = results.filter((r) => r.code !== 0);
   assert.deepEqual(refused, [], "no admission request was refused during the renewal");
   assert.ok(results.length >= 5, `only ${results.length} requests ran during the renewal`);
