@@ -14,7 +14,17 @@ const podSelector = process.env.DRAIN_POD_SELECTOR;
 const token = fs.readFileSync(`${saDir}/token`, "utf8").trim();
 const ca = fs.readFileSync(`${saDir}/ca.crt`);
 
-function request(method, path, body, contentType) {
+/** One request; 429 and 5xx answers (API server starting, throttling) are retried for up to a minute. */
+async function request(method, path, body, contentType) {
+  for (let attempt = 1; ; attempt++) {
+    const r = await requestOnce(method, path, body, contentType);
+    if ((r.status !== 429 && r.status < 500) || attempt >= 30) return r;
+    console.log(`${method} ${path}: ${r.status}, retrying`);
+    await sleep(2000);
+  }
+}
+
+function requestOnce(method, path, body, contentType) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = https.request(
@@ -36,7 +46,15 @@ function request(method, path, body, contentType) {
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (c) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {} }));
+        res.on("end", () => {
+          let parsed = {};
+          try {
+            parsed = text ? JSON.parse(text) : {};
+          } catch {
+            parsed = { message: text };
+          }
+          resolve({ status: res.statusCode, body: parsed });
+        });
       },
     );
     req.on("timeout", () => req.destroy(new Error(`${method} ${path}: timed out`)));
