@@ -1,0 +1,241 @@
+// Types of the ALB desired model: what the cloud should look like for one AlbConfig and its member
+// Ingresses (built by the other files of this folder, diffed by ../plan). Types only; no logic.
+// § numbers refer to docs/alb-ingress.md.
+import type { Tag } from "../../../src/cloud";
+
+export interface AlbConfigRef {
+  name: string;
+  uid: string;
+  /**
+   * The create intent (CREATE_INTENT_ANNOTATION in ../tracking.ts): part of every create token, so a new
+   * intent never replays an old create. Undefined until the reconciler writes it.
+   */
+  createIntent?: string;
+}
+
+export type AlbAddressType = "Internet" | "Intranet";
+export type AlbEdition = "Basic" | "Standard" | "StandardWithWaf";
+export type AlbListenerProtocol = "HTTP" | "HTTPS" | "QUIC";
+export type AlbServerGroupProtocol = "HTTP" | "HTTPS" | "GRPC";
+export type AlbScheduler = "Wrr" | "Wlc" | "Sch" | "Uch";
+
+export interface DesiredZoneMapping {
+  vSwitchId: string;
+  zoneId: string;
+  allocationId?: string;
+}
+
+export interface DesiredLoadBalancer {
+  /** "create": the controller creates and owns the ALB. "reuse": `spec.config.id` names an existing ALB. */
+  mode: "create" | "reuse";
+  reuseId?: string;
+  /** Reuse: the ALB's attributes (name, edition, tags) may be changed (`forceOverride`). */
+  forceOverride: boolean;
+  /** Reuse: a listener already on the ALB at a port we want may be taken over (`listenerForceOverride`). */
+  listenerForceOverride: boolean;
+  /** Create mode: the ALB name; reuse mode: only from `spec.config.name` ("" = left as the ALB has it). */
+  name: string;
+  vpcId: string;
+  addressType: AlbAddressType;
+  addressAllocatedMode: "Dynamic" | "Fixed";
+  addressIpVersion: "IPv4" | "DualStack";
+  edition: AlbEdition;
+  payType: "PostPay";
+  resourceGroupId?: string;
+  /** Create mode: at least two, in different zones (zone filled in from the VPC's vSwitches). */
+  zoneMappings: DesiredZoneMapping[];
+  /** Always true on an ALB we create (§5.1); turned off only right before we delete our own ALB. */
+  deletionProtectionEnabled: boolean;
+  /** `spec.config.tags`: added to the ALB; never removed by a later reconcile (we keep no record of them). */
+  userTags: Tag[];
+}
+
+export interface DesiredCertificate {
+  certificateId: string;
+  isDefault: boolean;
+}
+
+/** The ALB API's condition shapes in camelCase; one config per type. */
+export interface RuleCondition {
+  type:
+    | "Host"
+    | "Path"
+    | "Header"
+    | "QueryString"
+    | "Method"
+    | "Cookie"
+    | "SourceIp"
+    | "ResponseHeader"
+    | "ResponseStatusCode";
+  /** Host, Path, Method, SourceIp, ResponseStatusCode: the values; Header, ResponseHeader: with `key`. */
+  values?: string[];
+  key?: string;
+  /** QueryString, Cookie: key/value pairs. */
+  keyValues?: { key: string; value: string }[];
+}
+
+/**
+ * One server group in a forward (or mirror) action. `G` says how the group is named: by its desired
+ * key in the model, by an id or Ref in a plan, by its id in the remote model.
+ */
+export interface ServerGroupTuple<G> {
+  serverGroupId: G;
+  weight?: number;
+}
+
+/** The ALB API's rule action shapes in camelCase; `G` as in ServerGroupTuple. */
+export interface RuleAction<G> {
+  order: number;
+  type:
+    | "ForwardGroup"
+    | "Redirect"
+    | "FixedResponse"
+    | "Rewrite"
+    | "InsertHeader"
+    | "RemoveHeader"
+    | "TrafficLimit"
+    | "TrafficMirror"
+    | "Cors";
+  forwardGroupConfig?: {
+    serverGroupTuples: ServerGroupTuple<G>[];
+    serverGroupStickySession?: { enabled: boolean; timeoutSeconds?: number };
+  };
+  redirectConfig?: {
+    host?: string;
+    httpCode?: string;
+    path?: string;
+    port?: string;
+    protocol?: string;
+    query?: string;
+  };
+  fixedResponseConfig?: { httpCode: string; content?: string; contentType?: string };
+  rewriteConfig?: { host?: string; path?: string; query?: string };
+  insertHeaderConfig?: { key: string; value: string; valueType: string };
+  removeHeaderConfig?: { key: string };
+  trafficLimitConfig?: { qps?: number; perIpQps?: number };
+  trafficMirrorConfig?: {
+    targetType: string;
+    mirrorGroupConfig: { serverGroupTuples: ServerGroupTuple<G>[] };
+  };
+  corsConfig?: {
+    allowOrigin: string[];
+    allowMethods: string[];
+    allowHeaders: string[];
+    exposeHeaders: string[];
+    allowCredentials: "on" | "off";
+    maxAge: number;
+  };
+}
+
+export interface DesiredRule {
+  /** `rule-<port>-<priority>` (§5.2). */
+  name: string;
+  /** 1…N in member order (§5.2); unique within the listener. */
+  priority: number;
+  direction: "Request" | "Response";
+  conditions: RuleCondition[];
+  /** Server groups named by their DesiredServerGroup key. */
+  actions: RuleAction<string>[];
+  /** "<namespace>/<name>" of the Ingress this rule comes from (for messages). */
+  ingress: string;
+}
+
+export interface DesiredListener {
+  port: number;
+  protocol: AlbListenerProtocol;
+  description: string;
+  idleTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
+  gzipEnabled: boolean;
+  /** HTTPS only. */
+  http2Enabled?: boolean;
+  /** HTTPS only. */
+  securityPolicyId?: string;
+  /** HTTPS/QUIC: exactly one isDefault (the listener's certificate); the others are additional. */
+  certificates: DesiredCertificate[];
+  /** Key of the (empty) server group the listener's default action forwards to (§5.1). */
+  defaultServerGroup: string;
+  rules: DesiredRule[];
+}
+
+export interface DesiredServer {
+  serverType: "Ecs" | "Eni";
+  /** ECS instance id or ENI id. */
+  serverId: string;
+  /** ENI: the pod IP. */
+  serverIp?: string;
+  port: number;
+  weight: number;
+}
+
+export interface HealthCheckConfig {
+  enabled: boolean;
+  path?: string;
+  protocol?: "HTTP" | "TCP" | "GRPC";
+  method?: "HEAD" | "GET" | "POST";
+  codes?: string[];
+  timeoutSeconds?: number;
+  intervalSeconds?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  connectPort?: number;
+}
+
+export interface StickySessionConfig {
+  enabled: boolean;
+  type?: "Insert" | "Server";
+  cookie?: string;
+  cookieTimeoutSeconds?: number;
+}
+
+/** What identifies a server group's owner; written as tags (../tracking.ts serverGroupTags). */
+export interface ServerGroupOwner {
+  /** Empty for a listener's default group. */
+  serviceNamespace: string;
+  ingressName: string;
+  serviceName: string;
+  servicePort: string;
+}
+
+export interface DesiredServerGroup {
+  /** Stable key (`<ns>/<ingress>/<service>/<port>`, or `default/<port>` for a listener's default group). */
+  key: string;
+  /** Cloud name: derived from key and the immutable attributes (../tracking.ts serverGroupName). */
+  name: string;
+  owner: ServerGroupOwner;
+  protocol: AlbServerGroupProtocol;
+  scheduler: AlbScheduler;
+  /** `backend-scheduler-uch-value` with scheduler Uch. */
+  uchKey?: string;
+  healthCheck: HealthCheckConfig;
+  stickySession: StickySessionConfig;
+  upstreamKeepaliveEnabled: boolean;
+  servers: DesiredServer[];
+  /** Endpoint/ENI problems found while building the servers (the group is only added to while set). */
+  invalidServerIps?: string[];
+}
+
+export interface DesiredModel {
+  albConfig: AlbConfigRef;
+  clusterId: string;
+  /** Cleanup instead of ensure (the AlbConfig is being deleted). */
+  deleting: boolean;
+  /**
+   * `status.loadBalancer.id` of the AlbConfig: the ALB we reported before. In create mode, not finding it
+   * is an error, never a silent re-create.
+   */
+  reportedLoadBalancerId?: string;
+  loadBalancer: DesiredLoadBalancer;
+  listeners: DesiredListener[];
+  serverGroups: DesiredServerGroup[];
+  /** Member Ingresses ("<ns>/<name>") in rule order: the ones that get the ALB's hostname. */
+  ingresses: string[];
+}
+
+export interface ModelError {
+  /** "AlbConfig", "<ns>/<ingress>", an annotation key or a field path. */
+  field: string;
+  message: string;
+  /** The member Ingress the error is about, if any ("<ns>/<name>"). */
+  ingress?: string;
+}
