@@ -74,10 +74,18 @@ export const CLOUD_DEFAULTS = {
   connectTimeoutMs: 5_000,
   readTimeoutMs: 10_000,
   /** Client-side rate limit of each API (per action, as Alibaba throttles), requests per second, by family. */
-  rateLimitPerSecond: { slb: 20, alb: 20, eci: 10, ecs: 20, vpc: 10 },
+  rateLimitPerSecond: { slb: 20, alb: 20, eci: 10, ecs: 20, vpc: 10, cas: 10 },
   maxRetries: 5,
   retryBaseMs: 200,
   retryCapMs: 10_000,
+} as const;
+
+/** ALB cloud layer (src/cloud/alibaba/alb.ts): the wait helpers' defaults. */
+export const ALB_CLOUD_DEFAULTS = {
+  /** waitForLoadBalancerActive / waitForJobs give up after this long (a new ALB takes about a minute). */
+  waitTimeoutMs: 180_000,
+  /** Between two polls of GetLoadBalancerAttribute or ListAsynJobs. */
+  pollIntervalMs: 1_000,
 } as const;
 
 /**
@@ -90,6 +98,8 @@ export const API_VERSIONS = {
   eci: "2018-08-08",
   ecs: "2014-05-26",
   vpc: "2016-04-28",
+  /** SSL Certificates Service: the certificates ALB listeners reference. */
+  cas: "2020-04-07",
 } as const;
 
 export const EMULATOR_DEFAULTS = {
@@ -118,7 +128,43 @@ export const EMULATOR_DEFAULTS = {
     vSwitchId: "vsw-bp1emulator000000001",
     cidrBlock: "192.168.0.0/16",
     ipv6CidrBlock: "2408:4005:3cd:ab00::/56",
+    /**
+     * The VPC's seeded vSwitches, in two zones (plus the default one, whose zone is `-k`), so ALB zone rules
+     * can be exercised: DescribeVSwitches lists them by VpcId/ZoneId, ALB zone mappings must name their zone.
+     */
+    vSwitches: [
+      { vSwitchId: "vsw-bp1emulator000000001", zoneId: "k", cidrBlock: "192.168.0.0/20" },
+      { vSwitchId: "vsw-bp1emulatorzoneh0001", zoneId: "h", cidrBlock: "192.168.16.0/20" },
+      { vSwitchId: "vsw-bp1emulatorzonei0001", zoneId: "i", cidrBlock: "192.168.32.0/20" },
+      { vSwitchId: "vsw-bp1emulatorzonej0001", zoneId: "j", cidrBlock: "192.168.48.0/20" },
+    ],
   },
+  /**
+   * SSL certificates (cas 2020-04-07) the emulator starts with, for ALB HTTPS listeners and discovery by domain.
+   * Ids are `<certId>-<regionId>` in ALB. The expired one is never offered by discovery.
+   */
+  casCertificates: [
+    { certId: 12_000_001, name: "cafe-example", commonName: "cafe.example.com", sans: ["cafe.example.com"] },
+    {
+      certId: 12_000_002,
+      name: "wildcard-example",
+      commonName: "*.example.com",
+      sans: ["*.example.com", "example.com"],
+    },
+    {
+      certId: 12_000_003,
+      name: "foo-bar",
+      commonName: "foo.bar.com",
+      sans: ["foo.bar.com", "www.foo.bar.com"],
+    },
+    {
+      certId: 12_000_004,
+      name: "expired-example",
+      commonName: "old.example.com",
+      sans: ["old.example.com"],
+      expired: true,
+    },
+  ],
   /** A region's zones are `<regionId>-<letter>` for these letters (cn-hangzhou-b … cn-hangzhou-k). */
   zoneLetters: "abcdefghijk",
   /**

@@ -32,6 +32,7 @@ function fakeCloud(enis: Record<string, string>, cidrs: string[]) {
       return Promise.resolve({ vpcId, cidrBlocks: cidrs, ipv6CidrBlocks: [] });
     },
     findEipsBoundTo: () => Promise.resolve([]),
+    listVSwitches: () => Promise.resolve([]),
   };
   return { cloud: { ecs, vpc }, calls };
 }

@@ -96,7 +96,7 @@ export function loadCloudConfig(env: Env = process.env): CloudConfig {
 function rateLimitsFromEnv(env: Env): Record<ApiFamily, number> {
   const override = Number(nonEmpty(env, "ALIBABA_CLOUD_RATE_LIMIT_RPS"));
   if (Number.isFinite(override) && override > 0)
-    return { slb: override, alb: override, eci: override, ecs: override, vpc: override };
+    return { slb: override, alb: override, eci: override, ecs: override, vpc: override, cas: override };
   return { ...CLOUD_DEFAULTS.rateLimitPerSecond };
 }
 

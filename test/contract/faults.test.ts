@@ -145,7 +145,7 @@ test("ECI and ALB creates are idempotent after a lost response too", async () =>
     serverGroupName: "sg-crash",
     serverGroupType: "Instance",
     vpcId: "vpc-bp1a2b3c4d5e6f7g8h9i0",
-    healthCheckEnabled: false,
+    healthCheckConfig: { healthCheckEnabled: false },
     tags: [tag],
     clientToken: clientTokenFor("uid-alb-crash", "alb:sg"),
   });

@@ -55,7 +55,7 @@ const FAST: Partial<CloudConfig> = {
   retryBaseMs: 5,
   retryCapMs: 100,
   maxRetries: 8,
-  rateLimitPerSecond: { slb: 1000, alb: 1000, eci: 1000, ecs: 1000, vpc: 1000 },
+  rateLimitPerSecond: { slb: 1000, alb: 1000, eci: 1000, ecs: 1000, vpc: 1000, cas: 1000 },
 };
 
 async function admin(

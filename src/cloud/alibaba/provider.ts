@@ -1,5 +1,5 @@
 // Wires the Alibaba implementation of `CloudProvider`: one credential, one redactor, per-family rate
-// limiters, a generic openapi-core client per RPC product (SLB, ECI, ECS, VPC) and the typed ALB client.
+// limiters, a generic openapi-core client per RPC product (SLB, ECI, ECS, VPC, CAS) and the typed ALB client.
 
 import AlbClient from "@alicloud/alb20200616";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
@@ -10,6 +10,7 @@ import { Redactor } from "../redact";
 import { realRetryDeps, type RetryDeps } from "../retry";
 import type { CloudProvider } from "../types";
 import { AlibabaAlbProvider } from "./alb";
+import { AlibabaCasProvider } from "./cas";
 import { buildCredential } from "./credentials";
 import { AlibabaEciProvider } from "./eci";
 import { AlibabaEcsProvider } from "./ecs";
@@ -43,6 +44,9 @@ export function defaultEndpoint(family: ApiFamily, regionId: string): string {
       return `ecs.${regionId}.aliyuncs.com`;
     case "vpc":
       return `vpc.${regionId}.aliyuncs.com`;
+    case "cas":
+      // The certificate service is central (its SDK has no regional endpoint rule for the mainland).
+      return "cas.aliyuncs.com";
   }
 }
 
@@ -76,6 +80,7 @@ export class AlibabaCloudProvider implements CloudProvider {
   readonly eci: AlibabaEciProvider;
   readonly ecs: AlibabaEcsProvider;
   readonly vpc: AlibabaVpcProvider;
+  readonly cas: AlibabaCasProvider;
 
   constructor(config: CloudConfig, opts: ProviderOptions = {}) {
     this.regionId = config.regionId;
@@ -104,6 +109,7 @@ export class AlibabaCloudProvider implements CloudProvider {
         eci: new OpenApi(sdkConfig(config, "eci", credential)),
         ecs: new OpenApi(sdkConfig(config, "ecs", credential)),
         vpc: new OpenApi(sdkConfig(config, "vpc", credential)),
+        cas: new OpenApi(sdkConfig(config, "cas", credential)),
       },
       onEvent: opts.onEvent,
       pageSize: config.pageSize,
@@ -112,6 +118,9 @@ export class AlibabaCloudProvider implements CloudProvider {
     this.eci = new AlibabaEciProvider(transport);
     this.ecs = new AlibabaEcsProvider(transport);
     this.vpc = new AlibabaVpcProvider(transport);
-    this.alb = new AlibabaAlbProvider(transport, new AlbClient(sdkConfig(config, "alb", credential)));
+    this.cas = new AlibabaCasProvider(transport);
+    this.alb = new AlibabaAlbProvider(transport, new AlbClient(sdkConfig(config, "alb", credential)), {
+      sleep: opts.retryDeps?.sleep,
+    });
   }
 }

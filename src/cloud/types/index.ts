@@ -3,6 +3,7 @@
 // is obvious. Every method throws `CloudError` (src/cloud/errors.ts) on failure.
 
 import type { AlbProvider } from "./alb";
+import type { CasProvider } from "./cas";
 import type { EciProvider } from "./eci";
 import type { EcsProvider } from "./ecs";
 import type { SlbProvider } from "./slb";
@@ -11,6 +12,7 @@ import type { VpcProvider } from "./vpc";
 export * from "./common";
 export * from "./slb";
 export * from "./alb";
+export * from "./cas";
 export * from "./eci";
 export * from "./ecs";
 export * from "./vpc";
@@ -19,6 +21,8 @@ export interface CloudProvider {
   readonly regionId: string;
   readonly slb: SlbProvider;
   readonly alb: AlbProvider;
+  /** SSL certificates ALB listeners reference (discovery by domain). */
+  readonly cas: CasProvider;
   readonly eci: EciProvider;
   readonly ecs: EcsProvider;
   readonly vpc: VpcProvider;

@@ -17,9 +17,24 @@ export interface VpcEip {
   bandwidthMbps?: number;
 }
 
+export interface VpcVSwitch {
+  vSwitchId: string;
+  vpcId: string;
+  zoneId: string;
+  cidrBlock: string;
+  availableIpAddressCount: number;
+  status: "Pending" | "Available";
+}
+
 export interface VpcProvider {
   /** Throws CloudError kind NotFound for an unknown VPC. */
   getVpc(vpcId: string): Promise<VpcAttributes>;
   /** The EIPs bound to this CLB instance (AssociatedInstanceType SlbInstance), in allocation-id order. */
   findEipsBoundTo(loadBalancerId: string): Promise<VpcEip[]>;
+  /**
+   * vSwitches (DescribeVSwitches, all pages): of a VPC, optionally of one zone, or the given ids (one call each,
+   * as the API takes a single VSwitchId; unknown ids are absent from the result). ALB zone mappings need the zone
+   * of each vSwitch, and an AlbConfig without vSwitches discovers them here.
+   */
+  listVSwitches(query: { vpcId?: string; zoneId?: string; vSwitchIds?: string[] }): Promise<VpcVSwitch[]>;
 }
