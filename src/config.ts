@@ -186,22 +186,16 @@ export const CONTROL_PLANE_DEFAULTS = {
 } as const;
 
 /**
- * ALB Ingress controller (capabilities/alb-ingress, docs/alb-ingress.md). Batch sizes are the real API's
- * per-call limits: CreateRules / UpdateRulesAttribute / DeleteRules take up to 10 rules, and
- * Add/Remove/UpdateServers up to 200 servers (alibaba/alibaba-load-balancer-controller pkg/util/constant.go).
+ * ALB Ingress controller (capabilities/alb-ingress, docs/alb-ingress.md). The API's batch limits are the
+ * cloud layer's ALB_BATCH_LIMITS; waits for a new ALB are ALB_CLOUD_DEFAULTS.
  */
 export const ALB_DEFAULTS = {
   /** On the AlbConfig and every member Ingress (upstream IngressFinalizer). */
   finalizer: "ingress.k8s.alibaba/resources",
-  rulesPerApiCall: 10,
-  serversPerApiCall: 200,
   /** Listener defaults of docs/alb-ingress.md §C1 (upstream code values, not the docs table). */
   listenerIdleTimeoutSeconds: 15,
   listenerRequestTimeoutSeconds: 60,
   listenerGzipEnabled: true,
   listenerHttp2Enabled: true,
   listenerSecurityPolicyId: "tls_cipher_policy_1_0",
-  /** How long apply waits for a new ALB to leave Provisioning before its listeners are created. */
-  activeWaitMs: 60_000,
-  activePollMs: 500,
 } as const;

@@ -1,7 +1,7 @@
 // Types of the ALB desired model: what the cloud should look like for one AlbConfig and its member
 // Ingresses (built by the other files of this folder, diffed by ../plan). Types only; no logic.
 // § numbers refer to docs/alb-ingress.md.
-import type { Tag } from "../../../src/cloud";
+import type { AlbHealthCheckConfig, AlbStickySessionConfig, Tag } from "../../../src/cloud";
 
 export interface AlbConfigRef {
   name: string;
@@ -16,7 +16,7 @@ export interface AlbConfigRef {
 export type AlbAddressType = "Internet" | "Intranet";
 export type AlbEdition = "Basic" | "Standard" | "StandardWithWaf";
 export type AlbListenerProtocol = "HTTP" | "HTTPS" | "QUIC";
-export type AlbServerGroupProtocol = "HTTP" | "HTTPS" | "GRPC";
+export type AlbServerGroupProtocol = "HTTP" | "HTTPS" | "gRPC";
 export type AlbScheduler = "Wrr" | "Wlc" | "Sch" | "Uch";
 
 export interface DesiredZoneMapping {
@@ -55,23 +55,12 @@ export interface DesiredCertificate {
   isDefault: boolean;
 }
 
-/** The ALB API's condition shapes in camelCase; one config per type. */
+/** A rule condition as the cloud layer takes it (src/cloud/types/alb.ts AlbRuleCondition). */
 export interface RuleCondition {
-  type:
-    | "Host"
-    | "Path"
-    | "Header"
-    | "QueryString"
-    | "Method"
-    | "Cookie"
-    | "SourceIp"
-    | "ResponseHeader"
-    | "ResponseStatusCode";
-  /** Host, Path, Method, SourceIp, ResponseStatusCode: the values; Header, ResponseHeader: with `key`. */
-  values?: string[];
+  type: "Host" | "Path" | "Header" | "QueryString" | "Method" | "Cookie" | "SourceIp";
+  values: string[];
+  /** Header name (Header) or parameter/cookie name (QueryString, Cookie). */
   key?: string;
-  /** QueryString, Cookie: key/value pairs. */
-  keyValues?: { key: string; value: string }[];
 }
 
 /**
@@ -83,7 +72,7 @@ export interface ServerGroupTuple<G> {
   weight?: number;
 }
 
-/** The ALB API's rule action shapes in camelCase; `G` as in ServerGroupTuple. */
+/** A rule action as the cloud layer takes it (AlbRuleAction), with server groups named by `G`. */
 export interface RuleAction<G> {
   order: number;
   type:
@@ -96,34 +85,35 @@ export interface RuleAction<G> {
     | "TrafficLimit"
     | "TrafficMirror"
     | "Cors";
-  forwardGroupConfig?: {
+  forwardGroup?: {
     serverGroupTuples: ServerGroupTuple<G>[];
-    serverGroupStickySession?: { enabled: boolean; timeoutSeconds?: number };
+    stickySession?: { enabled: boolean; timeout?: number };
   };
-  redirectConfig?: {
-    host?: string;
-    httpCode?: string;
-    path?: string;
-    port?: string;
+  redirect?: {
     protocol?: string;
+    port?: string;
+    httpCode?: string;
+    host?: string;
+    path?: string;
     query?: string;
   };
-  fixedResponseConfig?: { httpCode: string; content?: string; contentType?: string };
-  rewriteConfig?: { host?: string; path?: string; query?: string };
-  insertHeaderConfig?: { key: string; value: string; valueType: string };
-  removeHeaderConfig?: { key: string };
-  trafficLimitConfig?: { qps?: number; perIpQps?: number };
-  trafficMirrorConfig?: {
-    targetType: string;
-    mirrorGroupConfig: { serverGroupTuples: ServerGroupTuple<G>[] };
+  fixedResponse?: { httpCode: string; content?: string; contentType?: string };
+  rewrite?: { host?: string; path?: string; query?: string };
+  insertHeader?: {
+    key: string;
+    value: string;
+    valueType: "UserDefined" | "ReferenceHeader" | "SystemDefined";
   };
-  corsConfig?: {
+  removeHeader?: { key: string };
+  trafficLimit?: { qps?: number; perIpQps?: number };
+  trafficMirror?: { targetType: "ForwardGroupMirror"; serverGroupTuples: ServerGroupTuple<G>[] };
+  cors?: {
     allowOrigin: string[];
-    allowMethods: string[];
-    allowHeaders: string[];
-    exposeHeaders: string[];
-    allowCredentials: "on" | "off";
-    maxAge: number;
+    allowMethods?: string[];
+    allowHeaders?: string[];
+    exposeHeaders?: string[];
+    allowCredentials?: "on" | "off";
+    maxAge?: number;
   };
 }
 
@@ -168,25 +158,9 @@ export interface DesiredServer {
   weight: number;
 }
 
-export interface HealthCheckConfig {
-  enabled: boolean;
-  path?: string;
-  protocol?: "HTTP" | "TCP" | "GRPC";
-  method?: "HEAD" | "GET" | "POST";
-  codes?: string[];
-  timeoutSeconds?: number;
-  intervalSeconds?: number;
-  healthyThreshold?: number;
-  unhealthyThreshold?: number;
-  connectPort?: number;
-}
-
-export interface StickySessionConfig {
-  enabled: boolean;
-  type?: "Insert" | "Server";
-  cookie?: string;
-  cookieTimeoutSeconds?: number;
-}
+/** As the cloud layer takes it (AlbHealthCheckConfig); unset fields are the API's defaults. */
+export type HealthCheckConfig = AlbHealthCheckConfig;
+export type StickySessionConfig = AlbStickySessionConfig;
 
 /** What identifies a server group's owner; written as tags (../tracking.ts serverGroupTags). */
 export interface ServerGroupOwner {
@@ -206,7 +180,7 @@ export interface DesiredServerGroup {
   protocol: AlbServerGroupProtocol;
   scheduler: AlbScheduler;
   /** `backend-scheduler-uch-value` with scheduler Uch. */
-  uchKey?: string;
+  uchConfig?: { type: "QueryString"; value: string };
   healthCheck: HealthCheckConfig;
   stickySession: StickySessionConfig;
   upstreamKeepaliveEnabled: boolean;

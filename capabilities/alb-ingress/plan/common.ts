@@ -1,8 +1,7 @@
 // Building blocks every planner file of this folder uses: add an action to the plan, the dependency of a
 // Ref, batching, create tokens and value comparison. Not a planner itself.
-import { clientTokenFor } from "../../../src/cloud";
+import { ALB_BATCH_LIMITS, clientTokenFor } from "../../../src/cloud";
 import { canonicalJson } from "../../../src/controller/fingerprint";
-import { ALB_DEFAULTS } from "../../../src/config";
 import type { DesiredModel } from "../model/types";
 import type { ActionParams, IdOrRef, Plan, PlanOptions } from "./index";
 
@@ -29,11 +28,12 @@ function clamp(n: number | undefined, max: number): number {
 }
 
 export function rulesPerCall(opts: PlanOptions): number {
-  return clamp(opts.rulesPerCall, ALB_DEFAULTS.rulesPerApiCall);
+  // DeleteRules takes more ids a call, but 10 keeps every rule batch one call.
+  return clamp(opts.rulesPerCall, ALB_BATCH_LIMITS.rulesPerCall);
 }
 
 export function serversPerCall(opts: PlanOptions): number {
-  return clamp(opts.serversPerCall, ALB_DEFAULTS.serversPerApiCall);
+  return clamp(opts.serversPerCall, ALB_BATCH_LIMITS.serversPerCall);
 }
 
 /**
@@ -52,4 +52,19 @@ export function same(a: unknown, b: unknown): boolean {
 /** `<key>` for a single batch, `<key>:1`, `<key>:2`, … for several. */
 export function batchKey(key: string, i: number, n: number): string {
   return n === 1 ? key : `${key}:${i + 1}`;
+}
+
+/**
+ * `want` is covered by `have`: every field `want` sets has that value in `have` (arrays element by element,
+ * same length). The cloud reports its defaults for fields we leave out; those are not a difference.
+ */
+export function covers(want: unknown, have: unknown): boolean {
+  if (want === undefined) return true;
+  if (Array.isArray(want))
+    return Array.isArray(have) && want.length === have.length && want.every((w, i) => covers(w, have[i]));
+  if (want !== null && typeof want === "object") {
+    if (have === null || typeof have !== "object" || Array.isArray(have)) return false;
+    return Object.entries(want).every(([k, v]) => covers(v, (have as Record<string, unknown>)[k]));
+  }
+  return want === have;
 }

@@ -18,14 +18,11 @@ function serversText(ss: DesiredServer[]): string {
 
 function ruleText(r: RuleSpec): string {
   const conds = r.conditions
-    .map(
-      (c) =>
-        `${c.type}${c.key ? `[${c.key}]` : ""}=${(c.values ?? c.keyValues?.map((kv) => `${kv.key}:${kv.value}`) ?? []).join("|")}`,
-    )
+    .map((c) => `${c.type}${c.key ? `[${c.key}]` : ""}=${c.values.join("|")}`)
     .join("&");
   const acts = r.actions
     .map((a) => {
-      const groups = a.forwardGroupConfig?.serverGroupTuples
+      const groups = a.forwardGroup?.serverGroupTuples
         .map((t) => `${idText(t.serverGroupId)}${t.weight !== undefined ? `@${t.weight}` : ""}`)
         .join("+");
       return groups ? `${a.type}(${groups})` : a.type;
@@ -53,8 +50,6 @@ function actionText(p: ActionParams): string {
       return `CreateLoadBalancer name=${p.request.loadBalancerName} addressType=${p.request.addressType} edition=${p.request.edition} zones=${p.request.zoneMappings.map((z) => `${z.zoneId}/${z.vSwitchId}`).join(",")} tags=${tagsText(p.request.tags)}`;
     case "UpdateLoadBalancerName":
       return `UpdateLoadBalancerName ${p.loadBalancerId} name=${p.name}`;
-    case "UpdateLoadBalancerEdition":
-      return `UpdateLoadBalancerEdition ${p.loadBalancerId} edition=${p.edition}`;
     case "TagLoadBalancer":
       return `TagLoadBalancer ${p.loadBalancerId} ${tagsText(p.tags)}`;
     case "SetDeletionProtection":

@@ -76,7 +76,7 @@ export interface RemoteListener {
 /** Attributes of a server group that UpdateServerGroupAttribute can change. */
 export interface ServerGroupAttributes {
   scheduler: AlbScheduler;
-  uchKey?: string;
+  uchConfig?: { type: "QueryString"; value: string };
   healthCheck: HealthCheckConfig;
   stickySession: StickySessionConfig;
   upstreamKeepaliveEnabled: boolean;
@@ -154,7 +154,6 @@ export interface RuleSpec {
 export type ActionParams =
   | { kind: "CreateLoadBalancer"; request: CreateLoadBalancerRequest }
   | { kind: "UpdateLoadBalancerName"; loadBalancerId: string; name: string }
-  | { kind: "UpdateLoadBalancerEdition"; loadBalancerId: string; edition: AlbEdition }
   | { kind: "TagLoadBalancer"; loadBalancerId: string; tags: Tag[] }
   | { kind: "SetDeletionProtection"; loadBalancerId: string; enabled: boolean }
   | { kind: "DeleteLoadBalancer"; loadBalancerId: string }

@@ -115,11 +115,8 @@ function planAttributes(desired: DesiredModel, found: RemoteLoadBalancer, out: P
   if (want.name && want.name !== found.loadBalancerName)
     push(out, "alb:name", { kind: "UpdateLoadBalancerName", loadBalancerId: id, name: want.name });
   if (want.edition !== found.edition)
-    push(out, "alb:edition", {
-      kind: "UpdateLoadBalancerEdition",
-      loadBalancerId: id,
-      edition: want.edition,
-    });
+    // No edition change in the cloud layer: reported, not planned.
+    out.warnings.push(`ALB ${id} is edition ${found.edition}; the AlbConfig asks for ${want.edition}`);
   const missing = userTags(want.userTags).filter(
     (t) => !found.tags.some((f) => f.key === t.key && f.value === t.value),
   );

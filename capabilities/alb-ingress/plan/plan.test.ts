@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { formatAction, plan, type Action, type Plan, type PlanOptions, type RemoteModel } from "./index";
 import type { DesiredModel } from "../model/types";
 import { isOwnedBy } from "../tracking";
-import { ALB_DEFAULTS } from "../../../src/config";
+import { ALB_BATCH_LIMITS } from "../../../src/cloud";
 import { expectGolden } from "../../../test/helpers/golden";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "plan");
@@ -88,7 +88,6 @@ function foreignTouches(input: Input, actions: Action[]): string[] {
         if (!lbOurs || loadBalancer.mode === "reuse") bad.push(a.key);
         break;
       case "UpdateLoadBalancerName":
-      case "UpdateLoadBalancerEdition":
       case "TagLoadBalancer":
         if (!lbOurs && !loadBalancer.forceOverride) bad.push(a.key);
         break;
@@ -115,7 +114,7 @@ function foreignTouches(input: Input, actions: Action[]): string[] {
           l?.rules
             ?.find((r) => r.ruleId === id)
             ?.actions.some((x) =>
-              x.forwardGroupConfig?.serverGroupTuples.some((t) => ourGroups.has(t.serverGroupId)),
+              x.forwardGroup?.serverGroupTuples.some((t) => ourGroups.has(t.serverGroupId)),
             ),
         );
         if (!(loadBalancer.listenerForceOverride && !input.desired.deleting) && !usesOurs) bad.push(a.key);
@@ -171,14 +170,14 @@ test("batch actions never exceed the API's per-call limits", () => {
   for (const name of cases) {
     const { input, out } = run(name);
     const rules = Math.min(
-      input.options?.rulesPerCall ?? ALB_DEFAULTS.rulesPerApiCall,
-      ALB_DEFAULTS.rulesPerApiCall,
+      input.options?.rulesPerCall ?? ALB_BATCH_LIMITS.rulesPerCall,
+      ALB_BATCH_LIMITS.rulesPerCall,
     );
     for (const a of out.actions) {
       const p = a.params;
       if ("rules" in p) assert.ok(p.rules.length <= rules, `${name}: ${a.key}`);
       if ("ruleIds" in p) assert.ok(p.ruleIds.length <= rules, `${name}: ${a.key}`);
-      if ("servers" in p) assert.ok(p.servers.length <= ALB_DEFAULTS.serversPerApiCall, `${name}: ${a.key}`);
+      if ("servers" in p) assert.ok(p.servers.length <= ALB_BATCH_LIMITS.serversPerCall, `${name}: ${a.key}`);
     }
   }
 });

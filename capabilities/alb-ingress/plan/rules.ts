@@ -3,34 +3,23 @@
 // batch APIs (CreateRules, UpdateRulesAttribute, DeleteRules: up to 10 rules a call), so the calls per
 // rule stay near the minimum. A new group or listener is waited for through its create's key.
 import type { IdOrRef } from "../../../src/reconcile/actions";
-import type { DesiredModel, DesiredRule, RuleAction } from "../model/types";
-import { batchKey, batches, createToken, depsOfRef, push, rulesPerCall, same } from "./common";
+import type { DesiredModel, DesiredRule, RuleAction, ServerGroupTuple } from "../model/types";
+import { batchKey, batches, covers, createToken, depsOfRef, push, rulesPerCall } from "./common";
 import type { Plan, PlanOptions, RemoteRule, RuleSpec } from "./index";
 import type { ListenerDecision, ListenerIds } from "./listeners";
 import { groupsOfAction, type GroupIds } from "./server-groups";
 
 function resolveAction(a: RuleAction<string>, groups: GroupIds): RuleAction<IdOrRef> {
-  const tuples = <T extends { serverGroupId: string }>(ts: T[]) =>
+  const tuples = (ts: ServerGroupTuple<string>[]): ServerGroupTuple<IdOrRef>[] =>
     ts.map((t) => ({ ...t, serverGroupId: groups.get(t.serverGroupId)?.id ?? t.serverGroupId }));
+  const { forwardGroup, trafficMirror, ...rest } = a;
   return {
-    ...a,
-    ...(a.forwardGroupConfig
-      ? {
-          forwardGroupConfig: {
-            ...a.forwardGroupConfig,
-            serverGroupTuples: tuples(a.forwardGroupConfig.serverGroupTuples),
-          },
-        }
+    ...rest,
+    ...(forwardGroup
+      ? { forwardGroup: { ...forwardGroup, serverGroupTuples: tuples(forwardGroup.serverGroupTuples) } }
       : {}),
-    ...(a.trafficMirrorConfig
-      ? {
-          trafficMirrorConfig: {
-            ...a.trafficMirrorConfig,
-            mirrorGroupConfig: {
-              serverGroupTuples: tuples(a.trafficMirrorConfig.mirrorGroupConfig.serverGroupTuples),
-            },
-          },
-        }
+    ...(trafficMirror
+      ? { trafficMirror: { ...trafficMirror, serverGroupTuples: tuples(trafficMirror.serverGroupTuples) } }
       : {}),
   };
 }
@@ -83,7 +72,7 @@ export function planRules(
       const spec = specOf(r, groups);
       const found = byPriority.get(r.priority);
       if (!found) create.push(spec);
-      else if (!same(spec, remoteSpec(found))) update.push({ ...spec, ruleId: found.ruleId });
+      else if (!covers(spec, remoteSpec(found))) update.push({ ...spec, ruleId: found.ruleId });
     }
     const wanted = new Set(l.rules.map((r) => r.priority));
     const remove = have

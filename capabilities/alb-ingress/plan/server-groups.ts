@@ -4,7 +4,7 @@
 // cluster's tags are ever changed (../tracking.ts). § numbers refer to docs/alb-ingress.md.
 import type { DesiredModel, DesiredServer, DesiredServerGroup, RuleAction } from "../model/types";
 import { isOwnedServerGroup, serverGroupTags } from "../tracking";
-import { batchKey, batches, createToken, push, same, serversPerCall } from "./common";
+import { batchKey, batches, covers, createToken, push, serversPerCall } from "./common";
 import type {
   ActionParams,
   IdOrRef,
@@ -21,10 +21,9 @@ export type GroupIds = Map<string, { id: IdOrRef; createKey?: string }>;
 
 /** Keys of the server groups an action forwards or mirrors to. */
 export function groupsOfAction<G>(a: RuleAction<G>): G[] {
-  return [
-    ...(a.forwardGroupConfig?.serverGroupTuples ?? []),
-    ...(a.trafficMirrorConfig?.mirrorGroupConfig.serverGroupTuples ?? []),
-  ].map((t) => t.serverGroupId);
+  return [...(a.forwardGroup?.serverGroupTuples ?? []), ...(a.trafficMirror?.serverGroupTuples ?? [])].map(
+    (t) => t.serverGroupId,
+  );
 }
 
 /** The groups the managed listeners need: their default groups (ours only) and every group a rule uses. */
@@ -48,7 +47,7 @@ export function ownedRemoteGroups(desired: DesiredModel, remote: RemoteModel): R
 function attributesOf(g: ServerGroupAttributes): ServerGroupAttributes {
   return {
     scheduler: g.scheduler,
-    ...(g.uchKey !== undefined ? { uchKey: g.uchKey } : {}),
+    ...(g.uchConfig !== undefined ? { uchConfig: g.uchConfig } : {}),
     healthCheck: g.healthCheck,
     stickySession: g.stickySession,
     upstreamKeepaliveEnabled: g.upstreamKeepaliveEnabled,
@@ -76,7 +75,7 @@ export function planServerGroups(
       const attrs = attributesOf(g);
       const changed = Object.fromEntries(
         Object.entries(attrs).filter(
-          ([k, v]) => !same(v, (attributesOf(found) as unknown as Record<string, unknown>)[k]),
+          ([k, v]) => !covers(v, (attributesOf(found) as unknown as Record<string, unknown>)[k]),
         ),
       );
       if (Object.keys(changed).length > 0)
