@@ -192,10 +192,4 @@ export const CONTROL_PLANE_DEFAULTS = {
 export const ALB_DEFAULTS = {
   /** On the AlbConfig and every member Ingress (upstream IngressFinalizer). */
   finalizer: "ingress.k8s.alibaba/resources",
-  /** Listener defaults of docs/alb-ingress.md §C1 (upstream code values, not the docs table). */
-  listenerIdleTimeoutSeconds: 15,
-  listenerRequestTimeoutSeconds: 60,
-  listenerGzipEnabled: true,
-  listenerHttp2Enabled: true,
-  listenerSecurityPolicyId: "tls_cipher_policy_1_0",
 } as const;
