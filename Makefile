@@ -36,9 +36,11 @@ typecheck: deps
 
 docs: deps
 	npx tsx scripts/gen-annotation-docs.ts
+	npx tsx scripts/gen-crd-types.ts
 
 docs-check: deps
 	npx tsx scripts/gen-annotation-docs.ts --check
+	npx tsx scripts/gen-crd-types.ts --check
 
 test-unit: deps
 	scripts/run-tests.sh unit

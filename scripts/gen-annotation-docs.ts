@@ -4,12 +4,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderAnnotationFile, type DocSection } from "../src/annotations/docs";
+import { ALB_ANNOTATION_DOCS } from "../capabilities/alb-ingress/annotations/docs";
 import { CLB_ANNOTATION_DOCS } from "../capabilities/clb-service/annotations/docs";
 
 const OUT = join(__dirname, "..", "docs", "annotations.md");
 
 /** One entry per capability that reads annotations, in the order of the file. */
-const SECTIONS: readonly DocSection[] = [CLB_ANNOTATION_DOCS];
+const SECTIONS: readonly DocSection[] = [CLB_ANNOTATION_DOCS, ALB_ANNOTATION_DOCS];
 
 export function renderAnnotationDocs(): string {
   return renderAnnotationFile({

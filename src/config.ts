@@ -186,6 +186,40 @@ export const CONTROL_PLANE_DEFAULTS = {
 } as const;
 
 /**
+ * ALB Ingress, what the user writes (docs/alb-ingress.md): the AlbConfig defaults the mutating webhook fills in,
+ * the listener defaults the controller applies, the IngressClass linkage and the Ingress group order.
+ */
+export const ALB_INGRESS_DEFAULTS = {
+  /** IngressClass spec.controller of ALB classes, and the legacy kubernetes.io/ingress.class value. */
+  ingressClassController: "ingress.k8s.alibabacloud/alb",
+  legacyIngressClass: "alb",
+  /** The group of an Ingress that names no IngressClass object (legacy; docs/alb-ingress.md §2). */
+  legacyGroupName: "default",
+  albConfig: {
+    addressAllocatedMode: "Dynamic",
+    addressType: "Internet",
+    ipv6AddressType: "Intranet",
+    addressIpVersion: "IPv4",
+    edition: "Standard",
+    payType: "PostPay",
+  },
+  listener: {
+    /** Description of a listener without one: prefix + port. */
+    descriptionPrefix: "ingress-auto-listener-",
+    /** 0 or absent (the code's default, not the docs' 60; docs/alb-ingress.md decision D3). */
+    idleTimeoutSeconds: 15,
+    requestTimeoutSeconds: 60,
+    securityPolicyId: "tls_cipher_policy_1_0",
+  },
+  /** Ingress order in its group: default and allowed range. */
+  order: { default: 10, min: 1, max: 1000 },
+  /** Prefix every SLS logstore of ALB access logs must have. */
+  logStorePrefix: "alb_",
+  /** How long an admission request waits for the webhook's stores to finish their first list. */
+  admissionStoreWaitMs: 5_000,
+} as const;
+
+/**
  * ALB Ingress controller (capabilities/alb-ingress, docs/alb-ingress.md). The API's batch limits are the
  * cloud layer's ALB_BATCH_LIMITS; waits for a new ALB are ALB_CLOUD_DEFAULTS.
  */
