@@ -172,8 +172,10 @@ export interface ServerGroupOwner {
 }
 
 export interface DesiredServerGroup {
-  /** Stable key (`<ns>/<ingress>/<service>/<port>`, or `default/<port>` for a listener's default group). */
+  /** Stable key: `<ns>/<ingress>/<service>/<port>`, or `listener/<port>` for a listener's default group. */
   key: string;
+  /** The empty group a listener's default action forwards to (unmatched requests get 503). */
+  listenerDefault?: boolean;
   /** Cloud name: derived from key and the immutable attributes (../tracking.ts serverGroupName). */
   name: string;
   owner: ServerGroupOwner;

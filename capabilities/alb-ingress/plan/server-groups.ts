@@ -67,7 +67,7 @@ export function planServerGroups(
   const perCall = serversPerCall(opts);
   for (const g of [...desired.serverGroups].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
     if (!needed.has(g.key)) continue;
-    if (g.servers.length === 0 && g.owner.serviceName !== "")
+    if (g.servers.length === 0 && !g.listenerDefault)
       out.warnings.push(`server group ${g.name} (${g.key}) has no servers`);
     const found = owned.find((r) => r.name === g.name);
     if (found) {
