@@ -48,7 +48,7 @@ export interface AlbControllerDeps {
 }
 
 /** What the AlbConfig reconcile works from; our own writes (status, finalizer, intent) leave it unchanged. */
-export function albConfigFingerprint(ac: AlbConfig): string {
+export function albConfigFingerprint(ac: Pick<AlbConfig, "metadata"> & { spec?: unknown }): string {
   const { [CREATE_INTENT_ANNOTATION]: _intent, ...annotations } = ac.metadata?.annotations ?? {};
   return canonicalJson({ spec: ac.spec, annotations, deleting: !!ac.metadata?.deletionTimestamp });
 }
