@@ -115,6 +115,11 @@ export const EMULATOR_DEFAULTS = {
     listenersPerSlb: 50,
     backendsPerSlb: 200,
     albPerAccount: 50,
+    /** ALB: listeners per instance, forwarding rules per instance, servers per server group, ACLs (unverified). */
+    listenersPerAlb: 50,
+    rulesPerAlb: 300,
+    serversPerServerGroup: 1_000,
+    albAclsPerAccount: 50,
     imageCachesPerAccount: 50,
     /** Elastic IPs per account and region (Alibaba's default EIP quota). */
     eipsPerAccount: 20,
@@ -141,7 +146,7 @@ export const EMULATOR_DEFAULTS = {
   },
   /**
    * SSL certificates (cas 2020-04-07) the emulator starts with, for ALB HTTPS listeners and discovery by domain.
-   * Ids are `<certId>-<regionId>` in ALB. The expired one is never offered by discovery.
+   * Ids are `<certId>-<regionId>` in ALB. The expired one is reported `Expired`.
    */
   casCertificates: [
     { certId: 12_000_001, name: "cafe-example", commonName: "cafe.example.com", sans: ["cafe.example.com"] },
@@ -172,6 +177,8 @@ export const EMULATOR_DEFAULTS = {
    * next 00:00 of it (Beijing time, UTC+8).
    */
   billingDayUtcOffsetMs: 8 * 3_600_000,
+  /** Request line + headers the emulator accepts (ALB batch calls carry up to 200 servers in the query). */
+  maxRequestHeaderBytes: 128 * 1024,
   /** Journal records between snapshot compactions. */
   snapshotEvery: 1_000,
 } as const;

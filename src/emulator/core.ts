@@ -19,6 +19,10 @@ export interface Quotas {
   listenersPerSlb: number;
   backendsPerSlb: number;
   albPerAccount: number;
+  listenersPerAlb: number;
+  rulesPerAlb: number;
+  serversPerServerGroup: number;
+  albAclsPerAccount: number;
   imageCachesPerAccount: number;
   eipsPerAccount: number;
 }
@@ -27,6 +31,12 @@ export interface Quotas {
 export interface Transitions {
   /** ALB instance/listener/rule/server/job: Provisioning|Adding|Processing → done. */
   albMs: number;
+  /**
+   * After a change, the ALB instance (listener, rule, certificate, ACL changes), the listener (its rules,
+   * certificates, ACLs, attributes) and the server group (its servers) stay Configuring this long; other
+   * changes to them meanwhile are refused (Conflict.Lock, IncorrectStatus.*), as the real API does.
+   */
+  albConfiguringMs: number;
   eciPreparingMs: number;
   eciCreatingMs: number;
   eciUpdatingMs: number;
@@ -34,6 +44,7 @@ export interface Transitions {
 
 export const DEFAULT_TRANSITIONS: Transitions = {
   albMs: 1_000,
+  albConfiguringMs: 300,
   eciPreparingMs: 2_000,
   eciCreatingMs: 5_000,
   eciUpdatingMs: 5_000,

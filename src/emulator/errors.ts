@@ -217,9 +217,11 @@ export const Errors = {
     new ApiError("QuotaExceeded.Eip", 400, `The number of EIPs exceeds the quota (${limit}).`), // unverified code
 
   // ---- ALB
-  albNotFound: (kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Rule", id: string) =>
-    new ApiError(`ResourceNotFound.${kind}`, 404, `The specified resource ${id} is not found.`),
-  albInUse: (kind: "ServerGroup", id: string) =>
+  albNotFound: (
+    kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Rule" | "Acl" | "Certificate" | "SecurityPolicy",
+    id: string,
+  ) => new ApiError(`ResourceNotFound.${kind}`, 404, `The specified resource ${id} is not found.`),
+  albInUse: (kind: "ServerGroup" | "Acl", id: string) =>
     new ApiError(`ResourceInUse.${kind}`, 400, `The specified resource ${id} is in use.`),
   albDeletionProtected: (id: string) =>
     new ApiError(
@@ -229,20 +231,41 @@ export const Errors = {
     ), // unverified
   albListenerExists: (port: number) =>
     new ApiError("ResourceAlreadyExist.Listener", 400, `A listener on port ${port} already exists.`),
-  albIncorrectStatus: (id: string, status: string) =>
+  albIncorrectStatus: (
+    kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Acl",
+    id: string,
+    status: string,
+  ) =>
     new ApiError(
-      "IncorrectStatus.LoadBalancer",
+      `IncorrectStatus.${kind}`,
       400,
       `The status of ${id} is ${status}, which does not support this operation.`,
     ),
+  /** Another change to the same ALB instance is still being applied. */
+  albLocked: (id: string) =>
+    new ApiError("Conflict.Lock", 409, `The resource ${id} is locked by another operation. Try again later.`), // status unverified
   albPriorityConflict: (priority: number, listenerId: string) =>
     new ApiError("Conflict.Priority", 400, `Priority ${priority} is already used on listener ${listenerId}.`), // unverified
+  albAlreadyAssociated: (kind: "Acl", id: string) =>
+    new ApiError(`ResourceAlreadyAssociated.${kind}`, 400, `The ${kind} ${id} is already associated.`),
+  /** More entries in one call than the action takes (`Rules.N` above 10, `Servers.N` above 200…). */
+  albBatchLimit: (name: string, max: number) =>
+    new ApiError(
+      "InvalidParameter",
+      400,
+      `The specified parameter "${name}" is not valid. At most ${max} per call.`,
+    ), // code unverified
   albQuota: (limit: number) =>
     new ApiError(
       "QuotaExceeded.LoadBalancersNum",
       400,
       `The number of ALB instances exceeds the quota (${limit}).`,
     ), // unverified
+  albQuotaOf: (what: "ListenersNum" | "RulesNum" | "ServersNum" | "AclsNum" | "TagsNum", limit: number) =>
+    new ApiError(`QuotaExceeded.${what}`, 400, `The quota of ${what} (${limit}) is exceeded.`), // unverified
+
+  // ---- CAS (SSL certificates)
+  casNotFound: (id: string) => new ApiError("NotFound", 400, `The certificate ${id} does not exist.`), // unverified
 
   // ---- ECI
   eciNotFound: (id: string) =>
@@ -263,8 +286,16 @@ const productHost: Record<string, string> = {
   eci: "eci.aliyuncs.com",
   vpc: "vpc.aliyuncs.com",
   ecs: "ecs.aliyuncs.com",
+  cas: "cas.aliyuncs.com",
 };
-const productName: Record<string, string> = { slb: "Slb", alb: "Alb", eci: "Eci", vpc: "Vpc", ecs: "Ecs" };
+const productName: Record<string, string> = {
+  slb: "Slb",
+  alb: "Alb",
+  eci: "Eci",
+  vpc: "Vpc",
+  ecs: "Ecs",
+  cas: "cas",
+};
 
 /** The Alibaba error envelope. */
 export function errorBody(

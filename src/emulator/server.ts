@@ -23,6 +23,7 @@ import {
 import { ApiError, errorBody, Errors } from "./errors";
 import { type FaultRule, Faults, RateLimiter } from "./faults";
 import { albHandlers } from "./handlers/alb";
+import { casHandlers } from "./handlers/cas";
 import { eciHandlers } from "./handlers/eci";
 import { slbHandlers } from "./handlers/slb";
 import { vpcEcsHandlers } from "./handlers/vpc-ecs";
@@ -57,7 +58,13 @@ export interface RunningEmulator {
 }
 
 /** The one handler table: `${version}/${action}` → handler. */
-const HANDLERS: Handler[] = [...slbHandlers, ...albHandlers, ...eciHandlers, ...vpcEcsHandlers];
+const HANDLERS: Handler[] = [
+  ...slbHandlers,
+  ...albHandlers,
+  ...eciHandlers,
+  ...vpcEcsHandlers,
+  ...casHandlers,
+];
 const TABLE = new Map(HANDLERS.map((h) => [`${h.version}/${h.action}`, h]));
 
 export function handlerTable(): ReadonlyArray<Pick<Handler, "product" | "version" | "action" | "mutating">> {
@@ -471,7 +478,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const emu = new Emulator(opts);
-  const server = http.createServer((req, res) => {
+  // The SDKs put some batch parameters in the query (ALB RemovedServers.N, 200 per call: ~20 KiB of URL); the
+  // gateway takes such URLs, Node's default 16 KiB header limit would not.
+  const server = http.createServer({ maxHeaderSize: EMULATOR_DEFAULTS.maxRequestHeaderBytes }, (req, res) => {
     emu.handle(req, res).catch((e: unknown) => {
       console.error("emulator: unhandled", e);
       if (!res.headersSent) res.writeHead(500).end();

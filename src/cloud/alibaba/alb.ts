@@ -545,7 +545,6 @@ export class AlibabaAlbProvider implements AlbProvider {
           addressType: req.addressType,
           addressAllocatedMode: req.addressAllocatedMode,
           addressIpVersion: req.addressIpVersion,
-          ipv6AddressType: req.ipv6AddressType,
           loadBalancerEdition: req.loadBalancerEdition,
           loadBalancerBillingConfig: { payType: req.payType },
           zoneMappings: req.zoneMappings.map((z) => strip({ ...z })),

@@ -66,6 +66,21 @@ const CASES: Array<[string, number, CloudErrorKind, string?]> = [
   ["InvalidTimeStamp.Expired", 400, "Auth"],
   ["SignatureNonceUsed", 400, "Auth"],
   ["TotallyUnknown", 400, "Unknown"],
+  // ALB
+  ["Conflict.Lock", 409, "Busy"],
+  ["IncorrectStatus.ServerGroup", 400, "Busy"],
+  ["IncorrectStatus.Acl", 400, "Busy"],
+  ["Conflict.Priority", 400, "Conflict"],
+  ["ResourceAlreadyAssociated.Acl", 400, "Conflict"],
+  ["ResourceNotAssociated.Certificate", 400, "Conflict"],
+  ["ResourceInUse.Acl", 400, "Conflict"],
+  ["ResourceNotFound.Certificate", 404, "NotFound"],
+  ["ResourceNotFound.Rule", 404, "NotFound"],
+  ["QuotaExceeded.RulesNum", 400, "QuotaExceeded"],
+  ["QuotaExceeded.ServersNum", 400, "QuotaExceeded"],
+  ["Throttling.User", 400, "Throttled"],
+  // cas
+  ["NotFound", 400, "NotFound"],
 ];
 
 for (const [code, httpStatus, kind, message] of CASES) {

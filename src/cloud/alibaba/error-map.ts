@@ -84,7 +84,16 @@ export const ERROR_RULES: readonly Rule[] = [
       "InvalidOperation.InvalidEniState",
     ],
     // Delete/modification protection: the resource's own state forbids the change until it is lifted.
-    patterns: [/AlreadyExist/, /^Duplicate/, /\.Duplicated$/, /^ResourceInUse/, /Protection/],
+    // ALB: ResourceAlreadyAssociated.* / ResourceNotAssociated.*, Conflict.Priority (Conflict.Lock is Busy, above).
+    patterns: [
+      /AlreadyExist/,
+      /^Duplicate/,
+      /\.Duplicated$/,
+      /^ResourceInUse/,
+      /Protection/,
+      /^Resource(Already|Not)Associated/,
+      /^Conflict\./,
+    ],
     statuses: (s) => s === 409,
   },
   {
@@ -94,7 +103,8 @@ export const ERROR_RULES: readonly Rule[] = [
   },
   {
     kind: "NotFound",
-    codes: ["AclNotExist", "ServerCertificateId.NotFound"],
+    // `NotFound` alone: the certificate service (cas) for an unknown certificate id.
+    codes: ["AclNotExist", "ServerCertificateId.NotFound", "NotFound"],
     patterns: [/\.NotFound$/, /NotFound\./, /^ResourceNotFound/, /NotExist$/],
     // CLB reports a missing listener or vserver group by message only, under a vague code
     // (InvalidParameter, or none). Only consulted for such vague codes, see `classify`.

@@ -100,7 +100,6 @@ export interface AlbCreateLoadBalancerRequest {
   addressType: AlbAddressType;
   addressAllocatedMode?: "Dynamic" | "Fixed";
   addressIpVersion?: "IPv4" | "DualStack";
-  ipv6AddressType?: AlbAddressType;
   loadBalancerEdition: AlbEdition;
   payType: "PostPay";
   /** At least two zones; the API rejects one. */

@@ -1,4 +1,5 @@
 // Helpers shared by the product handlers: document views, case-insensitive JSON keys, tags.
+import { EMULATOR_DEFAULTS } from "../../config";
 import { Errors } from "../errors";
 import type { Doc, Tx } from "../store";
 
@@ -126,4 +127,26 @@ export function unbindEips(tx: Tx, instanceType: string, instanceId: string): vo
       PrivateIpAddress: "",
     });
   }
+}
+
+/** A seeded vSwitch of the emulator's VPC (EMULATOR_DEFAULTS.vpc.vSwitches) with its full zone id, if `id` is one. */
+export function seededVSwitch(
+  regionId: string,
+  id: string,
+): { vSwitchId: string; zoneId: string; cidrBlock: string } | undefined {
+  const v = EMULATOR_DEFAULTS.vpc.vSwitches.find((x) => x.vSwitchId === id);
+  return v
+    ? { vSwitchId: v.vSwitchId, zoneId: `${regionId}-${v.zoneId}`, cidrBlock: v.cidrBlock }
+    : undefined;
+}
+
+/** Every seeded vSwitch of the region, with full zone ids. */
+export function seededVSwitches(
+  regionId: string,
+): Array<{ vSwitchId: string; zoneId: string; cidrBlock: string }> {
+  return EMULATOR_DEFAULTS.vpc.vSwitches.map((v) => ({
+    vSwitchId: v.vSwitchId,
+    zoneId: `${regionId}-${v.zoneId}`,
+    cidrBlock: v.cidrBlock,
+  }));
 }

@@ -11,7 +11,17 @@ import { canonicalIp, inAnyCidr, intToIpv4, ipFamily, ipv4ToInt, parseCidr } fro
 import { type Handler, type HandlerCtx, isoSeconds, page, productHandlers } from "../core";
 import { Errors } from "../errors";
 import type { Doc, Tx } from "../store";
-import { checkId, COLLECTIONS, INSTANCE_ID, unbindEips, view, VPC_ID, VSW_ID } from "./common";
+import {
+  checkId,
+  COLLECTIONS,
+  INSTANCE_ID,
+  seededVSwitch,
+  seededVSwitches,
+  unbindEips,
+  view,
+  VPC_ID,
+  VSW_ID,
+} from "./common";
 
 const VPC = EMULATOR_DEFAULTS.vpc;
 const ENI = COLLECTIONS.ecsEni;
@@ -101,25 +111,39 @@ function describeVpcAttribute(ctx: HandlerCtx): Doc {
 function describeVSwitches(ctx: HandlerCtx): Doc {
   const vswId = ctx.p.str("VSwitchId");
   const vpcId = ctx.p.str("VpcId");
+  const zoneId = ctx.p.str("ZoneId");
   if (vpcId) checkId("VpcId", vpcId, VPC_ID);
   const pageNumber = ctx.p.int("PageNumber", { min: 1 }) ?? 1;
   const pageSize = ctx.p.int("PageSize", { min: 1, max: 50 }) ?? 10;
-  const items = vswId
-    ? [
-        {
-          VSwitchId: checkId("VSwitchId", vswId, VSW_ID),
-          VpcId: vpcId ?? VPC.vpcId,
-          ZoneId: ctx.p.str("ZoneId") ?? `${ctx.regionId}-k`,
-          CidrBlock: VPC.cidrBlock,
-          AvailableIpAddressCount: 250,
-          Status: "Available",
-          VSwitchName: vswId,
-        },
-      ]
-    : [];
+  const item = (v: { vSwitchId: string; zoneId: string; cidrBlock: string }) => ({
+    VSwitchId: v.vSwitchId,
+    VpcId: VPC.vpcId,
+    ZoneId: v.zoneId,
+    CidrBlock: v.cidrBlock,
+    AvailableIpAddressCount: 250,
+    Status: "Available",
+    VSwitchName: v.vSwitchId,
+  });
+  let all: Doc[];
+  if (vswId) {
+    checkId("VSwitchId", vswId, VSW_ID);
+    // Any other well-formed id is a vSwitch of the VPC too (zone as asked, else -k), as before the seeds.
+    const v = seededVSwitch(ctx.regionId, vswId) ?? {
+      vSwitchId: vswId,
+      zoneId: zoneId ?? `${ctx.regionId}-k`,
+      cidrBlock: VPC.cidrBlock,
+    };
+    all = [{ ...item(v), VpcId: vpcId ?? VPC.vpcId }].filter((x) => !zoneId || x.ZoneId === zoneId);
+  } else {
+    // Listing by VPC (or zone): the seeded vSwitches of the emulator's VPC.
+    all = (vpcId && vpcId !== VPC.vpcId ? [] : seededVSwitches(ctx.regionId))
+      .filter((v) => !zoneId || v.zoneId === zoneId)
+      .map(item);
+  }
+  const items = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
   return {
     VSwitches: { VSwitch: items },
-    TotalCount: items.length,
+    TotalCount: all.length,
     PageNumber: pageNumber,
     PageSize: pageSize,
   };

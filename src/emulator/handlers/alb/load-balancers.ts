@@ -1,9 +1,10 @@
 // ALB emulator: load balancer instances (create, get, list, delete, deletion protection). Listeners, server
 // groups and rules have their own files.
+import { EMULATOR_DEFAULTS } from "../../../config";
 import { type HandlerCtx, type HandlerEntry, isoSeconds } from "../../core";
 import { Errors } from "../../errors";
 import type { Doc } from "../../store";
-import { checkId, view, VPC_ID, VSW_ID, wantedOrAny } from "../common";
+import { checkId, seededVSwitch, view, VPC_ID, VSW_ID, wantedOrAny } from "../common";
 import {
   arr,
   getLb,
@@ -13,15 +14,18 @@ import {
   type LbDoc,
   LISTENER,
   type ListenerDoc,
+  lbStatus,
   listPage,
+  lockLb,
   RULE,
   type RuleDoc,
-  status,
 } from "./shared";
 
 function lbView(lb: LbDoc, nowMs: number): Doc {
-  return { ...view(lb), LoadBalancerStatus: status(lb._readyAtMs, nowMs, "Provisioning", "Active") };
+  return { ...view(lb), LoadBalancerStatus: lbStatus(lb, nowMs) };
 }
+
+const ZONE_ID = /^[a-z]{2,}-[a-z0-9-]+-[a-z]$/;
 
 function createLoadBalancer(ctx: HandlerCtx): Doc {
   const { p } = ctx;
@@ -32,12 +36,30 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
   const zones = arr(ctx, "ZoneMappings");
   if (zones.length === 0) throw Errors.missingParam("ZoneMappings");
   if (zones.length < 2) throw Errors.invalidParam("ZoneMappings", "At least two zones are required.");
+  const seenZones = new Set<string>();
   const zoneMappings = zones.map((z, i) => {
     const zoneId = typeof z.ZoneId === "string" ? z.ZoneId : undefined;
     const vsw = typeof z.VSwitchId === "string" ? z.VSwitchId : undefined;
     if (!zoneId) throw Errors.missingParam(`ZoneMappings.${i + 1}.ZoneId`);
     if (!vsw) throw Errors.missingParam(`ZoneMappings.${i + 1}.VSwitchId`);
     checkId(`ZoneMappings.${i + 1}.VSwitchId`, vsw, VSW_ID);
+    const letters = EMULATOR_DEFAULTS.zoneLetters;
+    if (
+      !ZONE_ID.test(zoneId) ||
+      !zoneId.startsWith(`${ctx.regionId}-`) ||
+      !letters.includes(zoneId.slice(-1))
+    )
+      throw Errors.invalidParam(`ZoneMappings.${i + 1}.ZoneId`, `No zone ${zoneId} in ${ctx.regionId}.`);
+    // A seeded vSwitch lives in one zone; the mapping must name it (other well-formed ids are taken as given).
+    const seeded = seededVSwitch(ctx.regionId, vsw);
+    if (seeded && seeded.zoneId !== zoneId)
+      throw Errors.invalidParam(
+        `ZoneMappings.${i + 1}.VSwitchId`,
+        `${vsw} is in zone ${seeded.zoneId}, not ${zoneId}.`,
+      );
+    if (seenZones.has(zoneId))
+      throw Errors.invalidParam("ZoneMappings", `Zone ${zoneId} is listed twice; the zones must differ.`);
+    seenZones.add(zoneId);
     const intranet = `192.168.${1 + Math.floor(ctx.ids.next() * 253)}.${1 + Math.floor(ctx.ids.next() * 253)}`;
     const address =
       addressType === "Internet"
@@ -72,7 +94,7 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
     DeletionProtectionConfig: deletion
       ? { Enabled: true, EnabledTime: isoSeconds(ctx.nowMs) }
       : { Enabled: false },
-    ModificationProtectionConfig: { Status: "NonProtection" },
+    ModificationProtectionConfig: modificationProtection(ctx) ?? { Status: "NonProtection" },
     LoadBalancerBussinessStatus: "Normal",
     LoadBalancerOperationLocks: [],
     SecurityGroupIds: [],
@@ -85,7 +107,34 @@ function createLoadBalancer(ctx: HandlerCtx): Doc {
     _createdMs: ctx.nowMs,
   };
   ctx.tx.put(LB, id, lb);
-  return { LoadBalancerId: id, JobId: job(ctx, "CreateLoadBalancer", "loadbalancer", id, "Create") };
+  // The real answer carries no JobId (the only mutation without one), but the job is listed.
+  job(ctx, "CreateLoadBalancer", "loadbalancer", id, "Create");
+  return { LoadBalancerId: id };
+}
+
+function modificationProtection(ctx: HandlerCtx): Doc | undefined {
+  const status = ctx.p.oneOf("ModificationProtectionConfig.Status", [
+    "NonProtection",
+    "ConsoleProtection",
+  ] as const);
+  if (status === undefined) return undefined;
+  const reason = ctx.p.str("ModificationProtectionConfig.Reason");
+  return status === "ConsoleProtection" ? { Status: status, Reason: reason ?? "" } : { Status: status };
+}
+
+function updateLoadBalancerAttribute(ctx: HandlerCtx): Doc {
+  const current = getLb(ctx);
+  const name = ctx.p.str("LoadBalancerName");
+  if (name !== undefined && (name.length < 2 || name.length > 128))
+    throw Errors.invalidParam("LoadBalancerName", "2 to 128 characters.");
+  const mod = modificationProtection(ctx);
+  const lb = lockLb(ctx, current);
+  ctx.tx.put(LB, lb.LoadBalancerId, {
+    ...lb,
+    ...(name !== undefined ? { LoadBalancerName: name } : {}),
+    ...(mod ? { ModificationProtectionConfig: mod } : {}),
+  });
+  return { JobId: job(ctx, "UpdateLoadBalancerAttribute", "loadbalancer", lb.LoadBalancerId, "Update") };
 }
 
 function listLoadBalancers(ctx: HandlerCtx): Doc {
@@ -105,14 +154,20 @@ function listLoadBalancers(ctx: HandlerCtx): Doc {
         hasTags(lb.Tags, tags),
     )
     .sort((a, b) => a._createdMs - b._createdMs)
-    .map((lb) => lbView(lb, ctx.nowMs))
+    .map((lb) => {
+      // The list has no zone mappings (GetLoadBalancerAttribute does).
+      const { ZoneMappings: _z, ...rest } = lbView(lb, ctx.nowMs);
+      void _z;
+      return rest;
+    })
     .filter((lb) => !wantStatus || lb.LoadBalancerStatus === wantStatus);
   return listPage(ctx, "LoadBalancers", all, (lb) => lb);
 }
 
 function deleteLoadBalancer(ctx: HandlerCtx): Doc {
-  const lb = getLb(ctx);
-  if (lb.DeletionProtectionConfig.Enabled) throw Errors.albDeletionProtected(lb.LoadBalancerId);
+  const current = getLb(ctx);
+  if (current.DeletionProtectionConfig.Enabled) throw Errors.albDeletionProtected(current.LoadBalancerId);
+  const lb = lockLb(ctx, current);
   // Cascade: listeners and their rules go with the instance; server groups are VPC-level and stay.
   for (const l of ctx.tx.all<ListenerDoc>(LISTENER).filter((l) => l.LoadBalancerId === lb.LoadBalancerId)) {
     ctx.tx.del(LISTENER, l.ListenerId);
@@ -140,6 +195,7 @@ export const loadBalancerHandlers: HandlerEntry[] = [
   ["CreateLoadBalancer", true, createLoadBalancer],
   ["GetLoadBalancerAttribute", false, (ctx) => ({ ...lbView(getLb(ctx), ctx.nowMs) })],
   ["ListLoadBalancers", false, listLoadBalancers],
+  ["UpdateLoadBalancerAttribute", true, updateLoadBalancerAttribute],
   ["DeleteLoadBalancer", true, deleteLoadBalancer],
   ["EnableDeletionProtection", true, setDeletionProtection(true)],
   ["DisableDeletionProtection", true, setDeletionProtection(false)],

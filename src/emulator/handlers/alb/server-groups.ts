@@ -6,12 +6,14 @@ import type { Doc, Tx } from "../../store";
 import { checkId, view, VPC_ID, wantedOrAny } from "../common";
 import {
   arr,
+  checkBatch,
   getSg,
   hasTags,
   job,
   LISTENER,
   type ListenerDoc,
   listPage,
+  lockSg,
   obj,
   referencedGroups,
   RULE,
@@ -22,7 +24,53 @@ import {
   status,
 } from "./shared";
 
-function sgView(tx: Tx, g: SgDoc): Doc {
+/** Add/Remove/ReplaceServers… take at most 200 servers per call (`AddedServers.N`, `RemovedServers.N` each). */
+const MAX_SERVERS_PER_CALL = 200;
+
+/** The health check the real API reports for fields a request leaves out. */
+const HEALTH_CHECK_DEFAULTS = {
+  HealthCheckProtocol: "HTTP",
+  HealthCheckMethod: "HEAD",
+  HealthCheckPath: "/",
+  HealthCheckCodes: ["http_2xx"],
+  HealthCheckConnectPort: 0,
+  HealthCheckHttpVersion: "HTTP1.1",
+  HealthCheckInterval: 2,
+  HealthCheckTimeout: 5,
+  HealthyThreshold: 3,
+  UnhealthyThreshold: 3,
+};
+const STICKY_DEFAULTS = {
+  StickySessionEnabled: false,
+  StickySessionType: "",
+  Cookie: "",
+  CookieTimeout: 1000,
+};
+
+function checkHealthCheck(hc: Record<string, unknown>): void {
+  const ranges: Array<[string, number, number]> = [
+    ["HealthCheckInterval", 1, 50],
+    ["HealthCheckTimeout", 1, 300],
+    ["HealthyThreshold", 2, 10],
+    ["UnhealthyThreshold", 2, 10],
+    ["HealthCheckConnectPort", 0, 65535],
+  ];
+  for (const [k, min, max] of ranges) {
+    const v = hc[k];
+    if (v !== undefined && (typeof v !== "number" || v < min || v > max))
+      throw Errors.invalidParam(`HealthCheckConfig.${k}`, `It must be within [${min}, ${max}].`);
+  }
+  const method = hc.HealthCheckMethod;
+  if (method !== undefined && !(typeof method === "string" && ["HEAD", "GET", "POST"].includes(method)))
+    throw Errors.invalidParam("HealthCheckConfig.HealthCheckMethod", "Allowed: HEAD, GET, POST.");
+  const proto = hc.HealthCheckProtocol;
+  if (proto !== undefined && !(typeof proto === "string" && ["HTTP", "HTTPS", "TCP", "gRPC"].includes(proto)))
+    throw Errors.invalidParam("HealthCheckConfig.HealthCheckProtocol", "Allowed: HTTP, HTTPS, TCP, gRPC.");
+  if (hc.HealthCheckCodes !== undefined && !Array.isArray(hc.HealthCheckCodes))
+    hc.HealthCheckCodes = [hc.HealthCheckCodes];
+}
+
+function sgView(tx: Tx, g: SgDoc, nowMs: number): Doc {
   const related = new Set<string>();
   for (const l of tx.all<ListenerDoc>(LISTENER))
     if (referencedGroups(l.DefaultActions).includes(g.ServerGroupId)) related.add(l.LoadBalancerId);
@@ -32,7 +80,7 @@ function sgView(tx: Tx, g: SgDoc): Doc {
     ...view(g),
     ServerCount: g._servers.length,
     RelatedLoadBalancerIds: [...related],
-    ServerGroupStatus: "Available",
+    ServerGroupStatus: nowMs < (g._configuringUntilMs ?? 0) ? "Configuring" : "Available",
   };
 }
 
@@ -46,6 +94,7 @@ function createServerGroup(ctx: HandlerCtx): Doc {
   if (vpcId) checkId("VpcId", vpcId, VPC_ID);
   const id = ctx.ids.id("sgp-", 18, false);
   const hc = obj(ctx, "HealthCheckConfig") ?? {};
+  checkHealthCheck(hc);
   const g: SgDoc = {
     ServerGroupId: id,
     ServerGroupName: name,
@@ -55,16 +104,10 @@ function createServerGroup(ctx: HandlerCtx): Doc {
     VpcId: vpcId ?? "",
     RegionId: ctx.regionId,
     ResourceGroupId: ctx.p.str("ResourceGroupId") ?? "rg-default",
-    HealthCheckConfig: {
-      HealthCheckProtocol: "HTTP",
-      HealthCheckPath: "/",
-      HealthCheckInterval: 2,
-      HealthyThreshold: 3,
-      UnhealthyThreshold: 3,
-      ...hc,
-      HealthCheckEnabled: hcEnabled,
-    },
-    StickySessionConfig: obj(ctx, "StickySessionConfig") ?? { StickySessionEnabled: false },
+    HealthCheckConfig: { ...HEALTH_CHECK_DEFAULTS, ...hc, HealthCheckEnabled: hcEnabled },
+    StickySessionConfig: { ...STICKY_DEFAULTS, ...(obj(ctx, "StickySessionConfig") ?? {}) },
+    UpstreamKeepaliveEnabled: ctx.p.bool("UpstreamKeepaliveEnabled") ?? false,
+    ...(obj(ctx, "UchConfig") ? { UchConfig: obj(ctx, "UchConfig") } : {}),
     CreateTime: isoSeconds(ctx.nowMs),
     Tags: ctx.p.tags(),
     _servers: [],
@@ -92,28 +135,30 @@ function listServerGroups(ctx: HandlerCtx): Doc {
         hasTags(g.Tags, tags),
     )
     .sort((a, b) => a._createdMs - b._createdMs);
-  return listPage(ctx, "ServerGroups", all, (g) => sgView(ctx.tx, g));
+  return listPage(ctx, "ServerGroups", all, (g) => sgView(ctx.tx, g, ctx.nowMs));
 }
 
 const serverKey = (s: { ServerId: string; ServerIp: string; Port: number }): string =>
   `${s.ServerId}|${s.ServerIp}|${s.Port}`;
 
-function parseServers(ctx: HandlerCtx, forAdd: boolean): ServerDoc[] {
-  const raw = arr(ctx, "Servers");
-  if (raw.length === 0) throw Errors.missingParam("Servers");
-  if (raw.length > 200) throw Errors.invalidParam("Servers", "At most 200 servers per call.");
+function parseServers(ctx: HandlerCtx, forAdd: boolean, name = "Servers", optional = false): ServerDoc[] {
+  const raw = arr(ctx, name);
+  if (raw.length === 0 && !optional) throw Errors.missingParam(name);
+  checkBatch(name, raw.length, MAX_SERVERS_PER_CALL);
   return raw.map((s, i) => {
     const serverType = typeof s.ServerType === "string" ? s.ServerType : undefined;
     const serverId = typeof s.ServerId === "string" ? s.ServerId : undefined;
-    if (!serverType) throw Errors.missingParam(`Servers.${i + 1}.ServerType`);
-    if (!serverId) throw Errors.missingParam(`Servers.${i + 1}.ServerId`);
+    if (!serverType) throw Errors.missingParam(`${name}.${i + 1}.ServerType`);
+    if (!serverId) throw Errors.missingParam(`${name}.${i + 1}.ServerId`);
     if (!["Ecs", "Eni", "Eci", "Ip", "Fc"].includes(serverType))
-      throw Errors.invalidParam(`Servers.${i + 1}.ServerType`);
+      throw Errors.invalidParam(`${name}.${i + 1}.ServerType`);
+    if (["Eni", "Eci"].includes(serverType) && typeof s.ServerIp !== "string")
+      throw Errors.missingParam(`${name}.${i + 1}.ServerIp`);
     const port = typeof s.Port === "number" ? s.Port : 0;
     if (forAdd && serverType !== "Fc" && (port < 1 || port > 65535))
-      throw Errors.invalidParam(`Servers.${i + 1}.Port`);
+      throw Errors.invalidParam(`${name}.${i + 1}.Port`);
     const weight = typeof s.Weight === "number" ? s.Weight : 100;
-    if (weight < 0 || weight > 100) throw Errors.invalidParam(`Servers.${i + 1}.Weight`);
+    if (weight < 0 || weight > 100) throw Errors.invalidParam(`${name}.${i + 1}.Weight`);
     return {
       ServerId: serverId,
       ServerType: serverType,
@@ -126,20 +171,17 @@ function parseServers(ctx: HandlerCtx, forAdd: boolean): ServerDoc[] {
   });
 }
 
-function addServers(ctx: HandlerCtx): Doc {
-  const g = getSg(ctx);
-  const add = parseServers(ctx, true);
-  const m = new Map(g._servers.map((s) => [serverKey(s), s]));
+function withServers(ctx: HandlerCtx, servers: ServerDoc[], add: ServerDoc[]): ServerDoc[] {
+  const m = new Map(servers.map((s) => [serverKey(s), s]));
   for (const s of add) m.set(serverKey(s), s);
-  ctx.tx.put(SG, g.ServerGroupId, { ...g, _servers: [...m.values()] });
-  return { JobId: job(ctx, "AddServersToServerGroup", "servergroup", g.ServerGroupId, "Update") };
+  if (m.size > ctx.quotas.serversPerServerGroup)
+    throw Errors.albQuotaOf("ServersNum", ctx.quotas.serversPerServerGroup);
+  return [...m.values()];
 }
 
-function removeServers(ctx: HandlerCtx): Doc {
-  const g = getSg(ctx);
-  const gone = parseServers(ctx, false);
-  // Port 0 (absent) removes every port of that server.
-  const keep = g._servers.filter(
+/** Port 0 (absent) removes every port of that server. */
+function withoutServers(servers: ServerDoc[], gone: ServerDoc[]): ServerDoc[] {
+  return servers.filter(
     (s) =>
       !gone.some(
         (r) =>
@@ -148,8 +190,35 @@ function removeServers(ctx: HandlerCtx): Doc {
           (!r.ServerIp || r.ServerIp === s.ServerIp),
       ),
   );
-  ctx.tx.put(SG, g.ServerGroupId, { ...g, _servers: keep });
+}
+
+function addServers(ctx: HandlerCtx): Doc {
+  const current = getSg(ctx);
+  const add = parseServers(ctx, true);
+  const servers = withServers(ctx, current._servers, add);
+  const g = lockSg(ctx, current);
+  ctx.tx.put(SG, g.ServerGroupId, { ...g, _servers: servers });
+  return { JobId: job(ctx, "AddServersToServerGroup", "servergroup", g.ServerGroupId, "Update") };
+}
+
+function removeServers(ctx: HandlerCtx): Doc {
+  const current = getSg(ctx);
+  const gone = parseServers(ctx, false);
+  const g = lockSg(ctx, current);
+  ctx.tx.put(SG, g.ServerGroupId, { ...g, _servers: withoutServers(g._servers, gone) });
   return { JobId: job(ctx, "RemoveServersFromServerGroup", "servergroup", g.ServerGroupId, "Update") };
+}
+
+/** Removes and adds in one job (the removes first, so a server can move to another port). */
+function replaceServers(ctx: HandlerCtx): Doc {
+  const current = getSg(ctx);
+  const add = parseServers(ctx, true, "AddedServers", true);
+  const gone = parseServers(ctx, false, "RemovedServers", true);
+  if (add.length === 0 && gone.length === 0) throw Errors.missingParam("AddedServers");
+  const servers = withServers(ctx, withoutServers(current._servers, gone), add);
+  const g = lockSg(ctx, current);
+  ctx.tx.put(SG, g.ServerGroupId, { ...g, _servers: servers });
+  return { JobId: job(ctx, "ReplaceServersInServerGroup", "servergroup", g.ServerGroupId, "Update") };
 }
 
 function listServerGroupServers(ctx: HandlerCtx): Doc {
@@ -165,13 +234,20 @@ function listServerGroupServers(ctx: HandlerCtx): Doc {
 }
 
 function updateServerGroupAttribute(ctx: HandlerCtx): Doc {
-  const g = getSg(ctx);
+  const current = getSg(ctx);
   const hc = obj(ctx, "HealthCheckConfig");
+  if (hc) checkHealthCheck(hc);
   const sticky = obj(ctx, "StickySessionConfig");
+  const scheduler = ctx.p.oneOf("Scheduler", ["Wrr", "Wlc", "Sch", "Uch"] as const);
+  const keepalive = ctx.p.bool("UpstreamKeepaliveEnabled");
+  const uch = obj(ctx, "UchConfig");
+  const g = lockSg(ctx, current);
   ctx.tx.put(SG, g.ServerGroupId, {
     ...g,
     ServerGroupName: ctx.p.str("ServerGroupName") ?? g.ServerGroupName,
-    Scheduler: ctx.p.oneOf("Scheduler", ["Wrr", "Wlc", "Sch", "Uch"] as const) ?? g.Scheduler,
+    Scheduler: scheduler ?? g.Scheduler,
+    ...(keepalive !== undefined ? { UpstreamKeepaliveEnabled: keepalive } : {}),
+    ...(uch ? { UchConfig: uch } : {}),
     ...(hc ? { HealthCheckConfig: { ...(g.HealthCheckConfig as object), ...hc } } : {}),
     ...(sticky ? { StickySessionConfig: { ...(g.StickySessionConfig as object), ...sticky } } : {}),
   });
@@ -196,6 +272,7 @@ export const serverGroupHandlers: HandlerEntry[] = [
   ["ListServerGroupServers", false, listServerGroupServers],
   ["AddServersToServerGroup", true, addServers],
   ["RemoveServersFromServerGroup", true, removeServers],
+  ["ReplaceServersInServerGroup", true, replaceServers],
   ["UpdateServerGroupAttribute", true, updateServerGroupAttribute],
   ["DeleteServerGroup", true, deleteServerGroup],
 ];

@@ -10,26 +10,38 @@ export const LISTENER = "alb.listener";
 export const SG = "alb.sg";
 export const RULE = "alb.rule";
 export const JOB = "alb.job";
+export const ACL = "alb.acl";
 
 const LB_ID = /^alb-[a-z0-9]{8,40}$/;
+export const ACL_ID = /^acl-[a-z0-9]{8,40}$/;
 const LSR_ID = /^lsr-[a-z0-9]{8,40}$/;
 const SGP_ID = /^sgp-[a-z0-9]{8,40}$/;
 export const RULE_ID = /^rule-[a-z0-9]{8,40}$/;
 
 type Tag = { Key: string; Value: string };
 
-export interface LbDoc extends Doc {
+/** Stored ALB resources carry `_readyAtMs` (end of Provisioning) and `_configuringUntilMs` (end of Configuring). */
+interface Timed {
+  _readyAtMs: number;
+  _configuringUntilMs?: number;
+  _createdMs: number;
+}
+
+export interface LbDoc extends Doc, Timed {
   LoadBalancerId: string;
   LoadBalancerName: string;
   RegionId: string;
   VpcId: string;
   DeletionProtectionConfig: { Enabled: boolean; EnabledTime?: string };
   Tags: Tag[];
-  _readyAtMs: number;
-  _createdMs: number;
 }
 
-export interface ListenerDoc extends Doc {
+export interface ListenerCert {
+  CertificateId: string;
+  IsDefault: boolean;
+}
+
+export interface ListenerDoc extends Doc, Timed {
   ListenerId: string;
   LoadBalancerId: string;
   ListenerPort: number;
@@ -38,8 +50,18 @@ export interface ListenerDoc extends Doc {
     Type: string;
     ForwardGroupConfig: { ServerGroupTuples: Array<{ ServerGroupId: string }> };
   }>;
-  _readyAtMs: number;
-  _createdMs: number;
+  /** Default and additional server certificates (GetListenerAttribute shows the default one only). */
+  _certificates: ListenerCert[];
+  _acl?: { AclType: "White" | "Black"; AclIds: string[] };
+  _stopped?: boolean;
+}
+
+export interface AclDoc extends Doc, Timed {
+  AclId: string;
+  AclName: string;
+  RegionId: string;
+  Tags: Tag[];
+  _entries: Array<{ Entry: string; Description: string }>;
 }
 
 export interface ServerDoc extends Doc {
@@ -60,6 +82,7 @@ export interface SgDoc extends Doc {
   Tags: Tag[];
   _servers: ServerDoc[];
   _createdMs: number;
+  _configuringUntilMs?: number;
 }
 
 export interface RuleDoc extends Doc {
@@ -87,6 +110,14 @@ const NUMERIC_LEAVES = new Set([
   "QPS",
   "PerIpQps",
   "Timeout",
+  "HealthCheckInterval",
+  "HealthCheckTimeout",
+  "HealthCheckConnectPort",
+  "HealthyThreshold",
+  "UnhealthyThreshold",
+  "CookieTimeout",
+  "ConnectionDrainTimeout",
+  "SlowStartDuration",
 ]);
 const KEEP_STRING = new Set(["HttpCode"]); // the SDK models type HttpCode as a string
 function normalize(t: Tree | string, key = ""): unknown {
@@ -100,20 +131,100 @@ function normalize(t: Tree | string, key = ""): unknown {
   return Object.fromEntries(keys.map((k) => [k, normalize(t[k], k)]));
 }
 
-export function obj(ctx: HandlerCtx, name: string): Record<string, unknown> | undefined {
+/**
+ * A structured parameter, sent flattened (`Rules.1.Priority=1`, both SDKs' repeated style) or as one JSON
+ * string (`Rules=[{"Priority":1}]`, the JSON style some clients use for complex types): the same value either way.
+ */
+function structured(ctx: HandlerCtx, name: string): unknown {
   const t = ctx.p.tree()[name];
-  return t === undefined ? undefined : (normalize(t, name) as Record<string, unknown>);
+  if (t === undefined) return undefined;
+  if (typeof t === "string" && /^\s*[[{]/.test(t)) {
+    try {
+      return jsonLeaves(JSON.parse(t) as unknown, name);
+    } catch {
+      throw Errors.invalidParam(name, "It is not valid JSON.");
+    }
+  }
+  return normalize(t, name);
+}
+
+/** JSON values as the flattened form gives them: numbers where the API's leaves are numeric, the rest as sent. */
+function jsonLeaves(v: unknown, key: string): unknown {
+  if (Array.isArray(v)) return v.map((x) => jsonLeaves(x, key));
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonLeaves(x, k)]));
+  if (typeof v === "string") return normalize(v, key);
+  return v;
+}
+
+export function obj(ctx: HandlerCtx, name: string): Record<string, unknown> | undefined {
+  const v = structured(ctx, name);
+  return v === undefined ? undefined : (v as Record<string, unknown>);
 }
 
 export function arr(ctx: HandlerCtx, name: string): Array<Record<string, unknown>> {
-  const t = ctx.p.tree()[name];
-  if (t === undefined) return [];
-  const v = normalize(t, name);
+  const v = structured(ctx, name);
+  if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]) as Array<Record<string, unknown>>;
 }
 
 export function status(readyAtMs: number, nowMs: number, pending: string, done: string): string {
   return nowMs < readyAtMs ? pending : done;
+}
+
+/** Provisioning until ready, Configuring while a change is being applied, else `settled`. */
+export function timedStatus(doc: Partial<Timed>, nowMs: number, settled: string): string {
+  if (nowMs < (doc._readyAtMs ?? 0)) return "Provisioning";
+  if (nowMs < (doc._configuringUntilMs ?? 0)) return "Configuring";
+  return settled;
+}
+
+export function lbStatus(lb: LbDoc, nowMs: number): string {
+  return timedStatus(lb, nowMs, "Active");
+}
+
+export function listenerStatus(l: ListenerDoc, nowMs: number): string {
+  return timedStatus(l, nowMs, l._stopped ? "Stopped" : "Running");
+}
+
+/**
+ * A change to the instance or one of its listeners, rules, certificates or ACLs: refused while the instance is
+ * Provisioning (IncorrectStatus.LoadBalancer) or another change is being applied (Conflict.Lock); otherwise the
+ * instance is Configuring for `albConfiguringMs` from now. Returns the stored (updated) document.
+ */
+export function lockLb(ctx: HandlerCtx, lb: LbDoc): LbDoc {
+  const st = lbStatus(lb, ctx.nowMs);
+  if (st === "Provisioning") throw Errors.albIncorrectStatus("LoadBalancer", lb.LoadBalancerId, st);
+  if (st === "Configuring") throw Errors.albLocked(lb.LoadBalancerId);
+  const next = { ...lb, _configuringUntilMs: ctx.nowMs + ctx.transitions.albConfiguringMs };
+  ctx.tx.put(LB, lb.LoadBalancerId, next);
+  return next;
+}
+
+/** A change to a listener (or its rules, certificates, ACLs): its instance is locked first, then the listener. */
+export function lockListener(ctx: HandlerCtx, l: ListenerDoc): ListenerDoc {
+  const lb = ctx.tx.get<LbDoc>(LB, l.LoadBalancerId);
+  if (lb) lockLb(ctx, lb);
+  const st = listenerStatus(l, ctx.nowMs);
+  if (st === "Provisioning" || st === "Configuring")
+    throw Errors.albIncorrectStatus("Listener", l.ListenerId, st);
+  const next = { ...l, _configuringUntilMs: ctx.nowMs + ctx.transitions.albConfiguringMs };
+  ctx.tx.put(LISTENER, l.ListenerId, next);
+  return next;
+}
+
+/** A change to a server group's servers or attributes: refused while the previous one is being applied. */
+export function lockSg(ctx: HandlerCtx, g: SgDoc): SgDoc {
+  if (ctx.nowMs < (g._configuringUntilMs ?? 0))
+    throw Errors.albIncorrectStatus("ServerGroup", g.ServerGroupId, "Configuring");
+  const next = { ...g, _configuringUntilMs: ctx.nowMs + ctx.transitions.albConfiguringMs };
+  ctx.tx.put(SG, g.ServerGroupId, next);
+  return next;
+}
+
+/** A list parameter (`Rules.N`, `Servers.N`…) of at most `max` entries per call, as the real API takes. */
+export function checkBatch(name: string, count: number, max: number): void {
+  if (count > max) throw Errors.albBatchLimit(name, max);
 }
 
 export function job(
@@ -139,7 +250,7 @@ export function job(
 /** The `kind` with this id (else the request's `<kind>Id` parameter): a malformed id is a 400, a missing one a 404. */
 export function getResource<T extends Doc>(
   ctx: HandlerCtx,
-  kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Rule",
+  kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Rule" | "Acl",
   coll: string,
   idFormat: RegExp,
   id?: string,
@@ -155,15 +266,12 @@ export function getLb(ctx: HandlerCtx, id?: string): LbDoc {
   return getResource<LbDoc>(ctx, "LoadBalancer", LB, LB_ID, id);
 }
 
-/** Children of a load balancer cannot change while it is still provisioning. */
-export function requireLbReady(ctx: HandlerCtx, lb: LbDoc): void {
-  if (ctx.nowMs < lb._readyAtMs) {
-    throw Errors.albIncorrectStatus(lb.LoadBalancerId, "Provisioning");
-  }
+export function getListener(ctx: HandlerCtx, id?: string): ListenerDoc {
+  return getResource<ListenerDoc>(ctx, "Listener", LISTENER, LSR_ID, id);
 }
 
-export function getListener(ctx: HandlerCtx): ListenerDoc {
-  return getResource<ListenerDoc>(ctx, "Listener", LISTENER, LSR_ID);
+export function getAcl(ctx: HandlerCtx, id?: string): AclDoc {
+  return getResource<AclDoc>(ctx, "Acl", ACL, ACL_ID, id);
 }
 
 export function getSg(ctx: HandlerCtx, id?: string): SgDoc {
