@@ -52,7 +52,7 @@ export function isAlbIngressClass(ic: unknown): boolean {
 
 export type AlbMembership =
   /** Not an ALB Ingress: admission lets it through, the controller ignores it. */
-  | { ours: false }
+  | { ours: false; albConfig?: undefined; ingressClass?: undefined; error?: undefined }
   /** An ALB Ingress of AlbConfig `albConfig`; `ingressClass` is absent for the legacy annotation without an object. */
   | { ours: true; albConfig: string; ingressClass?: IngressClass; error?: undefined }
   /** An ALB Ingress whose group cannot be resolved. */

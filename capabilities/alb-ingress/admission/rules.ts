@@ -111,7 +111,7 @@ export function validateAlbConfigSpec(obj: unknown): string[] {
   else if (Array.isArray(zones) && id === "") {
     if (zones.length === 1)
       errors.push(
-        "spec.config.zoneMappings: has 1 vSwitch; a new ALB needs vSwitches in at least two different zones (list two or more, or none to let the controller discover them)",
+        "spec.config.zoneMappings: has 1 vSwitch; a new ALB needs at least two zones (list vSwitches in two or more different zones, or none to let the controller discover them)",
       );
     const seen = new Set<string>();
     zones.forEach((z, i) => {
@@ -219,6 +219,15 @@ export function validateAlbConfig(input: AlbConfigValidationInput): AdmissionDec
       ]);
     }
     if (recordOf(recordOf(input.albConfig)?.metadata)?.deletionTimestamp) return decision([]);
+    // Metadata-only writes (the controller's finalizer, labels) of an object admitted before the webhook
+    // existed are not judged: only a change of the spec is.
+    if (
+      input.operation === "UPDATE" &&
+      input.oldAlbConfig &&
+      JSON.stringify(recordOf(input.oldAlbConfig)?.spec ?? null) ===
+        JSON.stringify(recordOf(input.albConfig)?.spec ?? null)
+    )
+      return decision([]);
     const errors = validateAlbConfigSpec(input.albConfig);
     if (input.operation === "UPDATE" && input.oldAlbConfig) {
       const before = recordOf(recordOf(recordOf(input.oldAlbConfig)?.spec)?.config) ?? {};
