@@ -218,9 +218,23 @@ export const Errors = {
 
   // ---- ALB
   albNotFound: (
-    kind: "LoadBalancer" | "Listener" | "ServerGroup" | "Rule" | "Acl" | "Certificate" | "SecurityPolicy",
+    kind:
+      | "LoadBalancer"
+      | "Listener"
+      | "ServerGroup"
+      | "Rule"
+      | "Acl"
+      | "Certificate"
+      | "SecurityPolicy"
+      | "BackendServer",
     id: string,
-  ) => new ApiError(`ResourceNotFound.${kind}`, 404, `The specified resource ${id} is not found.`),
+    param?: string,
+  ) =>
+    new ApiError(
+      `ResourceNotFound.${kind}`,
+      404,
+      `The specified resource ${id}${param ? ` (${param})` : ""} is not found.`,
+    ),
   albInUse: (kind: "ServerGroup" | "Acl", id: string) =>
     new ApiError(`ResourceInUse.${kind}`, 400, `The specified resource ${id} is in use.`),
   albDeletionProtected: (id: string) =>

@@ -106,6 +106,8 @@ class Emulator {
   private readonly requests: RequestLogEntry[] = [];
   /** Calls per "<product>:<action>" since start or the last DELETE /_emulator/stats (benchmarks count these). */
   private callCounts = new Map<string, number>();
+  /** Of those, the ones answered 200: a busy or throttled refusal that a client retried counts once here. */
+  private okCounts = new Map<string, number>();
   private mutationsSincePurge = 0;
 
   constructor(opts: EmulatorOptions) {
@@ -226,6 +228,7 @@ class Emulator {
         if (this.requests.length > REQUEST_LOG_SIZE) this.requests.shift();
         const countKey = `${log.product ?? "unknown"}:${log.action ?? ""}`;
         this.callCounts.set(countKey, (this.callCounts.get(countKey) ?? 0) + 1);
+        if (log.status === 200) this.okCounts.set(countKey, (this.okCounts.get(countKey) ?? 0) + 1);
       }
     }
   }
@@ -410,10 +413,14 @@ class Emulator {
           return reply(200, { accessKeyIds: Object.keys(this.accessKeys) });
         }
         case route === "GET /_emulator/stats":
-          return reply(200, { calls: Object.fromEntries(this.callCounts) });
+          return reply(200, {
+            calls: Object.fromEntries(this.callCounts),
+            succeeded: Object.fromEntries(this.okCounts),
+          });
         case route === "DELETE /_emulator/stats":
           this.callCounts = new Map();
-          return reply(200, { calls: {} });
+          this.okCounts = new Map();
+          return reply(200, { calls: {}, succeeded: {} });
         case route === "GET /_emulator/handlers":
           return reply(200, { handlers: handlerTable() });
         default:

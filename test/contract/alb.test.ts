@@ -16,6 +16,9 @@ import { startHarness, type Harness } from "./harness";
 let h: Harness;
 before(async () => {
   h = await startHarness();
+  // Provisioning far longer than a loaded machine takes between two calls: statuses change only when a test
+  // moves the clock. Configuring windows stay short (0.3 s), which the transport's Busy retries ride out.
+  await transitions({ albMs: ALB_MS });
 });
 after(async () => {
   await h?.close();
@@ -29,8 +32,9 @@ const ZONES = [
 const TAGS = [{ key: "ingress.k8s.alibaba/albconfig", value: "default" }];
 const CERT = "12000001-cn-hangzhou";
 const WILDCARD_CERT = "12000002-cn-hangzhou";
-/** Async ALB transitions take 1 s of virtual time, a Configuring window 0.3 s. */
-const SETTLE_MS = 2_000;
+/** ALB Provisioning/Adding/jobs take this long in virtual time (set in `before`), Configuring 0.3 s. */
+const ALB_MS = 60_000;
+const SETTLE_MS = ALB_MS + 1_000;
 
 async function newAlb(name: string): Promise<string> {
   const { loadBalancerId } = await h.cloud.alb.createLoadBalancer({
@@ -141,8 +145,8 @@ test("load balancer: Provisioning then Active (waitForLoadBalancerActive), get/l
   await h.cloud.alb.setDeletionProtection(id, true);
   assert.equal((await h.cloud.alb.getLoadBalancer(id)).deletionProtectionEnabled, true);
   await assert.rejects(h.cloud.alb.deleteLoadBalancer(id), (e) => isCloudError(e, "Conflict"));
-  await h.cloud.alb.setDeletionProtection(id, false);
-  await h.cloud.alb.deleteLoadBalancer(id);
+  await h.advanceClock(SETTLE_MS);
+  await h.cloud.alb.deleteLoadBalancer(id, { disableProtection: true });
   await assert.rejects(h.cloud.alb.getLoadBalancer(id), (e) => isCloudError(e, "NotFound"));
   assert.deepEqual(await h.cloud.alb.deleteLoadBalancer(id), {}, "already gone counts as done");
 });
@@ -230,7 +234,7 @@ test("busy: a Provisioning instance, a Configuring instance and a Provisioning l
   await h.advanceClock(60_000);
   // The instance is free again; a new listener is Provisioning again.
   await transitions({ albMs: 120_000 });
-  t.after(() => transitions({ albMs: 1_000 }));
+  t.after(() => transitions({ albMs: ALB_MS }));
   const { listenerId } = await listen(81);
   await h.advanceClock(60_000);
   // The instance is free again, the new listener still Provisioning.
@@ -359,7 +363,9 @@ test("server groups: API defaults, update, servers in batches of 200, replace, r
     port: 8080,
     weight: 50,
   };
-  const jobs = await h.cloud.alb.replaceServers(sg, [eni, { ...servers[249], port: 30081 }], servers);
+  // The second call meets the group still Configuring from the first: retried until it is free (0.3 s).
+  const patient = h.provider({ maxRetries: 12, retryBaseMs: 50, retryCapMs: 400 });
+  const jobs = await patient.cloud.alb.replaceServers(sg, [eni, { ...servers[249], port: 30081 }], servers);
   assert.equal(jobs.length, 2, "250 removals: two calls");
   await h.advanceClock(SETTLE_MS);
   listed = await h.cloud.alb.listServerGroupServers(sg);
@@ -369,6 +375,17 @@ test("server groups: API defaults, update, servers in batches of 200, replace, r
       [eni.serverId, 8080, "192.168.1.9"],
       [servers[249].serverId, 30081, undefined],
     ].sort(),
+  );
+  // Weights change in place (UpdateServerGroupServersAttribute): Configuring, then Available.
+  await h.cloud.alb.updateServers(sg, [{ ...eni, weight: 10 }]);
+  let eniNow = (await h.cloud.alb.listServerGroupServers(sg)).find((s) => s.serverId === eni.serverId);
+  assert.deepEqual([eniNow?.weight, eniNow?.status], [10, "Configuring"]);
+  await h.advanceClock(SETTLE_MS);
+  eniNow = (await h.cloud.alb.listServerGroupServers(sg)).find((s) => s.serverId === eni.serverId);
+  assert.deepEqual([eniNow?.weight, eniNow?.status], [10, "Available"]);
+  await assert.rejects(
+    h.cloud.alb.updateServers(sg, [{ ...eni, port: 9999 }]),
+    (e) => isCloudError(e, "NotFound") && e.code === "ResourceNotFound.BackendServer",
   );
   await h.cloud.alb.removeServers(sg, [eni]);
   await h.advanceClock(SETTLE_MS);

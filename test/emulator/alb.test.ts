@@ -308,3 +308,48 @@ test("ALB: deletion protection, list filters, validation", async () => {
     "InvalidParameter",
   );
 });
+
+test("ALB busy refusals: Conflict.Lock and IncorrectStatus.Listener; stats count them as calls, not successes", async () => {
+  await admin(emu, "DELETE", "stats");
+  const { body } = await alb.createLoadBalancer(lbRequest("busy"));
+  const lbId = body!.loadBalancerId!;
+  const sg = await alb.createServerGroup(
+    new $alb.CreateServerGroupRequest({
+      serverGroupName: "sg-busy",
+      vpcId: "vpc-bp1abcdef",
+      healthCheckConfig: new $alb.CreateServerGroupRequestHealthCheckConfig({ healthCheckEnabled: false }),
+    }),
+  );
+  const listen = (port: number) =>
+    alb.createListener(
+      new $alb.CreateListenerRequest({
+        loadBalancerId: lbId,
+        listenerPort: port,
+        listenerProtocol: "HTTP",
+        defaultActions: forward(sg.body!.serverGroupId!),
+      }),
+    );
+  await settle();
+  const lsrId = (await listen(80)).body!.listenerId!;
+  const attr = () =>
+    alb.getLoadBalancerAttribute(new $alb.GetLoadBalancerAttributeRequest({ loadBalancerId: lbId }));
+  assert.equal((await attr()).body!.loadBalancerStatus, "Configuring");
+  const locked = await rejectsWith(listen(81), "Conflict.Lock");
+  assert.equal(locked.statusCode, 409);
+  await advance(CONFIGURING_MS);
+  assert.equal((await attr()).body!.loadBalancerStatus, "Active");
+  await rejectsWith(
+    alb.updateListenerAttribute(
+      new $alb.UpdateListenerAttributeRequest({ listenerId: lsrId, idleTimeout: 20 }),
+    ),
+    "IncorrectStatus.Listener",
+  );
+  const stats = (await admin(emu, "GET", "stats")) as {
+    calls: Record<string, number>;
+    succeeded: Record<string, number>;
+  };
+  assert.equal(stats.calls["alb:CreateListener"], 2);
+  assert.equal(stats.succeeded["alb:CreateListener"], 1);
+  assert.equal(stats.calls["alb:UpdateListenerAttribute"], 1);
+  assert.equal(stats.succeeded["alb:UpdateListenerAttribute"], undefined);
+});

@@ -40,7 +40,7 @@ import {
   type AlbXForwardedForConfig,
   type Tag,
 } from "../types";
-import type { Transport } from "./transport";
+import type { CallOptions, Transport } from "./transport";
 import { allPages, chunk, oneOf } from "./wire";
 
 type Plain = Record<string, unknown>;
@@ -466,7 +466,8 @@ function serverKeyToWire(s: AlbServerKey): Plain {
   return strip({ serverId: s.serverId, serverType: s.serverType, serverIp: s.serverIp, port: s.port });
 }
 
-const goneIsDone = { alreadyDone: { kinds: ["NotFound"] as const, result: () => ({ body: {} }) } };
+/** The marker for `#call` on deletes (see there). */
+const GONE_IS_DONE = "goneIsDone" as const;
 
 export interface AlbProviderDeps {
   /** Waits between polls (tests pass a fake). */
@@ -488,12 +489,13 @@ export class AlibabaAlbProvider implements AlbProvider {
   }
 
   /** One SDK call through the transport (rate limit, retries, error mapping). */
-  #call<T>(
-    action: string,
-    fn: (c: AlbClient) => Promise<T>,
-    opts: Parameters<Transport["invoke"]>[3] = {},
-  ): Promise<T> {
-    return this.#t.invoke<T>("alb", action, () => fn(this.#client), opts as never);
+  #call<T>(action: string, fn: (c: AlbClient) => Promise<T>, goneIsDone?: typeof GONE_IS_DONE): Promise<T> {
+    // Deletes: after an ambiguous failure, a retry that finds the resource gone means the first attempt
+    // deleted it; the answer is then an empty body (no JobId to wait for).
+    const opts: CallOptions<T> = goneIsDone
+      ? { alreadyDone: { kinds: ["NotFound"], result: () => ({ body: undefined }) as T } }
+      : {};
+    return this.#t.invoke<T>("alb", action, () => fn(this.#client), opts);
   }
 
   // ---------------------------------------------------------------- load balancers
@@ -589,12 +591,16 @@ export class AlibabaAlbProvider implements AlbProvider {
     }
   }
 
-  async deleteLoadBalancer(loadBalancerId: string): Promise<AlbJobRef> {
+  async deleteLoadBalancer(
+    loadBalancerId: string,
+    opts: { disableProtection?: boolean } = {},
+  ): Promise<AlbJobRef> {
     try {
+      if (opts.disableProtection) await this.setDeletionProtection(loadBalancerId, false);
       const res = await this.#call(
         "DeleteLoadBalancer",
         (c) => c.deleteLoadBalancer(new alb.DeleteLoadBalancerRequest({ loadBalancerId })),
-        goneIsDone,
+        GONE_IS_DONE,
       );
       return jobRef(res.body);
     } catch (e) {
@@ -764,7 +770,7 @@ export class AlibabaAlbProvider implements AlbProvider {
       const res = await this.#call(
         "DeleteListener",
         (c) => c.deleteListener(new alb.DeleteListenerRequest({ listenerId })),
-        goneIsDone,
+        GONE_IS_DONE,
       );
       return jobRef(res.body);
     } catch (e) {
@@ -909,7 +915,7 @@ export class AlibabaAlbProvider implements AlbProvider {
         const res = await this.#call(
           "DeleteRules",
           (c) => c.deleteRules(new alb.DeleteRulesRequest({ ruleIds: batch })),
-          goneIsDone,
+          GONE_IS_DONE,
         );
         out.push(jobRef(res.body));
       } catch (e) {
@@ -994,7 +1000,7 @@ export class AlibabaAlbProvider implements AlbProvider {
       const res = await this.#call(
         "DeleteServerGroup",
         (c) => c.deleteServerGroup(new alb.DeleteServerGroupRequest({ serverGroupId })),
-        goneIsDone,
+        GONE_IS_DONE,
       );
       return jobRef(res.body);
     } catch (e) {
@@ -1042,6 +1048,22 @@ export class AlibabaAlbProvider implements AlbProvider {
       const res = await this.#call("RemoveServersFromServerGroup", (c) =>
         c.removeServersFromServerGroup(
           new alb.RemoveServersFromServerGroupRequest({ serverGroupId, servers: batch.map(serverKeyToWire) }),
+        ),
+      );
+      out.push(jobRef(res.body));
+    }
+    return out;
+  }
+
+  async updateServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]> {
+    const out: AlbJobRef[] = [];
+    for (const batch of chunk(servers, ALB_BATCH_LIMITS.serversPerCall)) {
+      const res = await this.#call("UpdateServerGroupServersAttribute", (c) =>
+        c.updateServerGroupServersAttribute(
+          new alb.UpdateServerGroupServersAttributeRequest({
+            serverGroupId,
+            servers: batch.map(serverToWire),
+          }),
         ),
       );
       out.push(jobRef(res.body));
@@ -1119,20 +1141,27 @@ export class AlibabaAlbProvider implements AlbProvider {
     resourceIds?: string[];
     tags?: Tag[];
   }): Promise<AlbTagResource[]> {
-    const items = await allPages(async (nextToken) => {
-      const res = await this.#call("ListTagResources", (c) =>
-        c.listTagResources(
-          new alb.ListTagResourcesRequest({
-            resourceType: query.resourceType,
-            resourceId: nonEmpty(query.resourceIds),
-            tag: tagReq(query.tags),
-            maxResults: this.#t.pageSize,
-            nextToken,
-          }),
-        ),
-      );
-      return { items: res.body?.tagResources ?? [], nextToken: res.body?.nextToken };
-    });
+    const idBatches: Array<string[] | undefined> = query.resourceIds?.length
+      ? chunk(query.resourceIds, ALB_BATCH_LIMITS.resourceIdsPerTagCall)
+      : [undefined];
+    const items: alb.ListTagResourcesResponseBodyTagResources[] = [];
+    for (const ids of idBatches) {
+      const page = await allPages(async (nextToken) => {
+        const res = await this.#call("ListTagResources", (c) =>
+          c.listTagResources(
+            new alb.ListTagResourcesRequest({
+              resourceType: query.resourceType,
+              resourceId: ids,
+              tag: tagReq(query.tags),
+              maxResults: this.#t.pageSize,
+              nextToken,
+            }),
+          ),
+        );
+        return { items: res.body?.tagResources ?? [], nextToken: res.body?.nextToken };
+      });
+      items.push(...page);
+    }
     return items
       .filter((t) => t.resourceId && t.tagKey)
       .map((t) => ({
@@ -1256,7 +1285,7 @@ export class AlibabaAlbProvider implements AlbProvider {
       const res = await this.#call(
         "DeleteAcl",
         (c) => c.deleteAcl(new alb.DeleteAclRequest({ aclId })),
-        goneIsDone,
+        GONE_IS_DONE,
       );
       return jobRef(res.body);
     } catch (e) {

@@ -420,8 +420,11 @@ export interface AlbProvider {
   updateLoadBalancer(loadBalancerId: string, req: AlbUpdateLoadBalancerRequest): Promise<AlbJobRef>;
   /** Enable/DisableDeletionProtection. The controller turns it off before deleting its own ALB. */
   setDeletionProtection(loadBalancerId: string, enabled: boolean): Promise<void>;
-  /** Already gone counts as done. Deletion protection must be off (Conflict otherwise). */
-  deleteLoadBalancer(loadBalancerId: string): Promise<AlbJobRef>;
+  /**
+   * Already gone counts as done. Deletion protection must be off (Conflict otherwise); `disableProtection`
+   * turns it off first (for an ALB of ours: the caller has checked the ownership tags).
+   */
+  deleteLoadBalancer(loadBalancerId: string, opts?: { disableProtection?: boolean }): Promise<AlbJobRef>;
   /** Polls GetLoadBalancerAttribute until Active; CloudError Timeout when it does not get there in time. */
   waitForLoadBalancerActive(loadBalancerId: string, opts?: AlbWaitOptions): Promise<AlbLoadBalancer>;
 
@@ -472,9 +475,11 @@ export interface AlbProvider {
   /** Conflict (ResourceInUse) while a listener or rule forwards to it. Already gone counts as done. */
   deleteServerGroup(serverGroupId: string): Promise<AlbJobRef>;
   listServerGroupServers(serverGroupId: string): Promise<AlbServer[]>;
-  /** Batched by ALB_BATCH_LIMITS.serversPerCall; an existing server (id, ip, port) gets the new weight. */
+  /** Batched by ALB_BATCH_LIMITS.serversPerCall. Change weights of present servers with updateServers. */
   addServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]>;
   removeServers(serverGroupId: string, servers: readonly AlbServerKey[]): Promise<AlbJobRef[]>;
+  /** UpdateServerGroupServersAttribute: new weights/descriptions of servers already in the group (200 per call). */
+  updateServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]>;
   /** ReplaceServersInServerGroup: one job per batch for adds and removes together. */
   replaceServers(
     serverGroupId: string,

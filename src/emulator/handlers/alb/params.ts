@@ -1,7 +1,6 @@
-// The parameter names real clients put on the wire for each ALB 2020-06-16 action the emulator serves: the
-// top-level names of the SDK request models (@alicloud/alb20200616 `<Action>Request.names()`, the same metadata as
-// alibabacloud-go/alb-20200616 and the Go SDK's services/alb), `Tag` covering `Tag.N.Key`. Data only; regenerate
-// from the SDK when actions are added. Undeclared names are ignored, as the gateway does (docs/emulator.md).
+// Top-level parameter names of each ALB action the emulator serves, from the SDK request models
+// (@alicloud/alb20200616 `<Action>Request.names()`, the metadata alibabacloud-go/alb-20200616 shares); `Tag` covers
+// `Tag.N.Key`. Data only: regenerate when actions are added. Undeclared names are ignored (docs/emulator.md).
 import type { ParamSpec } from "../../core";
 
 const NAMES: Record<string, string> = {
@@ -67,6 +66,8 @@ const NAMES: Record<string, string> = {
     ClientToken DryRun ServerGroupId Servers`,
   ReplaceServersInServerGroup: `
     AddedServers ClientToken DryRun RemovedServers ServerGroupId`,
+  UpdateServerGroupServersAttribute: `
+    ClientToken DryRun ServerGroupId Servers`,
   UpdateServerGroupAttribute: `
     ClientToken ConnectionDrainConfig CrossZoneEnabled DryRun HealthCheckConfig IpVersionAffinityMode
     Scheduler ServerGroupId ServerGroupName ServiceName SlowStartConfig StickySessionConfig UchConfig

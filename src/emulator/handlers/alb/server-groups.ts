@@ -209,6 +209,35 @@ function removeServers(ctx: HandlerCtx): Doc {
   return { JobId: job(ctx, "RemoveServersFromServerGroup", "servergroup", g.ServerGroupId, "Update") };
 }
 
+/** Weights and descriptions of servers already in the group (ServerId, ServerIp and Port say which). */
+function updateServersAttribute(ctx: HandlerCtx): Doc {
+  const current = getSg(ctx);
+  const changes = parseServers(ctx, true);
+  const byKey = new Map(current._servers.map((s) => [serverKey(s), s]));
+  changes.forEach((c, i) => {
+    if (!byKey.has(serverKey(c)))
+      throw Errors.albNotFound("BackendServer", `${c.ServerId}:${c.Port}`, `Servers.${i + 1}`);
+  });
+  const raw = arr(ctx, "Servers");
+  const g = lockSg(ctx, current);
+  const servers = g._servers.map((s) => {
+    const i = changes.findIndex((c) => serverKey(c) === serverKey(s));
+    if (i < 0) return s;
+    // Only what the request names changes: an absent Weight keeps the old one.
+    const weight = typeof raw[i].Weight === "number" ? changes[i].Weight : s.Weight;
+    const description = typeof raw[i].Description === "string" ? changes[i].Description : s.Description;
+    return {
+      ...s,
+      Weight: weight,
+      Description: description,
+      _pending: "Configuring",
+      _readyAtMs: ctx.nowMs + ctx.transitions.albMs,
+    };
+  });
+  ctx.tx.put(SG, g.ServerGroupId, { ...g, _servers: servers });
+  return { JobId: job(ctx, "UpdateServerGroupServersAttribute", "servergroup", g.ServerGroupId, "Update") };
+}
+
 /** Removes and adds in one job (the removes first, so a server can move to another port). */
 function replaceServers(ctx: HandlerCtx): Doc {
   const current = getSg(ctx);
@@ -229,7 +258,7 @@ function listServerGroupServers(ctx: HandlerCtx): Doc {
   return listPage(ctx, "Servers", all, (s) => ({
     ...view(s),
     ServerGroupId: g.ServerGroupId,
-    Status: status(s._readyAtMs, ctx.nowMs, "Adding", "Available"),
+    Status: status(s._readyAtMs, ctx.nowMs, s._pending ?? "Adding", "Available"),
   }));
 }
 
@@ -273,6 +302,7 @@ export const serverGroupHandlers: HandlerEntry[] = [
   ["AddServersToServerGroup", true, addServers],
   ["RemoveServersFromServerGroup", true, removeServers],
   ["ReplaceServersInServerGroup", true, replaceServers],
+  ["UpdateServerGroupServersAttribute", true, updateServersAttribute],
   ["UpdateServerGroupAttribute", true, updateServerGroupAttribute],
   ["DeleteServerGroup", true, deleteServerGroup],
 ];

@@ -72,6 +72,8 @@ export interface ServerDoc extends Doc {
   Weight: number;
   Description: string;
   _readyAtMs: number;
+  /** What the server is until `_readyAtMs`: Adding (new) or Configuring (weight changed). */
+  _pending?: "Adding" | "Configuring";
 }
 
 export interface SgDoc extends Doc {
@@ -120,15 +122,19 @@ const NUMERIC_LEAVES = new Set([
   "SlowStartDuration",
 ]);
 const KEEP_STRING = new Set(["HttpCode"]); // the SDK models type HttpCode as a string
-function normalize(t: Tree | string, key = ""): unknown {
+/** Objects whose leaves stay strings although their names are numeric elsewhere (the SDK models type them so). */
+const STRING_OBJECTS = new Set(["RedirectConfig"]);
+function normalize(t: Tree | string, key = "", parent = ""): unknown {
   if (typeof t === "string") {
     if (t === "true" || t === "false") return t === "true";
+    if (STRING_OBJECTS.has(parent)) return t;
     if (NUMERIC_LEAVES.has(key) && !KEEP_STRING.has(key) && /^-?\d+$/.test(t)) return Number(t);
     return t;
   }
   const keys = Object.keys(t);
-  if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k))) return toList(t).map((c) => normalize(c, key));
-  return Object.fromEntries(keys.map((k) => [k, normalize(t[k], k)]));
+  if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k)))
+    return toList(t).map((c) => normalize(c, key, parent));
+  return Object.fromEntries(keys.map((k) => [k, normalize(t[k], k, key)]));
 }
 
 /**
@@ -149,11 +155,12 @@ function structured(ctx: HandlerCtx, name: string): unknown {
 }
 
 /** JSON values as the flattened form gives them: numbers where the API's leaves are numeric, the rest as sent. */
-function jsonLeaves(v: unknown, key: string): unknown {
-  if (Array.isArray(v)) return v.map((x) => jsonLeaves(x, key));
+function jsonLeaves(v: unknown, key: string, parent = ""): unknown {
+  if (Array.isArray(v)) return v.map((x) => jsonLeaves(x, key, parent));
   if (typeof v === "object" && v !== null)
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonLeaves(x, k)]));
-  if (typeof v === "string") return normalize(v, key);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonLeaves(x, k, key)]));
+  if (typeof v === "string") return normalize(v, key, parent);
+  if (typeof v === "number" && STRING_OBJECTS.has(parent)) return String(v);
   return v;
 }
 

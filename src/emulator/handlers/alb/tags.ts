@@ -104,7 +104,7 @@ function listTagResources(ctx: HandlerCtx): Doc {
   const type = ctx.p.reqOneOf("ResourceType", TYPES);
   const ids = ctx.p.strList("ResourceId");
   const want = ctx.p.tags();
-  if (ids.length === 0 && want.length === 0) throw Errors.missingParam("ResourceId");
+  checkBatch("ResourceId", ids.length, MAX_RESOURCES_PER_CALL);
   const docs =
     type === "securitypolicy"
       ? []
