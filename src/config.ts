@@ -323,3 +323,12 @@ export const ALB_INGRESS_DEFAULTS = {
   /** How long an admission request waits for the webhook's stores to finish their first list. */
   admissionStoreWaitMs: 5_000,
 } as const;
+
+/**
+ * ALB Ingress controller (capabilities/alb-ingress, docs/alb-ingress.md). The API's batch limits are the
+ * cloud layer's ALB_BATCH_LIMITS; waits for a new ALB are ALB_CLOUD_DEFAULTS.
+ */
+export const ALB_DEFAULTS = {
+  /** On the AlbConfig and every member Ingress (upstream IngressFinalizer). */
+  finalizer: "ingress.k8s.alibaba/resources",
+} as const;

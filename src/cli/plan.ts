@@ -12,6 +12,7 @@ import { createCloudProvider, loadCloudConfig } from "../cloud";
 import { ClusterClient } from "../k8s/client";
 import { KINDS } from "../k8s/kinds";
 import { loadCloudSettings, resolveClusterId, type CloudSettings } from "../operator/settings";
+import { printAlbPlans } from "./plan-alb";
 
 interface ClusterView {
   services: V1Service[];
@@ -55,9 +56,8 @@ async function main(): Promise<number> {
     console.error("usage: npm run plan -- -f service.yaml [-f more.yaml]");
     return 2;
   }
-  const services = files
-    .flatMap((f) => yaml.loadAll(readFileSync(f, "utf8")) as V1Service[])
-    .filter((d) => d && d.kind === "Service");
+  const docs = files.flatMap((f) => yaml.loadAll(readFileSync(f, "utf8")) as V1Service[]).filter(Boolean);
+  const services = docs.filter((d) => d.kind === "Service");
   let settings: CloudSettings;
   let clusterId: string;
   try {
@@ -70,7 +70,8 @@ async function main(): Promise<number> {
   }
   const cluster = await clusterView();
   const cloud = createCloudProvider(loadCloudConfig(process.env));
-  let failed = 0;
+  // AlbConfigs and their Ingresses (docs/alb-ingress.md): planned by the ALB pipeline.
+  let failed = await printAlbPlans(docs, cloud, { clusterId, vpcId: settings.vpcId });
   for (const input of services) {
     const svc: V1Service = structuredClone(input);
     svc.metadata ??= {};

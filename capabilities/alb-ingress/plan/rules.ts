@@ -1,0 +1,123 @@
+// Planner for forwarding rules of the managed listeners, matched by priority (priorities are 1…N in member
+// order, §C4): create what is missing, update what differs, delete what no Ingress wants, each with the
+// batch APIs (CreateRules, UpdateRulesAttribute, DeleteRules: up to 10 rules a call), so the calls per
+// rule stay near the minimum. A new group or listener is waited for through its create's key.
+import type { IdOrRef } from "../../../src/reconcile/actions";
+import type { DesiredModel, DesiredRule, RuleAction, ServerGroupTuple } from "../model/types";
+import { batchKey, batches, covers, createToken, depsOfRef, push, rulesPerCall } from "./common";
+import type { Plan, PlanOptions, RemoteRule, RuleSpec } from "./index";
+import type { ListenerDecision, ListenerIds } from "./listeners";
+import { groupsOfAction, type GroupIds } from "./server-groups";
+
+function resolveAction(a: RuleAction<string>, groups: GroupIds): RuleAction<IdOrRef> {
+  const tuples = (ts: ServerGroupTuple<string>[]): ServerGroupTuple<IdOrRef>[] =>
+    ts.map((t) => ({ ...t, serverGroupId: groups.get(t.serverGroupId)?.id ?? t.serverGroupId }));
+  const { forwardGroup, trafficMirror, ...rest } = a;
+  return {
+    ...rest,
+    ...(forwardGroup
+      ? { forwardGroup: { ...forwardGroup, serverGroupTuples: tuples(forwardGroup.serverGroupTuples) } }
+      : {}),
+    ...(trafficMirror
+      ? { trafficMirror: { ...trafficMirror, serverGroupTuples: tuples(trafficMirror.serverGroupTuples) } }
+      : {}),
+  };
+}
+
+function specOf(r: DesiredRule, groups: GroupIds): RuleSpec {
+  return {
+    name: r.name,
+    priority: r.priority,
+    direction: r.direction,
+    conditions: r.conditions,
+    actions: [...r.actions].sort((a, b) => a.order - b.order).map((a) => resolveAction(a, groups)),
+  };
+}
+
+function remoteSpec(r: RemoteRule): RuleSpec {
+  return {
+    name: r.name,
+    priority: r.priority,
+    direction: r.direction,
+    conditions: r.conditions,
+    actions: [...r.actions].sort((a, b) => a.order - b.order),
+  };
+}
+
+function depsOfSpec(s: RuleSpec): string[] {
+  return s.actions.flatMap((a) => groupsOfAction(a).flatMap((g) => depsOfRef(g)));
+}
+
+/** Returns the keys of the rule updates and deletes (after which a server group may be unused). */
+export function planRules(
+  desired: DesiredModel,
+  decisions: ListenerDecision[],
+  listeners: ListenerIds,
+  groups: GroupIds,
+  opts: PlanOptions,
+  out: Plan,
+): string[] {
+  const perCall = rulesPerCall(opts);
+  const releaseKeys: string[] = [];
+  for (const d of decisions) {
+    const l = d.listener;
+    const ids = listeners.byPort.get(l.port);
+    if (d.mode === "blocked" || !ids) continue;
+    // A replaced listener starts empty; an own or taken-over one has its rules read.
+    const have = d.mode === "own" || d.mode === "takeover" ? (d.remote?.rules ?? []) : [];
+    const byPriority = new Map(have.map((r) => [r.priority, r]));
+    const create: RuleSpec[] = [];
+    const update: (RuleSpec & { ruleId: string })[] = [];
+    for (const r of [...l.rules].sort((a, b) => a.priority - b.priority)) {
+      const spec = specOf(r, groups);
+      const found = byPriority.get(r.priority);
+      if (!found) create.push(spec);
+      else if (!covers(spec, remoteSpec(found))) update.push({ ...spec, ruleId: found.ruleId });
+    }
+    const wanted = new Set(l.rules.map((r) => r.priority));
+    const remove = have
+      .filter((r) => !wanted.has(r.priority))
+      .sort((a, b) => a.priority - b.priority)
+      .map((r) => r.ruleId);
+    const base = `rules:${l.protocol}:${l.port}`;
+    const listenerId = ids.id;
+    const removeParts = batches(remove, perCall);
+    removeParts.forEach((ruleIds, i) =>
+      releaseKeys.push(
+        push(out, batchKey(`${base}:delete`, i, removeParts.length), {
+          kind: "DeleteRules",
+          listenerId: listenerId as string,
+          port: l.port,
+          ruleIds,
+        }),
+      ),
+    );
+    const updateParts = batches(update, perCall);
+    updateParts.forEach((rules, i) =>
+      releaseKeys.push(
+        push(
+          out,
+          batchKey(`${base}:update`, i, updateParts.length),
+          { kind: "UpdateRules", listenerId: listenerId as string, port: l.port, rules },
+          rules.flatMap(depsOfSpec),
+        ),
+      ),
+    );
+    const createParts = batches(create, perCall);
+    createParts.forEach((rules, i) =>
+      push(
+        out,
+        batchKey(`${base}:create`, i, createParts.length),
+        {
+          kind: "CreateRules",
+          listenerId,
+          port: l.port,
+          rules,
+          clientToken: createToken(desired, `rules/${l.protocol}/${l.port}/${JSON.stringify(rules)}`),
+        },
+        [...depsOfRef(listenerId), ...rules.flatMap(depsOfSpec)],
+      ),
+    );
+  }
+  return releaseKeys;
+}
