@@ -6,6 +6,7 @@ import type { V1EndpointSlice, V1Node, V1Service } from "@kubernetes/client-node
 import type { EcsProvider, SlbProvider, VpcProvider } from "../../src/cloud";
 import { CloudError } from "../../src/cloud";
 import type { ReconcileContext } from "../../src/controller/controller";
+import { TerminalError } from "../../src/controller/result";
 import type { ClusterClient } from "../../src/k8s/client";
 import type { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
@@ -282,4 +283,56 @@ test("the first report is conditional: a Service changed during the sync (id add
     "with a precondition",
   );
   for (const s of statusWrites(h.client)) assert.equal(s.status.loadBalancer, undefined, JSON.stringify(s));
+});
+
+/** A created SLB of this Service's default name, carrying another cluster's id. */
+function foreignSlb(): Partial<SlbProvider> {
+  const name = "a5e4dbfc9c2ae4642b0335607860aef6";
+  return {
+    findLoadBalancers: () =>
+      Promise.resolve([
+        {
+          loadBalancerId: "lb-theirs",
+          loadBalancerName: name,
+          address: "47.1.1.2",
+          addressType: "internet" as const,
+          addressIPVersion: "ipv4" as const,
+          networkType: "vpc" as const,
+          status: "active" as const,
+          deleteProtection: "on" as const,
+          modificationProtectionStatus: "ConsoleProtection" as const,
+          instanceChargeType: "PayByCLCU" as const,
+          internetChargeType: "paybytraffic" as const,
+          tags: [
+            { key: "kubernetes.do.not.delete", value: name },
+            { key: "ack.aliyun.com", value: "c2" },
+          ],
+        },
+      ]),
+    listListeners: () => Promise.resolve([]),
+    listVServerGroups: () => Promise.resolve([]),
+  };
+}
+
+test("an SLB of another cluster: no cloud write on ensure or cleanup, a terminal failure shown on the Service", async () => {
+  for (const svc of [service(), service({ finalizers: [FINALIZER], type: "ClusterIP" })]) {
+    const h = harness(svc, foreignSlb());
+    await assert.rejects(h.reconciler.reconcile(KEY, ctx()), (e: Error) => {
+      assert.match(
+        e.message,
+        /lb-theirs is not owned by this cluster \(it has ack\.aliyun\.com=c2; this cluster is c1\)/,
+      );
+      assert.ok(e instanceof TerminalError, "retrying cannot help: terminal");
+      return true;
+    });
+    const writes = h.slb.calls.filter((c) => !/^(find|list|get)/.test(c.method));
+    assert.deepEqual(writes, [], "no cloud write");
+    const shown = statusWrites(h.client).flatMap((b) => b.status.conditions ?? []);
+    assert.ok(shown.some((c) => c.type === SYNCED_CONDITION && c.status === "False"));
+    assert.ok(
+      !h.client.calls.some(
+        (c) => c.method === "patch" && JSON.stringify(c.args[2]).includes('"finalizers":[]'),
+      ),
+    );
+  }
 });

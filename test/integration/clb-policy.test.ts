@@ -125,7 +125,14 @@ test("two clusters reuse one SLB with same-named Services: deleting one leaves t
   );
   assert.deepEqual(await owners(), both);
 
-  a.kubectlOk(["delete", "svc", "shared", "--wait=true", "--timeout=60s"]);
+  a.kubectlOk(["delete", "svc", "shared", "--wait=false"]);
+  await eventually(
+    () => (getService(a, "shared") === undefined ? true : undefined),
+    120_000,
+    "cluster A's Service gone",
+  ).catch((e: unknown) => {
+    throw new Error(`${String(e)}\n${warningEvents(a, "shared")}`);
+  });
   assert.deepEqual(await owners(), [`81 k8s/81/shared/default/${uidB}`]);
   assert.deepEqual(await groupsOf(uidA), []);
   const after = await groupsOf(uidB);
