@@ -44,8 +44,8 @@ export const WATCHER_CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: read },
   { apiGroups: [""], resources: ["pods"], verbs: read },
   { apiGroups: [""], resources: ["pods/status"], verbs: ["patch"] },
-  // Every controller: Events on the objects it reconciles (created, then aggregated by patch).
-  { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
+  // Every controller: Events on the objects it reconciles (created; a repeat is read and its count patched).
+  { apiGroups: [""], resources: ["events"], verbs: ["create", "get", "patch"] },
   // Cluster identity: CLUSTER_ID unset means the kube-system Namespace's UID.
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get"], resourceNames: ["kube-system"] },
   // ALB: AlbConfigs and Ingresses of class alb.

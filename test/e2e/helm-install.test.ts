@@ -249,13 +249,30 @@ test("a LoadBalancer Service is admitted through the Service-based webhook and g
     assert.equal(admissionRequestsFor(name), 0, `${name} (ClusterIP) reached the webhook`);
 });
 
-test("/metrics: both processes serve Prometheus text over the chart's certificate", async () => {
+test("/metrics: both processes serve Prometheus text over the chart's certificate, with our series", async () => {
+  const bodies = new Map<string, string>();
   for (const workload of [`${RELEASE}-admission`, `${RELEASE}-watcher`]) {
     const pod = readyPods(workload)[0];
     const r = await getTls(pod.port, "/metrics");
     assert.equal(r.status, 200, `${workload}: ${r.body.slice(0, 200)}`);
     assert.match(r.body, /^# TYPE pepr_\w+ /m);
+    bodies.set(workload, r.body);
   }
+  // The Service of the test before converged: a successful CLB reconcile and an accepted CreateLoadBalancer
+  // on the watcher; the admission process answered reviews of Services.
+  const watcher = bodies.get(`${RELEASE}-watcher`) ?? "";
+  assert.match(
+    watcher,
+    /^controller_runtime_reconcile_total\{(?=[^}]*controller="clb-service")(?=[^}]*result="success")[^}]*\} [1-9]/m,
+  );
+  assert.match(
+    watcher,
+    /^alicloud_operator_cloud_requests_total\{(?=[^}]*product="slb")(?=[^}]*action="CreateLoadBalancer")(?=[^}]*code="OK")[^}]*\} [1-9]/m,
+  );
+  assert.match(
+    bodies.get(`${RELEASE}-admission`) ?? "",
+    /^alicloud_operator_admission_requests_total\{(?=[^}]*kind="Service")[^}]*\} [1-9]/m,
+  );
 });
 
 test("upgrade from the previous version keeps the certificate; a near-expiry one is replaced, no request refused", async () => {
