@@ -4,8 +4,8 @@
 import type { V1EndpointSlice, V1IngressClass, V1Node, V1Service } from "@kubernetes/client-node";
 import { nodeChangeMatters } from "../../src/backends/nodes";
 import { createCloudProvider, loadCloudConfig } from "../../src/cloud";
-import { OPERATOR_DEFAULTS } from "../../src/config";
 import { Controller, defaultWorkers } from "../../src/controller/controller";
+import { queueSettingsFromEnv } from "../../src/controller/env-settings";
 import { ClusterClient } from "../../src/k8s/client";
 import { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
@@ -36,11 +36,6 @@ export interface AlbWiring {
 }
 
 let wiring: AlbWiring | undefined;
-
-function intFromEnv(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
 
 export function albWiring(): AlbWiring {
   if (wiring) return wiring;
@@ -79,10 +74,7 @@ export function albWiring(): AlbWiring {
     name: "alb-ingress",
     reconcile: (key, ctx) => reconciler.reconcile(key, ctx),
     showFailure: (key, failure) => reconciler.showFailure(key, failure),
-    workers: intFromEnv("OPERATOR_ALB_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.alb)),
-    backoffBaseMs: intFromEnv("OPERATOR_BACKOFF_BASE_MS", OPERATOR_DEFAULTS.backoffBaseMs),
-    backoffCapMs: intFromEnv("OPERATOR_BACKOFF_CAP_MS", OPERATOR_DEFAULTS.backoffCapMs),
-    resyncIntervalMs: intFromEnv("OPERATOR_RESYNC_INTERVAL_MS", OPERATOR_DEFAULTS.resyncIntervalMs),
+    ...queueSettingsFromEnv("OPERATOR_ALB_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.alb)),
     client,
   });
   /** The AlbConfigs of the Ingresses that route to one Service. */

@@ -9,6 +9,7 @@ import { describeError } from "../../src/lib/errors";
 import { OPERATOR_DEFAULTS } from "../../src/config";
 import { nodeChangeMatters } from "../../src/backends/nodes";
 import { Controller, defaultWorkers } from "../../src/controller/controller";
+import { intFromEnv, queueSettingsFromEnv } from "../../src/controller/env-settings";
 import { ClusterClient } from "../../src/k8s/client";
 import { EventRecorder } from "../../src/k8s/events";
 import { KINDS } from "../../src/k8s/kinds";
@@ -34,11 +35,6 @@ export interface ClbWiring {
 }
 
 let wiring: ClbWiring | undefined;
-
-function intFromEnv(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
 
 /** "<ns>/<service>" of an EndpointSlice (its kubernetes.io/service-name label). */
 export function sliceServiceKeys(slice: V1EndpointSlice): string[] {
@@ -109,10 +105,7 @@ export function clbWiring(): ClbWiring {
     reconcile: (key, ctx) => started().reconcile(key, ctx),
     showFailure: (key, failure) => started().showFailure(key, failure),
     // Enough reconciles in flight to keep the SLB API at its client-side rate limit.
-    workers: intFromEnv("OPERATOR_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.slb)),
-    backoffBaseMs: intFromEnv("OPERATOR_BACKOFF_BASE_MS", OPERATOR_DEFAULTS.backoffBaseMs),
-    backoffCapMs: intFromEnv("OPERATOR_BACKOFF_CAP_MS", OPERATOR_DEFAULTS.backoffCapMs),
-    resyncIntervalMs: intFromEnv("OPERATOR_RESYNC_INTERVAL_MS", OPERATOR_DEFAULTS.resyncIntervalMs),
+    ...queueSettingsFromEnv("OPERATOR_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.slb)),
     client,
   });
   // A node change that can change backends reconciles every Service we manage.

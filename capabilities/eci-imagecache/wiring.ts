@@ -2,8 +2,9 @@
 // reconciler and the kit's Controller. The admission process never builds it (no cloud client and no
 // Secret reads there), and nothing runs at import time (Pepr's build mode imports this module too).
 import { createCloudProvider, loadCloudConfig } from "../../src/cloud";
-import { ECI_DEFAULTS, OPERATOR_DEFAULTS } from "../../src/config";
+import { ECI_DEFAULTS } from "../../src/config";
 import { Controller, defaultWorkers } from "../../src/controller/controller";
+import { intFromEnv, queueSettingsFromEnv } from "../../src/controller/env-settings";
 import { ClusterClient } from "../../src/k8s/client";
 import { EventRecorder } from "../../src/k8s/events";
 import { leadership } from "../../src/k8s/leader";
@@ -21,11 +22,6 @@ export interface ImageCacheWiring {
 }
 
 let wiring: ImageCacheWiring | undefined;
-
-function intFromEnv(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
 
 export function imageCacheWiring(): ImageCacheWiring {
   if (wiring) return wiring;
@@ -56,10 +52,7 @@ export function imageCacheWiring(): ImageCacheWiring {
     reconcile: (key, ctx) => started().reconcile(key, ctx),
     showFailure: (key, failure) => started().showFailure(key, failure),
     // Enough reconciles in flight to keep the ECI API at its client-side rate limit.
-    workers: intFromEnv("OPERATOR_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.eci)),
-    backoffBaseMs: intFromEnv("OPERATOR_BACKOFF_BASE_MS", OPERATOR_DEFAULTS.backoffBaseMs),
-    backoffCapMs: intFromEnv("OPERATOR_BACKOFF_CAP_MS", OPERATOR_DEFAULTS.backoffCapMs),
-    resyncIntervalMs: intFromEnv("OPERATOR_RESYNC_INTERVAL_MS", OPERATOR_DEFAULTS.resyncIntervalMs),
+    ...queueSettingsFromEnv("OPERATOR_WORKERS", defaultWorkers(cloudConfig.rateLimitPerSecond.eci)),
     client,
   });
   // Every ImageCache is ours (the kind is).
