@@ -31,6 +31,8 @@ function plan(docs: string[]): Promise<{ code: number; out: string }> {
   const env = {
     ...process.env,
     KUBECONFIG: "",
+    // No cluster here: the cluster id cannot come from kube-system, so it is given (as in plan-cli.test.ts).
+    CLUSTER_ID: "plan-cli",
     ALIBABA_CLOUD_ENDPOINT: emu.url,
     ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId,
     ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId,
