@@ -428,3 +428,11 @@ test("pull secret credentials go to the cloud and nowhere else", async () => {
     ["get"],
   );
 });
+
+test("a bad spec that bypassed the webhook: Warning and condition False, nothing created", async () => {
+  const h = harness(imageCache({ spec: { images: ["r.example.com/app:1"], imageCacheSize: 5 } }));
+  await assert.rejects(h.reconciler.reconcile("web", ctx()), /bad ImageCache: .*imageCacheSize/);
+  assert.equal(h.eci.calls.filter((c) => c.method === "createImageCache").length, 0);
+  const cond = h.current()!.status?.conditions?.find((c) => c.type === SYNCED_CONDITION);
+  assert.deepEqual([cond?.status, cond?.reason], ["False", IMC_REASONS.syncFailed]);
+});

@@ -25,7 +25,7 @@ import type { EventRecorder, EventType } from "../../src/k8s/events";
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/finalizers";
 import { KINDS } from "../../src/k8s/kinds";
 import { setCondition, type Condition, type ConditionInput } from "../../src/k8s/status";
-import { parsePullSecretRef } from "./admission/imagecache-rules";
+import { parsePullSecretRef, specProblems } from "./admission/imagecache-rules";
 import { IMAGE_CACHE_REGISTRY } from "./annotations/registry";
 import type { ImageCache, ImageCachePhase, ImageCacheStatus, ImageCacheStatusEvent } from "./crd/types";
 import { credentialsFromSecret, type SecretLike } from "./pull-secrets";
@@ -150,7 +150,8 @@ export function cacheFields(ic: ImageCache): {
       acrInstanceIds: config.acrInstanceIds,
       plainHttpRegistries: config.plainHttpRegistries,
     },
-    problems: errors.map((e) => e.message),
+    // The admission rules again (a bypassed webhook must not reach the cloud): spec, then annotations.
+    problems: [...specProblems(spec), ...errors.map((e) => e.message)],
   };
 }
 
@@ -289,7 +290,7 @@ export class ImageCacheReconciler {
     const uid = ic.metadata!.uid!;
     const { fields, problems } = cacheFields(ic);
     if (problems.length > 0) {
-      const message = `bad ImageCache annotations: ${problems.join("; ")}`;
+      const message = `bad ImageCache: ${problems.join("; ")}`;
       await this.#report(ic, "Warning", IMC_REASONS.syncFailed, message, {
         type: SYNCED_CONDITION,
         status: "False",
@@ -358,7 +359,7 @@ export class ImageCacheReconciler {
   async #update(ic: ImageCache, cache: EciImageCache, ctx: ReconcileContext): Promise<EciImageCache> {
     const { fields, problems } = cacheFields(ic);
     if (problems.length > 0)
-      throw new TerminalError(IMC_REASONS.syncFailed, `bad ImageCache annotations: ${problems.join("; ")}`);
+      throw new TerminalError(IMC_REASONS.syncFailed, `bad ImageCache: ${problems.join("; ")}`);
     const credentials = await this.#credentials(ic);
     aborted(ctx.signal);
     await this.#deps.eci.updateImageCache(cache.imageCacheId, {
