@@ -3,7 +3,7 @@
 // files and a token of the pod's ServiceAccount from the TokenRequest API (so the chart's RBAC is what the
 // process really gets), and forwards each loopback ClusterIP:port to a ready replica. What it does not do:
 // pull or run the container image (the module runs on this machine's node and node_modules), enforce
-// resources, security contexts or probes (readiness = /healthz answering).
+// resources, security contexts or liveness probes (readiness = the readinessProbe's httpGet path answering 200).
 import { ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -29,6 +29,7 @@ interface Container {
   env?: EnvVar[];
   envFrom?: Array<{ secretRef?: { name: string } }>;
   volumeMounts?: Array<{ name: string; mountPath: string }>;
+  readinessProbe?: { httpGet?: { path?: string } };
 }
 interface Volume {
   name: string;
@@ -64,6 +65,8 @@ export interface RunnerPod {
   logPath: string;
   ready: boolean;
   stopping: boolean;
+  /** The container's readinessProbe httpGet path, as a kubelet would probe it. */
+  readinessPath: string;
 }
 
 export interface PodRunnerState {
@@ -408,6 +411,7 @@ export class PodRunner {
       logPath,
       ready: false,
       stopping: false,
+      readinessPath: c.readinessProbe?.httpGet?.path ?? "/healthz",
     };
     this.pods.push(pod);
     void this.#probe(pod, certs ? readFileSync(join(certs, "tls.crt")) : undefined);
@@ -418,7 +422,13 @@ export class PodRunner {
     while (!pod.stopping && pod.child.exitCode === null) {
       const ok = await new Promise<boolean>((resolve) => {
         const req = https.get(
-          { host: "127.0.0.1", port: pod.port, path: "/healthz", rejectUnauthorized: false, timeout: 1_000 },
+          {
+            host: "127.0.0.1",
+            port: pod.port,
+            path: pod.readinessPath,
+            rejectUnauthorized: false,
+            timeout: 1_000,
+          },
           (res) => {
             res.resume();
             resolve(res.statusCode === 200);
