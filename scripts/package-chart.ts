@@ -155,13 +155,8 @@ export function chartWebhooks(moduleDocs: unknown[]): ChartWebhookConfig[] {
   });
 }
 
-function roleDoc(
-  kind: "ClusterRole" | "Role",
-  name: string,
-  namespace: string | undefined,
-  rules: PolicyRule[],
-  extraMeta = "",
-) {
+/** apiVersion, kind and metadata of one RBAC object of the chart. */
+function rbacHeader(kind: string, name: string, namespace: string | undefined, extraMeta: string): string[] {
   return [
     "apiVersion: rbac.authorization.k8s.io/v1",
     `kind: ${kind}`,
@@ -171,8 +166,17 @@ function roleDoc(
     "  labels:",
     '    {{- include "ao.labels" . | nindent 4 }}',
     ...(extraMeta ? [extraMeta] : []),
-    `rules: ${JSON.stringify(rules)}`,
-  ].join("\n");
+  ];
+}
+
+function roleDoc(
+  kind: "ClusterRole" | "Role",
+  name: string,
+  namespace: string | undefined,
+  rules: PolicyRule[],
+  extraMeta = "",
+) {
+  return [...rbacHeader(kind, name, namespace, extraMeta), `rules: ${JSON.stringify(rules)}`].join("\n");
 }
 
 function bindingDoc(
@@ -185,14 +189,7 @@ function bindingDoc(
   extraMeta = "",
 ) {
   return [
-    "apiVersion: rbac.authorization.k8s.io/v1",
-    `kind: ${kind}`,
-    "metadata:",
-    `  name: ${name}`,
-    ...(namespace ? [`  namespace: ${namespace}`] : []),
-    "  labels:",
-    '    {{- include "ao.labels" . | nindent 4 }}',
-    ...(extraMeta ? [extraMeta] : []),
+    ...rbacHeader(kind, name, namespace, extraMeta),
     "roleRef:",
     "  apiGroup: rbac.authorization.k8s.io",
     `  kind: ${roleKind}`,
