@@ -23,9 +23,14 @@ export function candidateOf(ic: ImageCache): CacheCandidate {
   };
 }
 
+/** Ready caches with a cloud id: the only ones automatic matching may choose. */
+const choosable = (c: CacheCandidate) => c.phase === "Ready" && c.imageCacheId !== "";
+
 export class ImageCacheIndex {
   readonly store: Store<ImageCache>;
   readonly #candidates = new Map<string, CacheCandidate>();
+  /** Normalised image -> choosable caches holding it, so a pod only looks at caches it could use. */
+  readonly #readyByImage = new Map<string, Set<CacheCandidate>>();
 
   constructor(store?: Store<ImageCache>) {
     this.store =
@@ -33,17 +38,39 @@ export class ImageCacheIndex {
       new Store<ImageCache>(KINDS.ImageCache, {
         [CACHES_BY_ID]: (ic) => (ic.status?.imageCacheId ? [ic.status.imageCacheId] : []),
       });
-    for (const ic of this.store.list()) this.#candidates.set(ic.metadata?.name ?? "", candidateOf(ic));
+    for (const ic of this.store.list()) this.#put(ic.metadata?.name ?? "", candidateOf(ic));
     this.store.onChange((phase, ic) => {
       const name = ic.metadata?.name ?? "";
-      if (phase === "DELETED") this.#candidates.delete(name);
-      else this.#candidates.set(name, candidateOf(ic));
+      this.#put(name, phase === "DELETED" ? undefined : candidateOf(ic));
     });
   }
 
-  /** Every cache's candidate view (Ready or not; pod-rules filters). */
-  candidates(): Iterable<CacheCandidate> {
-    return this.#candidates.values();
+  #put(name: string, next: CacheCandidate | undefined): void {
+    const prev = this.#candidates.get(name);
+    if (prev && choosable(prev))
+      for (const image of prev.images) {
+        const set = this.#readyByImage.get(image);
+        set?.delete(prev);
+        if (set?.size === 0) this.#readyByImage.delete(image);
+      }
+    if (!next) {
+      this.#candidates.delete(name);
+      return;
+    }
+    this.#candidates.set(name, next);
+    if (choosable(next))
+      for (const image of next.images) {
+        let set = this.#readyByImage.get(image);
+        if (!set) this.#readyByImage.set(image, (set = new Set()));
+        set.add(next);
+      }
+  }
+
+  /** Ready caches holding at least one of these normalised images (the pod rules' CacheSource). */
+  readyCachesFor(images: readonly string[]): Set<CacheCandidate> {
+    const out = new Set<CacheCandidate>();
+    for (const image of images) for (const c of this.#readyByImage.get(image) ?? []) out.add(c);
+    return out;
   }
 
   /** The caches whose status carries this cloud id. */

@@ -12,7 +12,7 @@ import { startInformer, type Store } from "../../../src/k8s/stores";
 import type { ImageCache } from "../crd/types";
 import { ImageCacheIndex } from "../store";
 import { imageCacheDefaults, validateImageCache } from "./imagecache-rules";
-import { mutatePod, podUsesImageCache, validatePod, type PodLike } from "./pod-rules";
+import { mutatePod, podAnnotations, podUsesImageCache, validatePod } from "./pod-rules";
 
 let index: ImageCacheIndex | undefined;
 
@@ -60,18 +60,18 @@ export const validateImageCacheRequest = guardedValidate(
 
 /** Mutating, CREATE only. Pods without our annotations return at once; never denies. */
 export async function mutatePodRequest(req: PeprMutateRequest<a.Pod>): Promise<void> {
-  const pod = req.Raw as unknown as PodLike;
-  if (!podUsesImageCache(pod.metadata?.annotations)) return;
+  const pod: unknown = req.Raw;
+  if (!podUsesImageCache(podAnnotations(pod))) return;
   const ix = imageCacheIndex();
   // Not synced in time: the pod passes unchanged (it pulls its images), rather than being held up.
   if (!(await indexReady(ix, ECI_DEFAULTS.podStoreWaitMs))) return;
-  for (const [key, value] of Object.entries(mutatePod(pod, ix.candidates()).annotationsToAdd))
+  for (const [key, value] of Object.entries(mutatePod(pod, (images) => ix.readyCachesFor(images)).annotationsToAdd))
     req.SetAnnotation(key, value);
 }
 
 export const validatePodRequest = guardedValidate("Pod", async (req: PeprValidateRequest<a.Pod>) => {
-  const pod = req.Raw as unknown as PodLike;
-  if (!podUsesImageCache(pod.metadata?.annotations)) return req.Approve();
+  const pod: unknown = req.Raw;
+  if (!podUsesImageCache(podAnnotations(pod))) return req.Approve();
   const ix = imageCacheIndex();
   if (!(await indexReady(ix, ECI_DEFAULTS.podStoreWaitMs)))
     return req.Deny(

@@ -103,7 +103,7 @@ test("perfect-match and match-count-request; perfect-match wins when both are se
 });
 
 test("mutatePod: writes the chosen id for eci-image-cache/eci-auto-imc true; the explicit id wins; no candidate: unchanged", () => {
-  const caches = [cache("web", ["nginx:1.27"])];
+  const caches = () => [cache("web", ["nginx:1.27"])];
   assert.deepEqual(
     mutatePod(pod({ [K + "eci-image-cache"]: "true" }, ["nginx:1.27"]), caches).annotationsToAdd,
     {
@@ -153,4 +153,31 @@ test("validatePod: explicit id must be one Ready cache; messages name the cache 
   assert.equal(bad.allowed, false);
   assert.match(bad.errors[0], /eci-image-cache: "yes" is not allowed; allowed true, false/);
   assert.equal(validatePod(pod({ other: "x" }, ["nginx"]), () => assert.fail("not consulted")).allowed, true);
+});
+
+test("odd pods: undefined, null, arrays, numbers and wrong-typed fields never throw; they read as no annotations or no images", () => {
+  const odd: unknown[] = [
+    undefined,
+    null,
+    42,
+    "pod",
+    [],
+    { metadata: null },
+    { metadata: { annotations: null } },
+    { metadata: { annotations: ["k8s.aliyun.com/eci-image-cache"] } },
+    { metadata: { annotations: { [K + "eci-image-cache"]: true } } },
+    { metadata: { annotations: { [K + "eci-image-cache"]: "true" } }, spec: null },
+    { metadata: { annotations: { [K + "eci-image-cache"]: "true" } }, spec: { containers: "nginx" } },
+    { metadata: { annotations: { [K + "eci-image-cache"]: "true" } }, spec: { containers: [null, 7, { image: 7 }] } },
+    { metadata: { annotations: { [K + "eci-image-cache"]: "true" } }, spec: { containers: [{ image: "  " }] } },
+  ];
+  const source = () => [cache("web", ["nginx:1.27"])];
+  for (const p of odd) {
+    assert.deepEqual(mutatePod(p, source).annotationsToAdd, {}, JSON.stringify(p));
+    assert.equal(validatePod(p, () => []).allowed, true, JSON.stringify(p));
+    assert.deepEqual(podImages(p), [], JSON.stringify(p));
+  }
+  // A non-string value next to a real key: the real key still counts.
+  const mixed = { metadata: { annotations: { a: 1, [K + "eci-imc-id"]: "imc-x" } }, spec: {} };
+  assert.deepEqual(validatePod(mixed, () => []).errors, ["image cache imc-x not found"]);
 });

@@ -26,12 +26,27 @@ export interface PodLike {
   };
 }
 
+/** Where the rules get Ready caches from: those holding at least one of these (normalised) images. */
+export type CacheSource = (images: readonly string[]) => Iterable<CacheCandidate>;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The pod's annotations when they are a string map; anything else (null, an array, a number) reads as none. */
+export function podAnnotations(pod: unknown): Record<string, string> | undefined {
+  const annotations = isRecord(pod) && isRecord(pod.metadata) ? pod.metadata.annotations : undefined;
+  if (!isRecord(annotations)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(annotations)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
 /** Canonical key of the explicit cache id, the one the mutating webhook writes. */
 export const SNAPSHOT_ID_KEY = POD_IMAGE_CACHE_REGISTRY.keyOf("snapshotId");
 
 /** The cheapest test of all: does the pod carry any of our keys (any spelling)? */
 export function podUsesImageCache(annotations: Record<string, string> | undefined): boolean {
-  if (!annotations) return false;
+  if (!isRecord(annotations)) return false;
   for (const k of POD_ANNOTATION_KEYS) if (k in annotations) return true;
   return false;
 }
@@ -56,10 +71,12 @@ export function normaliseImage(ref: string): string {
 }
 
 /** The pod's distinct images (init containers too: the cache serves every container). */
-export function podImages(pod: PodLike): string[] {
-  const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
-    .map((c) => c.image)
-    .filter((i): i is string => typeof i === "string" && i.length > 0)
+export function podImages(pod: unknown): string[] {
+  const spec = isRecord(pod) && isRecord(pod.spec) ? pod.spec : {};
+  const containers = (list: unknown): unknown[] => (Array.isArray(list) ? list : []);
+  const all = [...containers(spec.initContainers), ...containers(spec.containers)]
+    .map((c) => (isRecord(c) ? c.image : undefined))
+    .filter((i): i is string => typeof i === "string" && i.trim().length > 0)
     .map(normaliseImage);
   return [...new Set(all)];
 }
@@ -104,15 +121,19 @@ export interface PodMutation {
   annotationsToAdd: Record<string, string>;
 }
 
-/** Mutating: with automatic matching on and no explicit id, the best Ready cache's id. */
-export function mutatePod(pod: PodLike, caches: Iterable<CacheCandidate>): PodMutation {
-  const annotations = pod.metadata?.annotations;
+/**
+ * Mutating: with automatic matching on and no explicit id, the best Ready cache's id. Takes the pod as
+ * `unknown`: whatever the request carries, the answer is a mutation or none, never a throw.
+ */
+export function mutatePod(pod: unknown, caches: CacheSource): PodMutation {
+  const annotations = podAnnotations(pod);
   if (!podUsesImageCache(annotations)) return { annotationsToAdd: {} };
   const { config } = POD_IMAGE_CACHE_REGISTRY.parse(annotations);
   // An explicit id (even an invalid one, which validation rejects) wins over matching.
   if (POD_IMAGE_CACHE_REGISTRY.lookup(annotations, "snapshotId") || config.autoMatch !== true)
     return { annotationsToAdd: {} };
-  const chosen = bestCache(podImages(pod), caches, config);
+  const images = podImages(pod);
+  const chosen = bestCache(images, caches(images), config);
   return { annotationsToAdd: chosen ? { [SNAPSHOT_ID_KEY]: chosen.imageCacheId } : {} };
 }
 
@@ -120,8 +141,8 @@ export function mutatePod(pod: PodLike, caches: Iterable<CacheCandidate>): PodMu
  * Validating: bad values are rejected; an explicit id must be the `status.imageCacheId` of exactly one
  * ImageCache, and that one Ready. `cachesWithId` are the ImageCaches whose status carries the id.
  */
-export function validatePod(pod: PodLike, cachesWithId: (id: string) => CacheCandidate[]): AdmissionDecision {
-  const annotations = pod.metadata?.annotations;
+export function validatePod(pod: unknown, cachesWithId: (id: string) => CacheCandidate[]): AdmissionDecision {
+  const annotations = podAnnotations(pod);
   if (!podUsesImageCache(annotations)) return { allowed: true, errors: [], warnings: [] };
   const { config, errors: parseErrors } = POD_IMAGE_CACHE_REGISTRY.parse(annotations);
   const errors = parseErrors.map((e) => e.message);
