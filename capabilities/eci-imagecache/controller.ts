@@ -206,12 +206,7 @@ export class ImageCacheReconciler {
       cache = await this.#lister.byId(id, this.#lastWriteMs.get(key) ?? 0);
       if (cache && !isOwnedBy(cache.tags, uid)) {
         const message = `image cache ${id} is not tagged ${TAG_IMAGE_CACHE_UID}=${uid}: it is not this ImageCache's and is left alone`;
-        await this.#report(ic, "Warning", IMC_REASONS.syncFailed, message, {
-          type: SYNCED_CONDITION,
-          status: "False",
-          reason: IMC_REASONS.syncFailed,
-          message,
-        });
+        await this.#reportFailure(ic, IMC_REASONS.syncFailed, message);
         throw new TerminalError(IMC_REASONS.syncFailed, message, { shown: true });
       }
       if (!cache) {
@@ -264,13 +259,7 @@ export class ImageCacheReconciler {
     const ic = await this.#deps.client.get<ImageCache>(KINDS.ImageCache, { name: key });
     if (!ic) return;
     const reason = ic.metadata?.deletionTimestamp ? IMC_REASONS.deleteFailed : IMC_REASONS.syncFailed;
-    const message = `${failure.message}`;
-    await this.#report(ic, "Warning", reason, message, {
-      type: SYNCED_CONDITION,
-      status: "False",
-      reason,
-      message,
-    });
+    await this.#reportFailure(ic, reason, failure.message);
   }
 
   /** A cache of ours from before a crash (its uid tag), if any. */
@@ -291,12 +280,7 @@ export class ImageCacheReconciler {
     const { fields, problems } = cacheFields(ic);
     if (problems.length > 0) {
       const message = `bad ImageCache: ${problems.join("; ")}`;
-      await this.#report(ic, "Warning", IMC_REASONS.syncFailed, message, {
-        type: SYNCED_CONDITION,
-        status: "False",
-        reason: IMC_REASONS.syncFailed,
-        message,
-      });
+      await this.#reportFailure(ic, IMC_REASONS.syncFailed, message);
       throw new TerminalError(IMC_REASONS.syncFailed, message, { shown: true });
     }
     const credentials = await this.#credentials(ic);
@@ -395,12 +379,7 @@ export class ImageCacheReconciler {
     }
     if (problems.length > 0) {
       const message = problems.join("; ");
-      await this.#report(ic, "Warning", IMC_REASONS.pullSecretFailed, message, {
-        type: SYNCED_CONDITION,
-        status: "False",
-        reason: IMC_REASONS.pullSecretFailed,
-        message,
-      });
+      await this.#reportFailure(ic, IMC_REASONS.pullSecretFailed, message);
       // The Secret may appear later: retry with backoff.
       throw new ShownError(IMC_REASONS.pullSecretFailed, message);
     }
@@ -530,12 +509,7 @@ export class ImageCacheReconciler {
         );
     } catch (e) {
       const message = `deleting the image cache failed: ${describeError(e)}`;
-      await this.#report(ic, "Warning", IMC_REASONS.deleteFailed, message, {
-        type: SYNCED_CONDITION,
-        status: "False",
-        reason: IMC_REASONS.deleteFailed,
-        message,
-      });
+      await this.#reportFailure(ic, IMC_REASONS.deleteFailed, message);
       throw new ShownError(IMC_REASONS.deleteFailed, message);
     }
     aborted(ctx.signal);
@@ -546,20 +520,23 @@ export class ImageCacheReconciler {
     return Done;
   }
 
-  /** An Event plus the condition, so a failure is visible on the object itself. */
-  async #report(
-    ic: ImageCache,
-    type: EventType,
-    reason: string,
-    message: string,
-    condition: ConditionInput,
-  ): Promise<void> {
+  /**
+   * A failure made visible on the object itself: a Warning Event and the Synced condition False, both with
+   * this reason and message.
+   */
+  async #reportFailure(ic: ImageCache, reason: string, message: string): Promise<void> {
     const conditions = setCondition(
       ic.status?.conditions,
-      { ...condition, observedGeneration: ic.metadata?.generation },
+      {
+        type: SYNCED_CONDITION,
+        status: "False",
+        reason,
+        message,
+        observedGeneration: ic.metadata?.generation,
+      },
       this.#deps.now(),
     );
-    const writes: Promise<unknown>[] = [this.#event(ic, type, reason, message)];
+    const writes: Promise<unknown>[] = [this.#event(ic, "Warning", reason, message)];
     if (conditions !== ic.status?.conditions)
       writes.push(
         this.#deps.client

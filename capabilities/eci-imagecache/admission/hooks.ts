@@ -65,7 +65,9 @@ export async function mutatePodRequest(req: PeprMutateRequest<a.Pod>): Promise<v
   const ix = imageCacheIndex();
   // Not synced in time: the pod passes unchanged (it pulls its images), rather than being held up.
   if (!(await indexReady(ix, ECI_DEFAULTS.podStoreWaitMs))) return;
-  for (const [key, value] of Object.entries(mutatePod(pod, (images) => ix.readyCachesFor(images)).annotationsToAdd))
+  for (const [key, value] of Object.entries(
+    mutatePod(pod, (images) => ix.readyCachesFor(images)).annotationsToAdd,
+  ))
     req.SetAnnotation(key, value);
 }
 

@@ -168,8 +168,14 @@ test("odd pods: undefined, null, arrays, numbers and wrong-typed fields never th
     { metadata: { annotations: { [K + "eci-image-cache"]: true } } },
     { metadata: { annotations: { [K + "eci-image-cache"]: "true" } }, spec: null },
     { metadata: { annotations: { [K + "eci-image-cache"]: "true" } }, spec: { containers: "nginx" } },
-    { metadata: { annotations: { [K + "eci-image-cache"]: "true" } }, spec: { containers: [null, 7, { image: 7 }] } },
-    { metadata: { annotations: { [K + "eci-image-cache"]: "true" } }, spec: { containers: [{ image: "  " }] } },
+    {
+      metadata: { annotations: { [K + "eci-image-cache"]: "true" } },
+      spec: { containers: [null, 7, { image: 7 }] },
+    },
+    {
+      metadata: { annotations: { [K + "eci-image-cache"]: "true" } },
+      spec: { containers: [{ image: "  " }] },
+    },
   ];
   const source = () => [cache("web", ["nginx:1.27"])];
   for (const p of odd) {
