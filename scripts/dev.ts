@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   const controllerLogs = s.controllers.map((c) => `.dev/${c.name}/operator.log`).join(", ");
   console.log(`installed ${s.crdCount} CRDs from crds/
 a hand-made SLB for examples/clb-reuse.yaml: ${s.userLoadBalancerId}
+a hand-made ALB for examples/alb/reuse.yaml: ${s.userAlbId}
 admission: pid ${s.admission.pid}, webhooks on https://localhost:${s.admission.port} (log: .dev/admission/operator.log)
 controllers: ${s.controllers.map((c) => `${c.name} pid ${c.current?.pid}`).join(", ")}${
     replicas > 1 ? " (one leads, on the Lease pepr-system/alicloud-operator-controller)" : ""

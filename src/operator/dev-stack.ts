@@ -38,6 +38,8 @@ export interface DevStack {
   cloudEnv: Record<string, string>;
   /** The SLB examples/clb-reuse.yaml names, made by hand (no ownership tags). */
   userLoadBalancerId: string;
+  /** The hand-made ALB examples/alb/reuse.yaml names. */
+  userAlbId: string;
   crdCount: number;
   admission: LocalOperator;
   controllers: Supervisor[];
@@ -128,17 +130,47 @@ function createDevNodes(kubeconfigPath: string, count: number): void {
  * The SLB examples/clb-reuse.yaml reuses: made "by hand" (no ownership tags), once per emulator data dir, first
  * thing after a fresh start, so the seeded emulator (--seed 1) gives it the id that the example names.
  */
-async function ensureUserSlb(cloudEnv: Record<string, string>): Promise<string> {
+/** Tags of the load balancers a user made by hand: none of the operator's ownership tags. */
+const USER_TAGS = [{ key: "owner", value: "platform-team" }];
+
+/**
+ * A hand-made SLB and ALB for examples/clb-reuse.yaml and examples/alb/reuse.yaml. The emulator's ids are
+ * seeded (--seed 1) and these are its first creates, so the ids the examples name are the ones made here.
+ */
+async function ensureUserLoadBalancers(
+  cloudEnv: Record<string, string>,
+): Promise<{ slbId: string; albId: string }> {
   const cloud = createCloudProvider(loadCloudConfig(cloudEnv));
-  const [existing] = await cloud.slb.findLoadBalancers({ loadBalancerName: "user-made-slb" });
-  if (existing) return existing.loadBalancerId;
-  const created = await cloud.slb.createLoadBalancer({
-    loadBalancerName: "user-made-slb",
-    addressType: "internet",
-    tags: [{ key: "owner", value: "platform-team" }],
-    clientToken: clientTokenFor("make-dev", "user-made-slb"),
-  });
-  return created.loadBalancerId;
+  const [slb] = await cloud.slb.findLoadBalancers({ loadBalancerName: "user-made-slb" });
+  const slbId =
+    slb?.loadBalancerId ??
+    (
+      await cloud.slb.createLoadBalancer({
+        loadBalancerName: "user-made-slb",
+        addressType: "internet",
+        tags: USER_TAGS,
+        clientToken: clientTokenFor("make-dev", "user-made-slb"),
+      })
+    ).loadBalancerId;
+  const [alb] = await cloud.alb.listLoadBalancers({ loadBalancerNames: ["user-made-alb"] });
+  const albId =
+    alb?.loadBalancerId ??
+    (
+      await cloud.alb.createLoadBalancer({
+        loadBalancerName: "user-made-alb",
+        vpcId: EMULATOR_DEFAULTS.vpc.vpcId,
+        addressType: "Internet",
+        loadBalancerEdition: "Standard",
+        payType: "PostPay",
+        // Two zones, as the API requires: the seeded vSwitches of zones h and i.
+        zoneMappings: EMULATOR_DEFAULTS.vpc.vSwitches
+          .filter((v) => v.zoneId === "h" || v.zoneId === "i")
+          .map((v) => ({ vSwitchId: v.vSwitchId, zoneId: `${EMULATOR_DEFAULTS.regionId}-${v.zoneId}` })),
+        tags: USER_TAGS,
+        clientToken: clientTokenFor("make-dev", "user-made-alb"),
+      })
+    ).loadBalancerId;
+  return { slbId, albId };
 }
 
 function startEmulatorProcess(
@@ -224,7 +256,7 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
       ALIBABA_CLOUD_VSWITCH_IDS: EMULATOR_DEFAULTS.vpc.vSwitchId,
     };
     log(`emulator listening on ${emulator.url} (request log: ${requestLogPath})`);
-    const userLoadBalancerId = await ensureUserSlb(cloudEnv);
+    const userLoadBalancers = await ensureUserLoadBalancers(cloudEnv);
 
     const crds = readdirSync(join(REPO_ROOT, "crds")).filter((f) => f.endsWith(".yaml"));
     for (const f of crds)
@@ -275,7 +307,8 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
       emulatorUrl: emulator.url,
       emulator: emulator.child,
       cloudEnv,
-      userLoadBalancerId,
+      userLoadBalancerId: userLoadBalancers.slbId,
+      userAlbId: userLoadBalancers.albId,
       crdCount: crds.length,
       admission,
       controllers,

@@ -112,8 +112,16 @@ test("the emulator's request log file names the SLBs each mutating call made, wi
   const entries = readFileSync(stack.requestLogPath, "utf8")
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l) as { action: string; resourceIds?: string[]; params?: Record<string, string> });
-  const creates = entries.filter((e) => e.action === "CreateLoadBalancer");
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          action: string;
+          product: string;
+          resourceIds?: string[];
+          params?: Record<string, string>;
+        },
+    );
+  const creates = entries.filter((e) => e.action === "CreateLoadBalancer" && e.product === "slb");
   // The hand-made SLB of examples/clb-reuse.yaml, then one per Service; none twice across the crash.
   assert.equal(creates.length, 4, JSON.stringify(creates));
   for (const c of creates) {
@@ -121,4 +129,11 @@ test("the emulator's request log file names the SLBs each mutating call made, wi
     assert.ok(c.params?.ClientToken, "the idempotency token is in the log");
     assert.equal(c.params?.Signature, undefined);
   }
+});
+
+test("the reuse examples name the hand-made SLB and ALB that a fresh make dev stack makes", () => {
+  const named = (file: string, pattern: RegExp) =>
+    pattern.exec(readFileSync(join(__dirname, "../../examples", file), "utf8"))?.[1];
+  assert.equal(named("clb-reuse.yaml", /alibaba-cloud-loadbalancer-id: "([^"]+)"/), stack.userLoadBalancerId);
+  assert.equal(named("alb/reuse.yaml", /^\s+id: (alb-\S+)/m), stack.userAlbId);
 });

@@ -112,7 +112,7 @@ spec: {config: {zoneMappings: [{vSwitchId: vsw-a}]}}
 });
 
 test("the AlbConfig and ImageCache examples are accepted by the real apiserver", () => {
-  for (const f of ["examples/albconfig.yaml", "examples/imagecache.yaml"]) {
+  for (const f of ["examples/alb/cafe.yaml", "examples/imagecache.yaml"]) {
     const r = stack.kubectl(["apply", "--dry-run=server", "-f", `${ROOT}/${f}`]);
     assert.equal(r.code, 0, `${f}: ${r.stderr}`);
   }

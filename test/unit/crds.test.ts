@@ -80,17 +80,22 @@ test("every CRD schema is structural and its printer columns point at real field
 });
 
 test("the example custom resources fit their schemas", () => {
-  const docs = readdirSync(join(ROOT, "examples"))
-    .filter((f) => f.endsWith(".yaml"))
-    .flatMap((f) => yaml.loadAll(readFileSync(join(ROOT, "examples", f), "utf8")) as Array<{ kind: string }>);
+  const docs = ["examples", "examples/alb"]
+    .flatMap((dir) =>
+      readdirSync(join(ROOT, dir))
+        .filter((f) => f.endsWith(".yaml"))
+        .map((f) => join(ROOT, dir, f)),
+    )
+    .flatMap((f) => yaml.loadAll(readFileSync(f, "utf8")) as Array<{ kind: string }>);
   let checked = 0;
   for (const doc of docs.filter((d) => d.kind === "ImageCache" || d.kind === "AlbConfig")) {
     const validate = validator(doc.kind);
     assert.ok(validate(doc), `${doc.kind}: ${ajv.errorsText(validate.errors)}`);
     checked++;
   }
-  // At least albconfig.yaml, imagecache.yaml and imagecache-private.yaml: a rename cannot skip them silently.
-  assert.ok(checked >= 3, `only ${checked} example custom resources checked`);
+  // The AlbConfigs of examples/alb (cafe, https, reuse) and the ImageCaches of imagecache.yaml and
+  // imagecache-private.yaml: a rename cannot skip them silently.
+  assert.ok(checked >= 5, `only ${checked} example custom resources checked`);
 });
 
 test("bad ImageCaches are rejected by the schema", () => {
