@@ -1,9 +1,12 @@
-// ALB (2020-06-16) over the typed @alicloud/alb20200616 client. Every ALB mutation is asynchronous (returns a
+// ALB (2020-06-16) over the generic openapi-core `callApi` (transport `rpc`), like SLB and ECI: the typed
+// @alicloud/alb20200616 client put a model class for every field of the API in the module bundle. The params are
+// what that SDK sends: its `<Action>Request` names flattened by `OpenApiUtil.query` (`Rules.1.RuleConditions.1.
+// HostConfig.Values.1=…`), the lists it sends in the form body (`Rules`, `Servers`, `AddedServers`) in the body
+// too; alb.test.ts compares both with the SDK's own serialisation. Every ALB mutation is asynchronous (returns a
 // JobId, watched with ListAsynJobs); writes on a resource that is still Provisioning/Configuring answer
 // IncorrectStatus.* or Conflict.Lock, which the transport retries as Busy. Batch APIs are split at the documented
 // per-call limits (ALB_BATCH_LIMITS, docs/cloud-layer.md ALB).
 
-import AlbClient, * as alb from "@alicloud/alb20200616";
 import { ALB_CLOUD_DEFAULTS } from "../../config";
 import { clientTokenFor } from "../client-token";
 import { CloudError } from "../errors";
@@ -32,6 +35,7 @@ import {
   type AlbServerGroup,
   type AlbServerGroupAttributes,
   type AlbServerGroupQuery,
+  type AlbServerGroupTuple,
   type AlbServerKey,
   type AlbTaggableType,
   type AlbTagResource,
@@ -40,25 +44,53 @@ import {
   type AlbXForwardedForConfig,
   type Tag,
 } from "../types";
-import type { CallOptions, Transport } from "./transport";
-import { allPages, chunk, oneOf } from "./wire";
+import type { RpcOptions, Transport } from "./transport";
+import {
+  allPages,
+  bool,
+  chunk,
+  isObject,
+  list,
+  num,
+  obj,
+  oneOf,
+  reqStr,
+  str,
+  strList,
+  tagsFromWire,
+  tagsToWire,
+  type WireObject,
+  type WireParams,
+} from "./wire";
 
-type Plain = Record<string, unknown>;
-
-function tagsFrom(tags: ReadonlyArray<{ key?: string; value?: string }> | undefined): Tag[] {
-  return (tags ?? []).filter((t) => t.key).map((t) => ({ key: t.key ?? "", value: t.value ?? "" }));
+function nonEmpty<T>(items: readonly T[] | undefined): T[] | undefined {
+  return items && items.length > 0 ? [...items] : undefined;
 }
 
-function tagReq(tags: readonly Tag[] | undefined): Plain[] | undefined {
-  return tags && tags.length > 0 ? tags.map((t) => ({ key: t.key, value: t.value })) : undefined;
+function jobRef(body: WireObject): AlbJobRef {
+  const jobId = str(body, "JobId");
+  return jobId ? { jobId } : {};
 }
 
-function nonEmpty<T>(list: readonly T[] | undefined): T[] | undefined {
-  return list && list.length > 0 ? [...list] : undefined;
+/** Drops absent and empty-string fields (where the adapter never meant to send or report an empty value). */
+function strip<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "")) as T;
 }
 
-function jobRef(body: { jobId?: string } | undefined): AlbJobRef {
-  return body?.jobId ? { jobId: body.jobId } : {};
+/** `o[key]` when it is an object: a config block the answer has, even an empty one. */
+function block(o: WireObject, key: string): WireObject | undefined {
+  return isObject(o[key]) ? o[key] : undefined;
+}
+
+/** The string fields `keys` of a block (wire names capitalised); absent and empty ones left out. */
+function strFields<K extends string>(o: WireObject, keys: readonly K[]): Partial<Record<K, string>> {
+  const fields = Object.fromEntries(keys.map((k) => [k, str(o, k[0].toUpperCase() + k.slice(1))]));
+  return strip(fields) as Partial<Record<K, string>>;
+}
+
+/** A string list only when the answer has the field (`[]` when it is there but empty). */
+function maybeStrList(o: WireObject, key: string): string[] | undefined {
+  return o[key] === undefined || o[key] === null ? undefined : strList(o, key);
 }
 
 const LB_STATUSES = ["Provisioning", "Active", "Inactive", "Configuring", "CreateFailed"] as const;
@@ -82,46 +114,53 @@ const ACTION_TYPES = [
 
 // ---------------------------------------------------------------- load balancers
 
-export function albLoadBalancerFromWire(lb: alb.GetLoadBalancerAttributeResponseBody): AlbLoadBalancer {
-  const mod = lb.modificationProtectionConfig;
+export function albLoadBalancerFromWire(lb: WireObject): AlbLoadBalancer {
+  const mod = obj(lb, "ModificationProtectionConfig");
+  const reason = str(mod, "Reason");
   return {
-    loadBalancerId: lb.loadBalancerId ?? "",
-    loadBalancerName: lb.loadBalancerName ?? "",
-    loadBalancerStatus: oneOf(lb.loadBalancerStatus, LB_STATUSES, "Provisioning"),
-    dnsName: lb.DNSName ?? "",
-    addressType: oneOf(lb.addressType, ["Internet", "Intranet"] as const, "Internet"),
-    addressAllocatedMode: oneOf(lb.addressAllocatedMode, ["Dynamic", "Fixed"] as const, "Dynamic"),
-    addressIpVersion: oneOf(lb.addressIpVersion, ["IPv4", "DualStack"] as const, "IPv4"),
-    ipv6AddressType: oneOf(lb.ipv6AddressType, ["Internet", "Intranet"] as const),
+    loadBalancerId: reqStr(lb, "LoadBalancerId"),
+    loadBalancerName: reqStr(lb, "LoadBalancerName"),
+    loadBalancerStatus: oneOf(str(lb, "LoadBalancerStatus"), LB_STATUSES, "Provisioning"),
+    dnsName: reqStr(lb, "DNSName"),
+    addressType: oneOf(str(lb, "AddressType"), ["Internet", "Intranet"] as const, "Internet"),
+    addressAllocatedMode: oneOf(str(lb, "AddressAllocatedMode"), ["Dynamic", "Fixed"] as const, "Dynamic"),
+    addressIpVersion: oneOf(str(lb, "AddressIpVersion"), ["IPv4", "DualStack"] as const, "IPv4"),
+    ipv6AddressType: oneOf(str(lb, "Ipv6AddressType"), ["Internet", "Intranet"] as const),
     loadBalancerEdition: oneOf(
-      lb.loadBalancerEdition,
+      str(lb, "LoadBalancerEdition"),
       ["Basic", "Standard", "StandardWithWaf"] as const,
       "Basic",
     ),
-    vpcId: lb.vpcId ?? "",
-    resourceGroupId: lb.resourceGroupId || undefined,
-    payType: lb.loadBalancerBillingConfig?.payType || undefined,
-    zoneMappings: (lb.zoneMappings ?? []).map((z) => {
-      const addr = z.loadBalancerAddresses?.[0];
+    vpcId: reqStr(lb, "VpcId"),
+    resourceGroupId: str(lb, "ResourceGroupId"),
+    payType: str(obj(lb, "LoadBalancerBillingConfig"), "PayType"),
+    zoneMappings: list(lb, "ZoneMappings").map((z) => {
+      const addrs = list(z, "LoadBalancerAddresses");
       return {
-        zoneId: z.zoneId ?? "",
-        vSwitchId: z.vSwitchId ?? "",
-        allocationId: z.loadBalancerAddresses?.find((a) => a.allocationId)?.allocationId || undefined,
-        address: addr?.address || undefined,
-        intranetAddress: addr?.intranetAddress || undefined,
+        zoneId: reqStr(z, "ZoneId"),
+        vSwitchId: reqStr(z, "VSwitchId"),
+        allocationId: addrs.map((a) => str(a, "AllocationId")).find(Boolean),
+        address: str(addrs[0], "Address"),
+        intranetAddress: str(addrs[0], "IntranetAddress"),
       };
     }),
-    deletionProtectionEnabled: lb.deletionProtectionConfig?.enabled ?? false,
+    deletionProtectionEnabled: bool(obj(lb, "DeletionProtectionConfig"), "Enabled") ?? false,
     modificationProtection: {
-      status: oneOf(mod?.status, ["NonProtection", "ConsoleProtection"] as const, "NonProtection"),
-      ...(mod?.reason ? { reason: mod.reason } : {}),
+      status: oneOf(str(mod, "Status"), ["NonProtection", "ConsoleProtection"] as const, "NonProtection"),
+      ...(reason ? { reason } : {}),
     },
-    operationLocks: (lb.loadBalancerOperationLocks ?? []).map((l) => ({
-      lockType: l.lockType ?? "",
-      lockReason: l.lockReason ?? "",
+    operationLocks: list(lb, "LoadBalancerOperationLocks").map((l) => ({
+      lockType: reqStr(l, "LockType"),
+      lockReason: reqStr(l, "LockReason"),
     })),
-    tags: tagsFrom(lb.tags),
+    tags: tagsFromWire(lb),
   };
+}
+
+function modificationProtectionToWire(
+  m: AlbUpdateLoadBalancerRequest["modificationProtection"],
+): WireParams | undefined {
+  return m ? strip({ Status: m.status, Reason: m.reason }) : undefined;
 }
 
 // ---------------------------------------------------------------- listeners
@@ -140,334 +179,395 @@ const XFF_KEYS = [
 ] as const;
 const xffField = (k: (typeof XFF_KEYS)[number]) => ("x" + k.slice(1)) as keyof AlbXForwardedForConfig;
 
-function xffToWire(c: AlbXForwardedForConfig | undefined): Plain | undefined {
+function xffToWire(c: AlbXForwardedForConfig | undefined): WireParams | undefined {
   if (!c) return undefined;
-  const out: Plain = {};
+  const out: WireParams = {};
   for (const k of XFF_KEYS) if (c[xffField(k)] !== undefined) out[k] = c[xffField(k)];
   return out;
 }
 
-function xffFromWire(
-  w: Partial<Record<(typeof XFF_KEYS)[number], boolean>> | undefined,
-): AlbXForwardedForConfig {
+function xffFromWire(w: WireObject): AlbXForwardedForConfig {
   const out: AlbXForwardedForConfig = {};
-  for (const k of XFF_KEYS) if (typeof w?.[k] === "boolean") out[xffField(k)] = w[k];
+  for (const k of XFF_KEYS) {
+    const v = bool(w, k);
+    if (v !== undefined) out[xffField(k)] = v;
+  }
   return out;
 }
 
-function defaultActionsToWire(serverGroupId: string): Plain[] {
-  return [{ type: "ForwardGroup", forwardGroupConfig: { serverGroupTuples: [{ serverGroupId }] } }];
+function defaultActionsToWire(serverGroupId: string): WireParams[] {
+  return [
+    { Type: "ForwardGroup", ForwardGroupConfig: { ServerGroupTuples: [{ ServerGroupId: serverGroupId }] } },
+  ];
 }
 
-function listenerAttrsToWire(a: AlbListenerAttributes): Plain {
+function listenerAttrsToWire(a: AlbListenerAttributes): WireParams {
   return {
-    listenerDescription: a.listenerDescription,
-    idleTimeout: a.idleTimeout,
-    requestTimeout: a.requestTimeout,
-    gzipEnabled: a.gzipEnabled,
-    http2Enabled: a.http2Enabled,
-    securityPolicyId: a.securityPolicyId,
-    certificates: a.defaultCertificateId ? [{ certificateId: a.defaultCertificateId }] : undefined,
-    defaultActions: a.defaultServerGroupId ? defaultActionsToWire(a.defaultServerGroupId) : undefined,
+    ListenerDescription: a.listenerDescription,
+    IdleTimeout: a.idleTimeout,
+    RequestTimeout: a.requestTimeout,
+    GzipEnabled: a.gzipEnabled,
+    Http2Enabled: a.http2Enabled,
+    SecurityPolicyId: a.securityPolicyId,
+    Certificates: a.defaultCertificateId ? [{ CertificateId: a.defaultCertificateId }] : undefined,
+    DefaultActions: a.defaultServerGroupId ? defaultActionsToWire(a.defaultServerGroupId) : undefined,
     XForwardedForConfig: xffToWire(a.xForwardedForConfig),
   };
 }
 
-export function listenerFromWire(l: alb.GetListenerAttributeResponseBody): AlbListener {
-  const acl = l.aclConfig;
-  const aclIds = (acl?.aclRelations ?? []).map((r) => r.aclId ?? "").filter(Boolean);
-  const aclType = oneOf(acl?.aclType, ["White", "Black"] as const);
+export function listenerFromWire(l: WireObject): AlbListener {
+  const acl = obj(l, "AclConfig");
+  const aclIds = list(acl, "AclRelations")
+    .map((r) => str(r, "AclId") ?? "")
+    .filter(Boolean);
+  const aclType = oneOf(str(acl, "AclType"), ["White", "Black"] as const);
+  const defaultTuple = list(obj(list(l, "DefaultActions")[0], "ForwardGroupConfig"), "ServerGroupTuples")[0];
   const out: AlbListener = {
-    listenerId: l.listenerId ?? "",
-    loadBalancerId: l.loadBalancerId ?? "",
-    listenerPort: l.listenerPort ?? 0,
-    listenerProtocol: oneOf(l.listenerProtocol, LISTENER_PROTOCOLS, "HTTP"),
-    listenerStatus: oneOf(l.listenerStatus, LISTENER_STATUSES, "Provisioning"),
-    listenerDescription: l.listenerDescription ?? "",
-    idleTimeout: l.idleTimeout,
-    requestTimeout: l.requestTimeout,
-    gzipEnabled: l.gzipEnabled,
-    http2Enabled: l.http2Enabled,
-    securityPolicyId: l.securityPolicyId || undefined,
-    defaultCertificateId:
-      (l.certificates ?? []).find((c) => c.isDefault !== false && c.certificateId)?.certificateId ||
-      undefined,
-    defaultServerGroupId:
-      l.defaultActions?.[0]?.forwardGroupConfig?.serverGroupTuples?.[0]?.serverGroupId || undefined,
-    xForwardedForConfig: xffFromWire(l.XForwardedForConfig),
-    tags: tagsFrom(l.tags),
+    listenerId: reqStr(l, "ListenerId"),
+    loadBalancerId: reqStr(l, "LoadBalancerId"),
+    listenerPort: num(l, "ListenerPort") ?? 0,
+    listenerProtocol: oneOf(str(l, "ListenerProtocol"), LISTENER_PROTOCOLS, "HTTP"),
+    listenerStatus: oneOf(str(l, "ListenerStatus"), LISTENER_STATUSES, "Provisioning"),
+    listenerDescription: reqStr(l, "ListenerDescription"),
+    idleTimeout: num(l, "IdleTimeout"),
+    requestTimeout: num(l, "RequestTimeout"),
+    gzipEnabled: bool(l, "GzipEnabled"),
+    http2Enabled: bool(l, "Http2Enabled"),
+    securityPolicyId: str(l, "SecurityPolicyId"),
+    defaultCertificateId: str(
+      list(l, "Certificates").find((c) => bool(c, "IsDefault") !== false && str(c, "CertificateId")),
+      "CertificateId",
+    ),
+    defaultServerGroupId: str(defaultTuple, "ServerGroupId"),
+    xForwardedForConfig: xffFromWire(obj(l, "XForwardedForConfig")),
+    tags: tagsFromWire(l),
   };
   if (aclType && aclIds.length > 0) out.aclConfig = { aclType, aclIds };
   return out;
 }
 
 // ---------------------------------------------------------------- rule conditions and actions
-// The typed SDK nests each kind under its own *Config object; the model constructors take these plain
-// camelCase objects and serialise them as `Rules.1.RuleConditions.1.HostConfig.Values.1=…`.
+// Each kind nests under its own *Config block: `Rules.1.RuleConditions.1.HostConfig.Values.1=…`.
 
-type KV = { key?: string; value?: string };
-export type ConditionWire = {
-  type?: string;
-  hostConfig?: { values?: string[] };
-  pathConfig?: { values?: string[] };
-  methodConfig?: { values?: string[] };
-  sourceIpConfig?: { values?: string[] };
-  headerConfig?: { key?: string; values?: string[] };
-  queryStringConfig?: { values?: KV[] };
-  cookieConfig?: { values?: KV[] };
-};
+const CONDITION_CONFIG = {
+  Host: "HostConfig",
+  Path: "PathConfig",
+  Method: "MethodConfig",
+  SourceIp: "SourceIpConfig",
+  Header: "HeaderConfig",
+  QueryString: "QueryStringConfig",
+  Cookie: "CookieConfig",
+} as const satisfies Record<AlbRuleCondition["type"], string>;
 
-export function conditionToWire(c: AlbRuleCondition): ConditionWire {
-  const kv = () => ({ values: c.values.map((v) => ({ key: c.key, value: v })) });
-  switch (c.type) {
-    case "Host":
-      return { type: c.type, hostConfig: { values: c.values } };
-    case "Path":
-      return { type: c.type, pathConfig: { values: c.values } };
-    case "Method":
-      return { type: c.type, methodConfig: { values: c.values } };
-    case "SourceIp":
-      return { type: c.type, sourceIpConfig: { values: c.values } };
-    case "Header":
-      return { type: c.type, headerConfig: { key: c.key, values: c.values } };
-    case "QueryString":
-      return { type: c.type, queryStringConfig: kv() };
-    case "Cookie":
-      return { type: c.type, cookieConfig: kv() };
+/** QueryString and Cookie match name/value pairs; the others a list of values. */
+const isPairs = (type: AlbRuleCondition["type"]) => type === "QueryString" || type === "Cookie";
+
+export function conditionToWire(c: AlbRuleCondition): WireParams {
+  const values = isPairs(c.type) ? c.values.map((v) => ({ Key: c.key, Value: v })) : c.values;
+  const config = c.type === "Header" ? { Key: c.key, Values: values } : { Values: values };
+  return { Type: c.type, [CONDITION_CONFIG[c.type]]: config };
+}
+
+export function conditionFromWire(w: WireObject): AlbRuleCondition {
+  const type = oneOf(str(w, "Type"), CONDITION_TYPES, "Host");
+  const cfg = obj(w, CONDITION_CONFIG[type]);
+  if (isPairs(type)) {
+    const pairs = list(cfg, "Values");
+    const key = str(pairs[0], "Key");
+    return { type, values: pairs.map((p) => str(p, "Value") ?? ""), ...(key ? { key } : {}) };
   }
+  const key = type === "Header" ? str(cfg, "Key") : undefined;
+  return { type, values: strList(cfg, "Values"), ...(key ? { key } : {}) };
 }
 
-export function conditionFromWire(w: ConditionWire): AlbRuleCondition {
-  const type = oneOf(w.type, CONDITION_TYPES, "Host");
-  const plain = (cfg?: { values?: string[] }) => cfg?.values ?? [];
-  const pairs = (cfg?: { values?: KV[] }) => {
-    const key = cfg?.values?.[0]?.key;
-    return { values: (cfg?.values ?? []).map((p) => p.value ?? ""), ...(key ? { key } : {}) };
-  };
-  switch (type) {
-    case "Host":
-      return { type, values: plain(w.hostConfig) };
-    case "Path":
-      return { type, values: plain(w.pathConfig) };
-    case "Method":
-      return { type, values: plain(w.methodConfig) };
-    case "SourceIp":
-      return { type, values: plain(w.sourceIpConfig) };
-    case "Header":
-      return {
-        type,
-        values: w.headerConfig?.values ?? [],
-        ...(w.headerConfig?.key ? { key: w.headerConfig.key } : {}),
-      };
-    case "QueryString":
-      return { type, ...pairs(w.queryStringConfig) };
-    case "Cookie":
-      return { type, ...pairs(w.cookieConfig) };
-  }
+function tuplesToWire(tuples: readonly AlbServerGroupTuple[]): WireParams[] {
+  return tuples.map((t) => strip({ ServerGroupId: t.serverGroupId, Weight: t.weight }));
 }
 
-type TupleWire = { serverGroupId?: string; weight?: number };
-export type ActionWire = {
-  order?: number;
-  type?: string;
-  forwardGroupConfig?: {
-    serverGroupTuples?: TupleWire[];
-    serverGroupStickySession?: { enabled?: boolean; timeout?: number };
-  };
-  redirectConfig?: {
-    protocol?: string;
-    port?: string;
-    httpCode?: string;
-    host?: string;
-    path?: string;
-    query?: string;
-  };
-  fixedResponseConfig?: { httpCode?: string; content?: string; contentType?: string };
-  rewriteConfig?: { host?: string; path?: string; query?: string };
-  insertHeaderConfig?: { key?: string; value?: string; valueType?: string };
-  removeHeaderConfig?: { key?: string };
-  trafficLimitConfig?: { QPS?: number; perIpQps?: number };
-  trafficMirrorConfig?: { targetType?: string; mirrorGroupConfig?: { serverGroupTuples?: TupleWire[] } };
-  corsConfig?: {
-    allowOrigin?: string[];
-    allowMethods?: string[];
-    allowHeaders?: string[];
-    exposeHeaders?: string[];
-    allowCredentials?: string;
-    maxAge?: number;
-  };
-};
-
-function strip<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "")) as T;
-}
-
-export function actionToWire(a: AlbRuleAction): ActionWire {
+export function actionToWire(a: AlbRuleAction): WireParams {
+  const { forwardGroup: fg, redirect: rd, fixedResponse: fr, rewrite: rw, trafficMirror: tm, cors } = a;
   return strip({
-    order: a.order,
-    type: a.type,
-    forwardGroupConfig: a.forwardGroup
+    Order: a.order,
+    Type: a.type,
+    ForwardGroupConfig: fg
       ? strip({
-          serverGroupTuples: a.forwardGroup.serverGroupTuples.map((t) => strip({ ...t })),
-          serverGroupStickySession: a.forwardGroup.stickySession
-            ? { ...a.forwardGroup.stickySession }
+          ServerGroupTuples: tuplesToWire(fg.serverGroupTuples),
+          ServerGroupStickySession: fg.stickySession
+            ? { Enabled: fg.stickySession.enabled, Timeout: fg.stickySession.timeout }
             : undefined,
         })
       : undefined,
-    redirectConfig: a.redirect ? strip({ ...a.redirect }) : undefined,
-    fixedResponseConfig: a.fixedResponse ? strip({ ...a.fixedResponse }) : undefined,
-    rewriteConfig: a.rewrite ? strip({ ...a.rewrite }) : undefined,
-    insertHeaderConfig: a.insertHeader ? { ...a.insertHeader } : undefined,
-    removeHeaderConfig: a.removeHeader ? { ...a.removeHeader } : undefined,
-    trafficLimitConfig: a.trafficLimit
-      ? strip({ QPS: a.trafficLimit.qps, perIpQps: a.trafficLimit.perIpQps })
+    RedirectConfig: rd
+      ? strip({
+          Protocol: rd.protocol,
+          Port: rd.port,
+          HttpCode: rd.httpCode,
+          Host: rd.host,
+          Path: rd.path,
+          Query: rd.query,
+        })
       : undefined,
-    trafficMirrorConfig: a.trafficMirror
+    FixedResponseConfig: fr
+      ? strip({ HttpCode: fr.httpCode, Content: fr.content, ContentType: fr.contentType })
+      : undefined,
+    RewriteConfig: rw ? strip({ Host: rw.host, Path: rw.path, Query: rw.query }) : undefined,
+    InsertHeaderConfig: a.insertHeader
+      ? { Key: a.insertHeader.key, Value: a.insertHeader.value, ValueType: a.insertHeader.valueType }
+      : undefined,
+    RemoveHeaderConfig: a.removeHeader ? { Key: a.removeHeader.key } : undefined,
+    TrafficLimitConfig: a.trafficLimit
+      ? strip({ QPS: a.trafficLimit.qps, PerIpQps: a.trafficLimit.perIpQps })
+      : undefined,
+    // The mirror group takes no weights (the API has no Weight there).
+    TrafficMirrorConfig: tm
       ? {
-          targetType: a.trafficMirror.targetType,
-          mirrorGroupConfig: {
-            serverGroupTuples: a.trafficMirror.serverGroupTuples.map((t) => strip({ ...t })),
+          TargetType: tm.targetType,
+          MirrorGroupConfig: {
+            ServerGroupTuples: tm.serverGroupTuples.map((t) => strip({ ServerGroupId: t.serverGroupId })),
           },
         }
       : undefined,
-    corsConfig: a.cors ? strip({ ...a.cors }) : undefined,
+    CorsConfig: cors
+      ? strip({
+          AllowOrigin: cors.allowOrigin,
+          AllowMethods: cors.allowMethods,
+          AllowHeaders: cors.allowHeaders,
+          ExposeHeaders: cors.exposeHeaders,
+          AllowCredentials: cors.allowCredentials,
+          MaxAge: cors.maxAge,
+        })
+      : undefined,
   });
 }
 
-function tuplesFromWire(ts: TupleWire[] | undefined) {
-  return (ts ?? [])
-    .filter((t) => t.serverGroupId)
-    .map((t) => ({
-      serverGroupId: t.serverGroupId ?? "",
-      ...(t.weight !== undefined ? { weight: Number(t.weight) } : {}),
-    }));
+function tuplesFromWire(tuples: WireObject[]): AlbServerGroupTuple[] {
+  return tuples
+    .filter((t) => str(t, "ServerGroupId"))
+    .map((t) => {
+      const weight = num(t, "Weight");
+      return { serverGroupId: reqStr(t, "ServerGroupId"), ...(weight !== undefined ? { weight } : {}) };
+    });
 }
 
-export function actionFromWire(w: ActionWire): AlbRuleAction {
-  const out: AlbRuleAction = { order: w.order ?? 0, type: oneOf(w.type, ACTION_TYPES, "ForwardGroup") };
-  if (w.forwardGroupConfig) {
-    const sticky = w.forwardGroupConfig.serverGroupStickySession;
+export function actionFromWire(w: WireObject): AlbRuleAction {
+  const out: AlbRuleAction = {
+    order: num(w, "Order") ?? 0,
+    type: oneOf(str(w, "Type"), ACTION_TYPES, "ForwardGroup"),
+  };
+  const fg = block(w, "ForwardGroupConfig");
+  if (fg) {
+    const sticky = obj(fg, "ServerGroupStickySession");
+    const enabled = bool(sticky, "Enabled");
     out.forwardGroup = {
-      serverGroupTuples: tuplesFromWire(w.forwardGroupConfig.serverGroupTuples),
-      ...(sticky?.enabled !== undefined
-        ? { stickySession: strip({ enabled: sticky.enabled, timeout: sticky.timeout }) }
+      serverGroupTuples: tuplesFromWire(list(fg, "ServerGroupTuples")),
+      ...(enabled !== undefined
+        ? { stickySession: strip({ enabled, timeout: num(sticky, "Timeout") }) }
         : {}),
     };
   }
-  if (w.redirectConfig) out.redirect = strip({ ...w.redirectConfig });
-  if (w.fixedResponseConfig)
-    out.fixedResponse = strip({ ...w.fixedResponseConfig, httpCode: w.fixedResponseConfig.httpCode ?? "" });
-  if (w.rewriteConfig) out.rewrite = strip({ ...w.rewriteConfig });
-  if (w.insertHeaderConfig?.key)
+  const rd = block(w, "RedirectConfig");
+  if (rd) out.redirect = strFields(rd, ["protocol", "port", "httpCode", "host", "path", "query"]);
+  const fr = block(w, "FixedResponseConfig");
+  if (fr)
+    out.fixedResponse = strip({
+      httpCode: reqStr(fr, "HttpCode"),
+      content: str(fr, "Content"),
+      contentType: str(fr, "ContentType"),
+    });
+  const rw = block(w, "RewriteConfig");
+  if (rw) out.rewrite = strFields(rw, ["host", "path", "query"]);
+  const ih = obj(w, "InsertHeaderConfig");
+  const ihKey = str(ih, "Key");
+  if (ihKey)
     out.insertHeader = {
-      key: w.insertHeaderConfig.key,
-      value: w.insertHeaderConfig.value ?? "",
+      key: ihKey,
+      value: reqStr(ih, "Value"),
       valueType: oneOf(
-        w.insertHeaderConfig.valueType,
+        str(ih, "ValueType"),
         ["UserDefined", "ReferenceHeader", "SystemDefined"] as const,
         "UserDefined",
       ),
     };
-  if (w.removeHeaderConfig?.key) out.removeHeader = { key: w.removeHeaderConfig.key };
-  if (w.trafficLimitConfig)
-    out.trafficLimit = strip({ qps: w.trafficLimitConfig.QPS, perIpQps: w.trafficLimitConfig.perIpQps });
-  if (w.trafficMirrorConfig)
+  const rhKey = str(obj(w, "RemoveHeaderConfig"), "Key");
+  if (rhKey) out.removeHeader = { key: rhKey };
+  const tl = block(w, "TrafficLimitConfig");
+  if (tl) out.trafficLimit = strip({ qps: num(tl, "QPS"), perIpQps: num(tl, "PerIpQps") });
+  const tm = block(w, "TrafficMirrorConfig");
+  if (tm)
     out.trafficMirror = {
       targetType: "ForwardGroupMirror",
-      serverGroupTuples: tuplesFromWire(w.trafficMirrorConfig.mirrorGroupConfig?.serverGroupTuples),
+      serverGroupTuples: tuplesFromWire(list(obj(tm, "MirrorGroupConfig"), "ServerGroupTuples")),
     };
-  if (w.corsConfig)
+  const cors = block(w, "CorsConfig");
+  if (cors)
     out.cors = strip({
-      ...w.corsConfig,
-      allowOrigin: w.corsConfig.allowOrigin ?? [],
-      allowCredentials: oneOf(w.corsConfig.allowCredentials, ["on", "off"] as const),
+      allowOrigin: strList(cors, "AllowOrigin"),
+      allowMethods: maybeStrList(cors, "AllowMethods"),
+      allowHeaders: maybeStrList(cors, "AllowHeaders"),
+      exposeHeaders: maybeStrList(cors, "ExposeHeaders"),
+      allowCredentials: oneOf(str(cors, "AllowCredentials"), ["on", "off"] as const),
+      maxAge: num(cors, "MaxAge"),
     });
   return out;
 }
 
-function ruleSpecToWire(r: Partial<AlbRuleSpec>): Plain {
+/** One `Rules.N` entry; UpdateRulesAttribute takes no Direction (a rule's direction is fixed at creation). */
+function ruleToWire(r: Partial<AlbRuleSpec>, direction: boolean): WireParams {
   return {
-    priority: r.priority,
-    ruleName: r.ruleName,
-    ruleConditions: r.conditions?.map(conditionToWire),
-    ruleActions: r.actions?.map(actionToWire),
-    direction: r.direction,
+    Priority: r.priority,
+    RuleName: r.ruleName,
+    RuleConditions: r.conditions?.map(conditionToWire),
+    RuleActions: r.actions?.map(actionToWire),
+    Direction: direction ? r.direction : undefined,
+  };
+}
+
+function ruleFromWire(r: WireObject, listenerId: string): AlbRule {
+  return {
+    ruleId: reqStr(r, "RuleId"),
+    listenerId: str(r, "ListenerId") ?? listenerId,
+    loadBalancerId: reqStr(r, "LoadBalancerId"),
+    priority: num(r, "Priority") ?? 0,
+    ruleName: reqStr(r, "RuleName"),
+    ruleStatus: oneOf(
+      str(r, "RuleStatus"),
+      ["Provisioning", "Configuring", "Available"] as const,
+      "Available",
+    ),
+    direction: oneOf(str(r, "Direction"), ["Request", "Response"] as const, "Request"),
+    conditions: list(r, "RuleConditions").map(conditionFromWire),
+    actions: list(r, "RuleActions").map(actionFromWire),
   };
 }
 
 // ---------------------------------------------------------------- server groups
 
-function healthCheckToWire(h: AlbServerGroupAttributes["healthCheckConfig"]): Plain | undefined {
-  return h ? strip({ ...h }) : undefined;
+function healthCheckToWire(h: AlbServerGroupAttributes["healthCheckConfig"]): WireParams | undefined {
+  return h
+    ? strip({
+        HealthCheckEnabled: h.healthCheckEnabled,
+        HealthCheckProtocol: h.healthCheckProtocol,
+        HealthCheckMethod: h.healthCheckMethod,
+        HealthCheckPath: h.healthCheckPath,
+        HealthCheckHost: h.healthCheckHost,
+        HealthCheckCodes: h.healthCheckCodes,
+        HealthCheckConnectPort: h.healthCheckConnectPort,
+        HealthCheckInterval: h.healthCheckInterval,
+        HealthCheckTimeout: h.healthCheckTimeout,
+        HealthyThreshold: h.healthyThreshold,
+        UnhealthyThreshold: h.unhealthyThreshold,
+        HealthCheckHttpVersion: h.healthCheckHttpVersion,
+      })
+    : undefined;
 }
 
-export function serverGroupFromWire(g: alb.ListServerGroupsResponseBodyServerGroups): AlbServerGroup {
-  const hc = g.healthCheckConfig;
-  const sticky = g.stickySessionConfig;
+/** The attributes CreateServerGroup and UpdateServerGroupAttribute share. */
+function serverGroupAttrsToWire(a: AlbServerGroupAttributes): WireParams {
+  const sticky = a.stickySessionConfig;
   return {
-    serverGroupId: g.serverGroupId ?? "",
-    serverGroupName: g.serverGroupName ?? "",
-    serverGroupType: oneOf(g.serverGroupType, ["Instance", "Ip", "Fc"] as const, "Instance"),
-    serverGroupStatus: oneOf(
-      g.serverGroupStatus,
-      ["Creating", "Available", "Configuring"] as const,
-      "Available",
-    ),
-    protocol: oneOf(g.protocol, ["HTTP", "HTTPS", "gRPC"] as const, "HTTP"),
-    vpcId: g.vpcId ?? "",
-    scheduler: oneOf(g.scheduler, SCHEDULERS, "Wrr"),
-    healthCheckConfig: {
-      healthCheckEnabled: hc?.healthCheckEnabled ?? false,
-      healthCheckProtocol: oneOf(hc?.healthCheckProtocol, ["HTTP", "HTTPS", "TCP", "gRPC"] as const, "HTTP"),
-      healthCheckMethod: oneOf(hc?.healthCheckMethod, ["HEAD", "GET", "POST"] as const, "HEAD"),
-      healthCheckPath: hc?.healthCheckPath ?? "",
-      healthCheckCodes: hc?.healthCheckCodes ?? [],
-      healthCheckConnectPort: hc?.healthCheckConnectPort ?? 0,
-      healthCheckInterval: hc?.healthCheckInterval ?? 0,
-      healthCheckTimeout: hc?.healthCheckTimeout ?? 0,
-      healthyThreshold: hc?.healthyThreshold ?? 0,
-      unhealthyThreshold: hc?.unhealthyThreshold ?? 0,
-      ...(hc?.healthCheckHost ? { healthCheckHost: hc.healthCheckHost } : {}),
-      ...(hc?.healthCheckHttpVersion
-        ? {
-            healthCheckHttpVersion: oneOf(
-              hc.healthCheckHttpVersion,
-              ["HTTP1.0", "HTTP1.1"] as const,
-              "HTTP1.1",
-            ),
-          }
-        : {}),
-    },
-    stickySessionConfig: strip({
-      stickySessionEnabled: sticky?.stickySessionEnabled ?? false,
-      stickySessionType: oneOf(sticky?.stickySessionType, ["Insert", "Server"] as const),
-      cookie: sticky?.cookie,
-      cookieTimeout: sticky?.cookieTimeout,
-    }),
-    upstreamKeepaliveEnabled: g.upstreamKeepaliveEnabled ?? false,
-    serverCount: g.serverCount ?? 0,
-    relatedLoadBalancerIds: g.relatedLoadBalancerIds ?? [],
-    tags: tagsFrom(g.tags),
+    ServerGroupName: a.serverGroupName,
+    Scheduler: a.scheduler,
+    HealthCheckConfig: healthCheckToWire(a.healthCheckConfig),
+    StickySessionConfig: sticky
+      ? strip({
+          StickySessionEnabled: sticky.stickySessionEnabled,
+          StickySessionType: sticky.stickySessionType,
+          Cookie: sticky.cookie,
+          CookieTimeout: sticky.cookieTimeout,
+        })
+      : undefined,
+    UpstreamKeepaliveEnabled: a.upstreamKeepaliveEnabled,
+    UchConfig: a.uchConfig ? { Type: a.uchConfig.type, Value: a.uchConfig.value } : undefined,
   };
 }
 
-function serverToWire(s: AlbServer): Plain {
+export function serverGroupFromWire(g: WireObject): AlbServerGroup {
+  const hc = obj(g, "HealthCheckConfig");
+  const sticky = obj(g, "StickySessionConfig");
+  const hcHost = str(hc, "HealthCheckHost");
+  const hcHttpVersion = str(hc, "HealthCheckHttpVersion");
+  return {
+    serverGroupId: reqStr(g, "ServerGroupId"),
+    serverGroupName: reqStr(g, "ServerGroupName"),
+    serverGroupType: oneOf(str(g, "ServerGroupType"), ["Instance", "Ip", "Fc"] as const, "Instance"),
+    serverGroupStatus: oneOf(
+      str(g, "ServerGroupStatus"),
+      ["Creating", "Available", "Configuring"] as const,
+      "Available",
+    ),
+    protocol: oneOf(str(g, "Protocol"), ["HTTP", "HTTPS", "gRPC"] as const, "HTTP"),
+    vpcId: reqStr(g, "VpcId"),
+    scheduler: oneOf(str(g, "Scheduler"), SCHEDULERS, "Wrr"),
+    healthCheckConfig: {
+      healthCheckEnabled: bool(hc, "HealthCheckEnabled") ?? false,
+      healthCheckProtocol: oneOf(
+        str(hc, "HealthCheckProtocol"),
+        ["HTTP", "HTTPS", "TCP", "gRPC"] as const,
+        "HTTP",
+      ),
+      healthCheckMethod: oneOf(str(hc, "HealthCheckMethod"), ["HEAD", "GET", "POST"] as const, "HEAD"),
+      healthCheckPath: reqStr(hc, "HealthCheckPath"),
+      healthCheckCodes: strList(hc, "HealthCheckCodes"),
+      healthCheckConnectPort: num(hc, "HealthCheckConnectPort") ?? 0,
+      healthCheckInterval: num(hc, "HealthCheckInterval") ?? 0,
+      healthCheckTimeout: num(hc, "HealthCheckTimeout") ?? 0,
+      healthyThreshold: num(hc, "HealthyThreshold") ?? 0,
+      unhealthyThreshold: num(hc, "UnhealthyThreshold") ?? 0,
+      ...(hcHost ? { healthCheckHost: hcHost } : {}),
+      ...(hcHttpVersion
+        ? { healthCheckHttpVersion: oneOf(hcHttpVersion, ["HTTP1.0", "HTTP1.1"] as const, "HTTP1.1") }
+        : {}),
+    },
+    stickySessionConfig: strip({
+      stickySessionEnabled: bool(sticky, "StickySessionEnabled") ?? false,
+      stickySessionType: oneOf(str(sticky, "StickySessionType"), ["Insert", "Server"] as const),
+      cookie: str(sticky, "Cookie"),
+      cookieTimeout: num(sticky, "CookieTimeout"),
+    }),
+    upstreamKeepaliveEnabled: bool(g, "UpstreamKeepaliveEnabled") ?? false,
+    serverCount: num(g, "ServerCount") ?? 0,
+    relatedLoadBalancerIds: strList(g, "RelatedLoadBalancerIds"),
+    tags: tagsFromWire(g),
+  };
+}
+
+function serverToWire(s: AlbServer): WireParams {
   return strip({
-    serverId: s.serverId,
-    serverType: s.serverType,
-    serverIp: s.serverIp,
-    port: s.port,
-    weight: s.weight,
-    description: s.description,
+    ServerId: s.serverId,
+    ServerType: s.serverType,
+    ServerIp: s.serverIp,
+    Port: s.port,
+    Weight: s.weight,
+    Description: s.description,
   });
 }
 
-function serverKeyToWire(s: AlbServerKey): Plain {
-  return strip({ serverId: s.serverId, serverType: s.serverType, serverIp: s.serverIp, port: s.port });
+function serverKeyToWire(s: AlbServerKey): WireParams {
+  return strip({ ServerId: s.serverId, ServerType: s.serverType, ServerIp: s.serverIp, Port: s.port });
 }
 
-/** The marker for `#call` on deletes (see there). */
-const GONE_IS_DONE = "goneIsDone" as const;
+function serverFromWire(s: WireObject): AlbServer {
+  const serverIp = str(s, "ServerIp");
+  const description = str(s, "Description");
+  return {
+    serverId: reqStr(s, "ServerId"),
+    serverType: oneOf(str(s, "ServerType"), SERVER_TYPES, "Ecs"),
+    ...(serverIp ? { serverIp } : {}),
+    port: num(s, "Port") ?? 0,
+    weight: num(s, "Weight") ?? 0,
+    ...(description ? { description } : {}),
+    status: oneOf(str(s, "Status"), SERVER_STATUSES, "Available"),
+  };
+}
+
+/** Deletes: after an ambiguous failure, a retry that finds the resource gone means the first attempt deleted it;
+ * the answer is then an empty body (no JobId to wait for). */
+const GONE_IS_DONE: RpcOptions = { alreadyDone: { kinds: ["NotFound"], result: () => ({}) } };
+
+/** A list call's answer: the items under `key` and the next page's token. */
+function page(res: WireObject, key: string): { items: WireObject[]; nextToken?: string } {
+  return { items: list(res, key), nextToken: str(res, "NextToken") };
+}
 
 export interface AlbProviderDeps {
   /** Waits between polls (tests pass a fake). */
@@ -477,51 +577,68 @@ export interface AlbProviderDeps {
 
 export class AlibabaAlbProvider implements AlbProvider {
   readonly #t: Transport;
-  readonly #client: AlbClient;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #now: () => number;
 
-  constructor(t: Transport, client: AlbClient, deps: AlbProviderDeps = {}) {
+  constructor(t: Transport, deps: AlbProviderDeps = {}) {
     this.#t = t;
-    this.#client = client;
     this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#now = deps.now ?? Date.now;
   }
 
-  /** One SDK call through the transport (rate limit, retries, error mapping). */
-  #call<T>(action: string, fn: (c: AlbClient) => Promise<T>, goneIsDone?: typeof GONE_IS_DONE): Promise<T> {
-    // Deletes: after an ambiguous failure, a retry that finds the resource gone means the first attempt
-    // deleted it; the answer is then an empty body (no JobId to wait for).
-    const opts: CallOptions<T> = goneIsDone
-      ? { alreadyDone: { kinds: ["NotFound"], result: () => ({ body: undefined }) as T } }
-      : {};
-    return this.#t.invoke<T>("alb", action, () => fn(this.#client), opts);
+  /** One ALB call through the transport (rate limit, retries, error mapping). */
+  #call(action: string, params: WireParams, opts?: RpcOptions): Promise<WireObject> {
+    return this.#t.rpc("alb", action, params, opts);
+  }
+
+  /** A delete that counts "already gone" as done. */
+  async #delete(action: string, params: WireParams): Promise<AlbJobRef> {
+    try {
+      return jobRef(await this.#call(action, params, GONE_IS_DONE));
+    } catch (e) {
+      if (e instanceof CloudError && e.kind === "NotFound") return {};
+      throw e;
+    }
+  }
+
+  /** Every page of a list call (`MaxResults`/`NextToken`). */
+  #listAll(action: string, params: WireParams, key: string): Promise<WireObject[]> {
+    return allPages(async (nextToken) =>
+      page(await this.#call(action, { ...params, MaxResults: this.#t.pageSize, NextToken: nextToken }), key),
+    );
+  }
+
+  /** One call per batch of `items`; the job of each. */
+  async #batched<T>(
+    items: readonly T[],
+    size: number,
+    send: (batch: T[]) => Promise<WireObject>,
+  ): Promise<AlbJobRef[]> {
+    const out: AlbJobRef[] = [];
+    for (const batch of chunk(items, size)) out.push(jobRef(await send(batch)));
+    return out;
   }
 
   // ---------------------------------------------------------------- load balancers
 
   async listLoadBalancers(query: AlbLoadBalancerQuery): Promise<AlbLoadBalancer[]> {
-    const listed = await allPages(async (nextToken) => {
-      const res = await this.#call("ListLoadBalancers", (c) =>
-        c.listLoadBalancers(
-          new alb.ListLoadBalancersRequest({
-            loadBalancerIds: nonEmpty(query.loadBalancerIds),
-            loadBalancerNames: nonEmpty(query.loadBalancerNames),
-            vpcIds: nonEmpty(query.vpcIds),
-            tag: tagReq(query.tags),
-            maxResults: this.#t.pageSize,
-            nextToken,
-          }),
-        ),
-      );
-      return { items: res.body?.loadBalancers ?? [], nextToken: res.body?.nextToken };
-    });
+    const listed = await this.#listAll(
+      "ListLoadBalancers",
+      {
+        LoadBalancerIds: nonEmpty(query.loadBalancerIds),
+        LoadBalancerNames: nonEmpty(query.loadBalancerNames),
+        VpcIds: nonEmpty(query.vpcIds),
+        Tag: tagsToWire(query.tags),
+      },
+      "LoadBalancers",
+    );
     // The list has no zone mappings; a caller diffing them needs the full attribute.
     const out: AlbLoadBalancer[] = [];
     for (const lb of listed) {
-      if (!lb.loadBalancerId) continue;
+      const id = str(lb, "LoadBalancerId");
+      if (!id) continue;
       try {
-        out.push(await this.getLoadBalancer(lb.loadBalancerId));
+        out.push(await this.getLoadBalancer(id));
       } catch (e) {
         // Deleted between list and get: it simply is not there any more.
         if (!(e instanceof CloudError && e.kind === "NotFound")) throw e;
@@ -531,64 +648,46 @@ export class AlibabaAlbProvider implements AlbProvider {
   }
 
   async getLoadBalancer(loadBalancerId: string): Promise<AlbLoadBalancer> {
-    const res = await this.#call("GetLoadBalancerAttribute", (c) =>
-      c.getLoadBalancerAttribute(new alb.GetLoadBalancerAttributeRequest({ loadBalancerId })),
+    return albLoadBalancerFromWire(
+      await this.#call("GetLoadBalancerAttribute", { LoadBalancerId: loadBalancerId }),
     );
-    return albLoadBalancerFromWire(res.body ?? new alb.GetLoadBalancerAttributeResponseBody({}));
   }
 
   async createLoadBalancer(req: AlbCreateLoadBalancerRequest): Promise<{ loadBalancerId: string }> {
-    const res = await this.#call("CreateLoadBalancer", (c) =>
-      c.createLoadBalancer(
-        new alb.CreateLoadBalancerRequest({
-          clientToken: req.clientToken,
-          loadBalancerName: req.loadBalancerName,
-          vpcId: req.vpcId,
-          addressType: req.addressType,
-          addressAllocatedMode: req.addressAllocatedMode,
-          addressIpVersion: req.addressIpVersion,
-          loadBalancerEdition: req.loadBalancerEdition,
-          loadBalancerBillingConfig: { payType: req.payType },
-          zoneMappings: req.zoneMappings.map((z) => strip({ ...z })),
-          resourceGroupId: req.resourceGroupId,
-          deletionProtectionEnabled: req.deletionProtectionEnabled,
-          modificationProtectionConfig: req.modificationProtection
-            ? strip({ ...req.modificationProtection })
-            : undefined,
-          tag: tagReq(req.tags),
-        }),
+    const res = await this.#call("CreateLoadBalancer", {
+      ClientToken: req.clientToken,
+      LoadBalancerName: req.loadBalancerName,
+      VpcId: req.vpcId,
+      AddressType: req.addressType,
+      AddressAllocatedMode: req.addressAllocatedMode,
+      AddressIpVersion: req.addressIpVersion,
+      LoadBalancerEdition: req.loadBalancerEdition,
+      LoadBalancerBillingConfig: { PayType: req.payType },
+      ZoneMappings: req.zoneMappings.map((z) =>
+        strip({ ZoneId: z.zoneId, VSwitchId: z.vSwitchId, AllocationId: z.allocationId }),
       ),
-    );
+      ResourceGroupId: req.resourceGroupId,
+      DeletionProtectionEnabled: req.deletionProtectionEnabled,
+      ModificationProtectionConfig: modificationProtectionToWire(req.modificationProtection),
+      Tag: tagsToWire(req.tags),
+    });
     // The only mutation without a JobId: progress shows in LoadBalancerStatus (waitForLoadBalancerActive).
-    return { loadBalancerId: res.body?.loadBalancerId ?? "" };
+    return { loadBalancerId: reqStr(res, "LoadBalancerId") };
   }
 
   async updateLoadBalancer(loadBalancerId: string, req: AlbUpdateLoadBalancerRequest): Promise<AlbJobRef> {
     if (req.loadBalancerName === undefined && req.modificationProtection === undefined) return {};
-    const res = await this.#call("UpdateLoadBalancerAttribute", (c) =>
-      c.updateLoadBalancerAttribute(
-        new alb.UpdateLoadBalancerAttributeRequest({
-          loadBalancerId,
-          loadBalancerName: req.loadBalancerName,
-          modificationProtectionConfig: req.modificationProtection
-            ? strip({ ...req.modificationProtection })
-            : undefined,
-        }),
-      ),
-    );
-    return jobRef(res.body);
+    const res = await this.#call("UpdateLoadBalancerAttribute", {
+      LoadBalancerId: loadBalancerId,
+      LoadBalancerName: req.loadBalancerName,
+      ModificationProtectionConfig: modificationProtectionToWire(req.modificationProtection),
+    });
+    return jobRef(res);
   }
 
   async setDeletionProtection(loadBalancerId: string, enabled: boolean): Promise<void> {
-    if (enabled) {
-      await this.#call("EnableDeletionProtection", (c) =>
-        c.enableDeletionProtection(new alb.EnableDeletionProtectionRequest({ resourceId: loadBalancerId })),
-      );
-    } else {
-      await this.#call("DisableDeletionProtection", (c) =>
-        c.disableDeletionProtection(new alb.DisableDeletionProtectionRequest({ resourceId: loadBalancerId })),
-      );
-    }
+    const action = enabled ? "EnableDeletionProtection" : "DisableDeletionProtection";
+    await this.#call(action, { ResourceId: loadBalancerId });
   }
 
   async deleteLoadBalancer(
@@ -597,16 +696,11 @@ export class AlibabaAlbProvider implements AlbProvider {
   ): Promise<AlbJobRef> {
     try {
       if (opts.disableProtection) await this.setDeletionProtection(loadBalancerId, false);
-      const res = await this.#call(
-        "DeleteLoadBalancer",
-        (c) => c.deleteLoadBalancer(new alb.DeleteLoadBalancerRequest({ loadBalancerId })),
-        GONE_IS_DONE,
-      );
-      return jobRef(res.body);
     } catch (e) {
       if (e instanceof CloudError && e.kind === "NotFound") return {};
       throw e;
     }
+    return this.#delete("DeleteLoadBalancer", { LoadBalancerId: loadBalancerId });
   }
 
   async waitForLoadBalancerActive(
@@ -629,28 +723,24 @@ export class AlibabaAlbProvider implements AlbProvider {
   // ---------------------------------------------------------------- jobs
 
   async listAsynJobs(query: { jobIds?: string[]; resourceIds?: string[] }): Promise<AlbJob[]> {
-    const jobs = await allPages(async (nextToken) => {
-      const res = await this.#call("ListAsynJobs", (c) =>
-        c.listAsynJobs(
-          new alb.ListAsynJobsRequest({
-            jobIds: nonEmpty(query.jobIds),
-            resourceIds: nonEmpty(query.resourceIds),
-            maxResults: this.#t.pageSize,
-            nextToken,
-          }),
-        ),
-      );
-      return { items: res.body?.jobs ?? [], nextToken: res.body?.nextToken };
+    const jobs = await this.#listAll(
+      "ListAsynJobs",
+      { JobIds: nonEmpty(query.jobIds), ResourceIds: nonEmpty(query.resourceIds) },
+      "Jobs",
+    );
+    return jobs.map((j) => {
+      const errorCode = str(j, "ErrorCode");
+      const errorMessage = str(j, "ErrorMessage");
+      return {
+        jobId: reqStr(j, "Id"),
+        apiName: reqStr(j, "ApiName"),
+        resourceType: reqStr(j, "ResourceType"),
+        resourceIds: reqStr(j, "ResourceId").split(",").filter(Boolean),
+        status: oneOf(str(j, "Status"), ["Processing", "Succeeded", "Failed"] as const, "Processing"),
+        ...(errorCode ? { errorCode } : {}),
+        ...(errorMessage ? { errorMessage } : {}),
+      };
     });
-    return jobs.map((j) => ({
-      jobId: j.id ?? "",
-      apiName: j.apiName ?? "",
-      resourceType: j.resourceType ?? "",
-      resourceIds: (j.resourceId ?? "").split(",").filter(Boolean),
-      status: oneOf(j.status, ["Processing", "Succeeded", "Failed"] as const, "Processing"),
-      ...(j.errorCode ? { errorCode: j.errorCode } : {}),
-      ...(j.errorMessage ? { errorMessage: j.errorMessage } : {}),
-    }));
   }
 
   async waitForJobs(jobIds: readonly string[], opts: AlbWaitOptions = {}): Promise<void> {
@@ -693,41 +783,27 @@ export class AlibabaAlbProvider implements AlbProvider {
   // ---------------------------------------------------------------- listeners
 
   async createListener(req: AlbCreateListenerRequest): Promise<{ listenerId: string } & AlbJobRef> {
-    const res = await this.#call("CreateListener", (c) =>
-      c.createListener(
-        new alb.CreateListenerRequest({
-          ...listenerAttrsToWire(req),
-          clientToken: req.clientToken,
-          loadBalancerId: req.loadBalancerId,
-          listenerPort: req.listenerPort,
-          listenerProtocol: req.listenerProtocol,
-          defaultActions: defaultActionsToWire(req.defaultServerGroupId),
-          tag: tagReq(req.tags),
-        }),
-      ),
-    );
-    return { listenerId: res.body?.listenerId ?? "", ...jobRef(res.body) };
+    const res = await this.#call("CreateListener", {
+      ...listenerAttrsToWire(req),
+      ClientToken: req.clientToken,
+      LoadBalancerId: req.loadBalancerId,
+      ListenerPort: req.listenerPort,
+      ListenerProtocol: req.listenerProtocol,
+      DefaultActions: defaultActionsToWire(req.defaultServerGroupId),
+      Tag: tagsToWire(req.tags),
+    });
+    return { listenerId: reqStr(res, "ListenerId"), ...jobRef(res) };
   }
 
   async listListeners(loadBalancerId: string): Promise<AlbListener[]> {
-    const listed = await allPages(async (nextToken) => {
-      const res = await this.#call("ListListeners", (c) =>
-        c.listListeners(
-          new alb.ListListenersRequest({
-            loadBalancerIds: [loadBalancerId],
-            maxResults: this.#t.pageSize,
-            nextToken,
-          }),
-        ),
-      );
-      return { items: res.body?.listeners ?? [], nextToken: res.body?.nextToken };
-    });
+    const listed = await this.#listAll("ListListeners", { LoadBalancerIds: [loadBalancerId] }, "Listeners");
     // Certificates and ACLs are only in the attribute call.
     const out: AlbListener[] = [];
     for (const l of listed) {
-      if (!l.listenerId) continue;
+      const id = str(l, "ListenerId");
+      if (!id) continue;
       try {
-        out.push(await this.getListener(l.listenerId));
+        out.push(await this.getListener(id));
       } catch (e) {
         if (!(e instanceof CloudError && e.kind === "NotFound")) throw e;
       }
@@ -736,69 +812,43 @@ export class AlibabaAlbProvider implements AlbProvider {
   }
 
   async getListener(listenerId: string): Promise<AlbListener> {
-    const res = await this.#call("GetListenerAttribute", (c) =>
-      c.getListenerAttribute(new alb.GetListenerAttributeRequest({ listenerId })),
-    );
-    return listenerFromWire(res.body ?? new alb.GetListenerAttributeResponseBody({}));
+    return listenerFromWire(await this.#call("GetListenerAttribute", { ListenerId: listenerId }));
   }
 
   async updateListener(listenerId: string, attrs: AlbListenerAttributes): Promise<AlbJobRef> {
     const fields = strip(listenerAttrsToWire(attrs));
     if (Object.keys(fields).length === 0) return {};
-    const res = await this.#call("UpdateListenerAttribute", (c) =>
-      c.updateListenerAttribute(new alb.UpdateListenerAttributeRequest({ listenerId, ...fields })),
-    );
-    return jobRef(res.body);
+    return jobRef(await this.#call("UpdateListenerAttribute", { ListenerId: listenerId, ...fields }));
   }
 
   async startListener(listenerId: string): Promise<AlbJobRef> {
-    const res = await this.#call("StartListener", (c) =>
-      c.startListener(new alb.StartListenerRequest({ listenerId })),
-    );
-    return jobRef(res.body);
+    return jobRef(await this.#call("StartListener", { ListenerId: listenerId }));
   }
 
   async stopListener(listenerId: string): Promise<AlbJobRef> {
-    const res = await this.#call("StopListener", (c) =>
-      c.stopListener(new alb.StopListenerRequest({ listenerId })),
-    );
-    return jobRef(res.body);
+    return jobRef(await this.#call("StopListener", { ListenerId: listenerId }));
   }
 
   async deleteListener(listenerId: string): Promise<AlbJobRef> {
-    try {
-      const res = await this.#call(
-        "DeleteListener",
-        (c) => c.deleteListener(new alb.DeleteListenerRequest({ listenerId })),
-        GONE_IS_DONE,
-      );
-      return jobRef(res.body);
-    } catch (e) {
-      if (e instanceof CloudError && e.kind === "NotFound") return {};
-      throw e;
-    }
+    return this.#delete("DeleteListener", { ListenerId: listenerId });
   }
 
   async listListenerCertificates(listenerId: string): Promise<AlbListenerCertificate[]> {
-    const certs = await allPages(async (nextToken) => {
-      const res = await this.#call("ListListenerCertificates", (c) =>
-        c.listListenerCertificates(
-          new alb.ListListenerCertificatesRequest({
-            listenerId,
-            certificateType: "Server",
-            maxResults: this.#t.pageSize,
-            nextToken,
-          }),
-        ),
-      );
-      return { items: res.body?.certificates ?? [], nextToken: res.body?.nextToken };
-    });
+    const certs = await this.#listAll(
+      "ListListenerCertificates",
+      { ListenerId: listenerId, CertificateType: "Server" },
+      "Certificates",
+    );
     return certs
-      .filter((c) => c.certificateId)
+      .filter((c) => str(c, "CertificateId"))
       .map((c) => ({
-        certificateId: c.certificateId ?? "",
-        isDefault: c.isDefault ?? false,
-        status: oneOf(c.status, ["Associating", "Associated", "Diassociating"] as const, "Associated"),
+        certificateId: reqStr(c, "CertificateId"),
+        isDefault: bool(c, "IsDefault") ?? false,
+        status: oneOf(
+          str(c, "Status"),
+          ["Associating", "Associated", "Diassociating"] as const,
+          "Associated",
+        ),
       }));
   }
 
@@ -806,62 +856,30 @@ export class AlibabaAlbProvider implements AlbProvider {
     listenerId: string,
     certificateIds: readonly string[],
   ): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(certificateIds, ALB_BATCH_LIMITS.certificatesPerCall)) {
-      const res = await this.#call("AssociateAdditionalCertificatesWithListener", (c) =>
-        c.associateAdditionalCertificatesWithListener(
-          new alb.AssociateAdditionalCertificatesWithListenerRequest({
-            listenerId,
-            certificates: batch.map((certificateId) => ({ certificateId })),
-          }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#certificates("AssociateAdditionalCertificatesWithListener", listenerId, certificateIds);
   }
 
   async dissociateAdditionalCertificates(
     listenerId: string,
     certificateIds: readonly string[],
   ): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(certificateIds, ALB_BATCH_LIMITS.certificatesPerCall)) {
-      const res = await this.#call("DissociateAdditionalCertificatesFromListener", (c) =>
-        c.dissociateAdditionalCertificatesFromListener(
-          new alb.DissociateAdditionalCertificatesFromListenerRequest({
-            listenerId,
-            certificates: batch.map((certificateId) => ({ certificateId })),
-          }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#certificates("DissociateAdditionalCertificatesFromListener", listenerId, certificateIds);
+  }
+
+  #certificates(action: string, listenerId: string, certificateIds: readonly string[]): Promise<AlbJobRef[]> {
+    return this.#batched(certificateIds, ALB_BATCH_LIMITS.certificatesPerCall, (batch) =>
+      this.#call(action, {
+        ListenerId: listenerId,
+        Certificates: batch.map((id) => ({ CertificateId: id })),
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- rules
 
   async listRules(listenerId: string): Promise<AlbRule[]> {
-    const rules = await allPages(async (nextToken) => {
-      const res = await this.#call("ListRules", (c) =>
-        c.listRules(
-          new alb.ListRulesRequest({ listenerIds: [listenerId], maxResults: this.#t.pageSize, nextToken }),
-        ),
-      );
-      return { items: res.body?.rules ?? [], nextToken: res.body?.nextToken };
-    });
-    return rules.map((r) => ({
-      ruleId: r.ruleId ?? "",
-      listenerId: r.listenerId ?? listenerId,
-      loadBalancerId: r.loadBalancerId ?? "",
-      priority: r.priority ?? 0,
-      ruleName: r.ruleName ?? "",
-      ruleStatus: oneOf(r.ruleStatus, ["Provisioning", "Configuring", "Available"] as const, "Available"),
-      direction: oneOf(r.direction, ["Request", "Response"] as const, "Request"),
-      conditions: (r.ruleConditions ?? []).map((c) => conditionFromWire(c as ConditionWire)),
-      actions: (r.ruleActions ?? []).map((a) => actionFromWire(a as ActionWire)),
-    }));
+    const rules = await this.#listAll("ListRules", { ListenerIds: [listenerId] }, "Rules");
+    return rules.map((r) => ruleFromWire(r, listenerId));
   }
 
   async createRules(
@@ -876,57 +894,41 @@ export class AlibabaAlbProvider implements AlbProvider {
       // One token per batch: a retried batch is replayed, the next batch is a different request.
       const token = batchNo === 0 ? clientToken : clientTokenFor(clientToken, `batch-${batchNo}`);
       batchNo++;
-      const res = await this.#call("CreateRules", (c) =>
-        c.createRules(
-          new alb.CreateRulesRequest({
-            clientToken: token,
-            listenerId,
-            rules: batch.map((r) => ruleSpecToWire(r)),
-          }),
-        ),
+      const res = await this.#call(
+        "CreateRules",
+        { ClientToken: token, ListenerId: listenerId },
+        { body: { Rules: batch.map((r) => ruleToWire(r, true)) } },
       );
       // The answer lists (Priority, RuleId); priorities are unique on a listener, so map back by them.
-      const byPriority = new Map((res.body?.ruleIds ?? []).map((x) => [x.priority, x.ruleId ?? ""]));
+      const byPriority = new Map(list(res, "RuleIds").map((x) => [num(x, "Priority"), reqStr(x, "RuleId")]));
       for (const r of batch) ruleIds.push(byPriority.get(r.priority) ?? "");
-      if (res.body?.jobId) jobIds.push(res.body.jobId);
+      const { jobId } = jobRef(res);
+      if (jobId) jobIds.push(jobId);
     }
     return { ruleIds, jobIds };
   }
 
   async updateRules(updates: readonly AlbRuleUpdate[]): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(updates, ALB_BATCH_LIMITS.rulesPerCall)) {
-      const res = await this.#call("UpdateRulesAttribute", (c) =>
-        c.updateRulesAttribute(
-          new alb.UpdateRulesAttributeRequest({
-            rules: batch.map((u) => strip({ ruleId: u.ruleId, ...ruleSpecToWire(u) })),
-          }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#batched(updates, ALB_BATCH_LIMITS.rulesPerCall, (batch) =>
+      this.#call(
+        "UpdateRulesAttribute",
+        {},
+        { body: { Rules: batch.map((u) => strip({ RuleId: u.ruleId, ...ruleToWire(u, false) })) } },
+      ),
+    );
   }
 
   async deleteRules(ruleIds: readonly string[]): Promise<AlbJobRef[]> {
     const out: AlbJobRef[] = [];
     for (const batch of chunk(ruleIds, ALB_BATCH_LIMITS.ruleIdsPerDelete)) {
       try {
-        const res = await this.#call(
-          "DeleteRules",
-          (c) => c.deleteRules(new alb.DeleteRulesRequest({ ruleIds: batch })),
-          GONE_IS_DONE,
-        );
-        out.push(jobRef(res.body));
+        out.push(jobRef(await this.#call("DeleteRules", { RuleIds: batch }, GONE_IS_DONE)));
       } catch (e) {
         if (!(e instanceof CloudError && e.kind === "NotFound")) throw e;
         // One rule of the batch is gone (deleted meanwhile): delete the others one by one.
         for (const ruleId of batch) {
           try {
-            const res = await this.#call("DeleteRule", (c) =>
-              c.deleteRule(new alb.DeleteRuleRequest({ ruleId })),
-            );
-            out.push(jobRef(res.body));
+            out.push(jobRef(await this.#call("DeleteRule", { RuleId: ruleId })));
           } catch (inner) {
             if (!(inner instanceof CloudError && inner.kind === "NotFound")) throw inner;
           }
@@ -939,136 +941,75 @@ export class AlibabaAlbProvider implements AlbProvider {
   // ---------------------------------------------------------------- server groups
 
   async createServerGroup(req: AlbCreateServerGroupRequest): Promise<{ serverGroupId: string } & AlbJobRef> {
-    const res = await this.#call("CreateServerGroup", (c) =>
-      c.createServerGroup(
-        new alb.CreateServerGroupRequest({
-          clientToken: req.clientToken,
-          serverGroupName: req.serverGroupName,
-          serverGroupType: req.serverGroupType,
-          vpcId: req.vpcId,
-          protocol: req.protocol,
-          scheduler: req.scheduler,
-          resourceGroupId: req.resourceGroupId,
-          healthCheckConfig: healthCheckToWire(req.healthCheckConfig),
-          stickySessionConfig: req.stickySessionConfig ? strip({ ...req.stickySessionConfig }) : undefined,
-          upstreamKeepaliveEnabled: req.upstreamKeepaliveEnabled,
-          uchConfig: req.uchConfig ? { ...req.uchConfig } : undefined,
-          tag: tagReq(req.tags),
-        }),
-      ),
-    );
-    return { serverGroupId: res.body?.serverGroupId ?? "", ...jobRef(res.body) };
+    const res = await this.#call("CreateServerGroup", {
+      ...serverGroupAttrsToWire(req),
+      ClientToken: req.clientToken,
+      ServerGroupType: req.serverGroupType,
+      VpcId: req.vpcId,
+      Protocol: req.protocol,
+      ResourceGroupId: req.resourceGroupId,
+      Tag: tagsToWire(req.tags),
+    });
+    return { serverGroupId: reqStr(res, "ServerGroupId"), ...jobRef(res) };
   }
 
   async listServerGroups(query: AlbServerGroupQuery): Promise<AlbServerGroup[]> {
-    const groups = await allPages(async (nextToken) => {
-      const res = await this.#call("ListServerGroups", (c) =>
-        c.listServerGroups(
-          new alb.ListServerGroupsRequest({
-            serverGroupIds: nonEmpty(query.serverGroupIds),
-            serverGroupNames: nonEmpty(query.serverGroupNames),
-            tag: tagReq(query.tags),
-            vpcId: query.vpcId,
-            maxResults: this.#t.pageSize,
-            nextToken,
-          }),
-        ),
-      );
-      return { items: res.body?.serverGroups ?? [], nextToken: res.body?.nextToken };
-    });
+    const groups = await this.#listAll(
+      "ListServerGroups",
+      {
+        ServerGroupIds: nonEmpty(query.serverGroupIds),
+        ServerGroupNames: nonEmpty(query.serverGroupNames),
+        Tag: tagsToWire(query.tags),
+        VpcId: query.vpcId,
+      },
+      "ServerGroups",
+    );
     return groups.map(serverGroupFromWire);
   }
 
   async updateServerGroup(serverGroupId: string, attrs: AlbServerGroupAttributes): Promise<AlbJobRef> {
-    const fields = strip({
-      serverGroupName: attrs.serverGroupName,
-      scheduler: attrs.scheduler,
-      healthCheckConfig: healthCheckToWire(attrs.healthCheckConfig),
-      stickySessionConfig: attrs.stickySessionConfig ? strip({ ...attrs.stickySessionConfig }) : undefined,
-      upstreamKeepaliveEnabled: attrs.upstreamKeepaliveEnabled,
-      uchConfig: attrs.uchConfig ? { ...attrs.uchConfig } : undefined,
-    });
+    const fields = strip(serverGroupAttrsToWire(attrs));
     if (Object.keys(fields).length === 0) return {};
-    const res = await this.#call("UpdateServerGroupAttribute", (c) =>
-      c.updateServerGroupAttribute(new alb.UpdateServerGroupAttributeRequest({ serverGroupId, ...fields })),
+    return jobRef(
+      await this.#call("UpdateServerGroupAttribute", { ServerGroupId: serverGroupId, ...fields }),
     );
-    return jobRef(res.body);
   }
 
   async deleteServerGroup(serverGroupId: string): Promise<AlbJobRef> {
-    try {
-      const res = await this.#call(
-        "DeleteServerGroup",
-        (c) => c.deleteServerGroup(new alb.DeleteServerGroupRequest({ serverGroupId })),
-        GONE_IS_DONE,
-      );
-      return jobRef(res.body);
-    } catch (e) {
-      if (e instanceof CloudError && e.kind === "NotFound") return {};
-      throw e;
-    }
+    return this.#delete("DeleteServerGroup", { ServerGroupId: serverGroupId });
   }
 
   async listServerGroupServers(serverGroupId: string): Promise<AlbServer[]> {
-    const servers = await allPages(async (nextToken) => {
-      const res = await this.#call("ListServerGroupServers", (c) =>
-        c.listServerGroupServers(
-          new alb.ListServerGroupServersRequest({ serverGroupId, maxResults: this.#t.pageSize, nextToken }),
-        ),
-      );
-      return { items: res.body?.servers ?? [], nextToken: res.body?.nextToken };
-    });
-    return servers.map((s) => ({
-      serverId: s.serverId ?? "",
-      serverType: oneOf(s.serverType, SERVER_TYPES, "Ecs"),
-      ...(s.serverIp ? { serverIp: s.serverIp } : {}),
-      port: s.port ?? 0,
-      weight: s.weight ?? 0,
-      ...(s.description ? { description: s.description } : {}),
-      status: oneOf(s.status, SERVER_STATUSES, "Available"),
-    }));
+    const servers = await this.#listAll(
+      "ListServerGroupServers",
+      { ServerGroupId: serverGroupId },
+      "Servers",
+    );
+    return servers.map(serverFromWire);
   }
 
   async addServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(servers, ALB_BATCH_LIMITS.serversPerCall)) {
-      const res = await this.#call("AddServersToServerGroup", (c) =>
-        c.addServersToServerGroup(
-          new alb.AddServersToServerGroupRequest({ serverGroupId, servers: batch.map(serverToWire) }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#servers("AddServersToServerGroup", serverGroupId, servers);
   }
 
   async removeServers(serverGroupId: string, servers: readonly AlbServerKey[]): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(servers, ALB_BATCH_LIMITS.serversPerCall)) {
-      const res = await this.#call("RemoveServersFromServerGroup", (c) =>
-        c.removeServersFromServerGroup(
-          new alb.RemoveServersFromServerGroupRequest({ serverGroupId, servers: batch.map(serverKeyToWire) }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#batched(servers, ALB_BATCH_LIMITS.serversPerCall, (batch) =>
+      this.#call("RemoveServersFromServerGroup", {
+        ServerGroupId: serverGroupId,
+        Servers: batch.map(serverKeyToWire),
+      }),
+    );
   }
 
   async updateServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(servers, ALB_BATCH_LIMITS.serversPerCall)) {
-      const res = await this.#call("UpdateServerGroupServersAttribute", (c) =>
-        c.updateServerGroupServersAttribute(
-          new alb.UpdateServerGroupServersAttributeRequest({
-            serverGroupId,
-            servers: batch.map(serverToWire),
-          }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#servers("UpdateServerGroupServersAttribute", serverGroupId, servers);
+  }
+
+  /** Add and update send `Servers` in the form body (as the SDK does); remove sends them in the query. */
+  #servers(action: string, serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]> {
+    return this.#batched(servers, ALB_BATCH_LIMITS.serversPerCall, (batch) =>
+      this.#call(action, { ServerGroupId: serverGroupId }, { body: { Servers: batch.map(serverToWire) } }),
+    );
   }
 
   async replaceServers(
@@ -1081,16 +1022,12 @@ export class AlibabaAlbProvider implements AlbProvider {
     for (let i = 0; i < n; i += ALB_BATCH_LIMITS.serversPerCall) {
       const added = add.slice(i, i + ALB_BATCH_LIMITS.serversPerCall);
       const removed = remove.slice(i, i + ALB_BATCH_LIMITS.serversPerCall);
-      const res = await this.#call("ReplaceServersInServerGroup", (c) =>
-        c.replaceServersInServerGroup(
-          new alb.ReplaceServersInServerGroupRequest({
-            serverGroupId,
-            addedServers: nonEmpty(added.map(serverToWire)),
-            removedServers: nonEmpty(removed.map(serverKeyToWire)),
-          }),
-        ),
+      const res = await this.#call(
+        "ReplaceServersInServerGroup",
+        { ServerGroupId: serverGroupId, RemovedServers: nonEmpty(removed.map(serverKeyToWire)) },
+        { body: { AddedServers: nonEmpty(added.map(serverToWire)) } },
       );
-      out.push(jobRef(res.body));
+      out.push(jobRef(res));
     }
     return out;
   }
@@ -1105,11 +1042,7 @@ export class AlibabaAlbProvider implements AlbProvider {
     if (resourceIds.length === 0 || tags.length === 0) return;
     for (const ids of chunk(resourceIds, ALB_BATCH_LIMITS.resourceIdsPerTagCall)) {
       for (const tagBatch of chunk(tags, ALB_BATCH_LIMITS.tagsPerCall)) {
-        await this.#call("TagResources", (c) =>
-          c.tagResources(
-            new alb.TagResourcesRequest({ resourceType: type, resourceId: ids, tag: tagReq(tagBatch) }),
-          ),
-        );
+        await this.#call("TagResources", { ResourceType: type, ResourceId: ids, Tag: tagsToWire(tagBatch) });
       }
     }
   }
@@ -1122,16 +1055,12 @@ export class AlibabaAlbProvider implements AlbProvider {
     if (resourceIds.length === 0 || (keys && keys.length === 0)) return;
     for (const ids of chunk(resourceIds, ALB_BATCH_LIMITS.resourceIdsPerTagCall)) {
       for (const keyBatch of keys ? chunk(keys, ALB_BATCH_LIMITS.tagsPerCall) : [undefined]) {
-        await this.#call("UnTagResources", (c) =>
-          c.unTagResources(
-            new alb.UnTagResourcesRequest({
-              resourceType: type,
-              resourceId: ids,
-              tagKey: keyBatch,
-              all: keyBatch ? undefined : true,
-            }),
-          ),
-        );
+        await this.#call("UnTagResources", {
+          ResourceType: type,
+          ResourceId: ids,
+          TagKey: keyBatch,
+          All: keyBatch ? undefined : true,
+        });
       }
     }
   }
@@ -1144,30 +1073,22 @@ export class AlibabaAlbProvider implements AlbProvider {
     const idBatches: Array<string[] | undefined> = query.resourceIds?.length
       ? chunk(query.resourceIds, ALB_BATCH_LIMITS.resourceIdsPerTagCall)
       : [undefined];
-    const items: alb.ListTagResourcesResponseBodyTagResources[] = [];
+    const items: WireObject[] = [];
     for (const ids of idBatches) {
-      const page = await allPages(async (nextToken) => {
-        const res = await this.#call("ListTagResources", (c) =>
-          c.listTagResources(
-            new alb.ListTagResourcesRequest({
-              resourceType: query.resourceType,
-              resourceId: ids,
-              tag: tagReq(query.tags),
-              maxResults: this.#t.pageSize,
-              nextToken,
-            }),
-          ),
-        );
-        return { items: res.body?.tagResources ?? [], nextToken: res.body?.nextToken };
-      });
-      items.push(...page);
+      items.push(
+        ...(await this.#listAll(
+          "ListTagResources",
+          { ResourceType: query.resourceType, ResourceId: ids, Tag: tagsToWire(query.tags) },
+          "TagResources",
+        )),
+      );
     }
     return items
-      .filter((t) => t.resourceId && t.tagKey)
+      .filter((t) => str(t, "ResourceId") && str(t, "TagKey"))
       .map((t) => ({
-        resourceId: t.resourceId ?? "",
+        resourceId: reqStr(t, "ResourceId"),
         resourceType: query.resourceType,
-        tag: { key: t.tagKey ?? "", value: t.tagValue ?? "" },
+        tag: { key: reqStr(t, "TagKey"), value: reqStr(t, "TagValue") },
       }));
   }
 
@@ -1178,76 +1099,52 @@ export class AlibabaAlbProvider implements AlbProvider {
     tags?: Tag[];
     clientToken: string;
   }): Promise<{ aclId: string } & AlbJobRef> {
-    const res = await this.#call("CreateAcl", (c) =>
-      c.createAcl(
-        new alb.CreateAclRequest({
-          aclName: req.aclName,
-          tag: tagReq(req.tags),
-          clientToken: req.clientToken,
-        }),
-      ),
-    );
-    return { aclId: res.body?.aclId ?? "", ...jobRef(res.body) };
+    const res = await this.#call("CreateAcl", {
+      AclName: req.aclName,
+      Tag: tagsToWire(req.tags),
+      ClientToken: req.clientToken,
+    });
+    return { aclId: reqStr(res, "AclId"), ...jobRef(res) };
   }
 
   async listAcls(query: { aclIds?: string[]; aclNames?: string[]; tags?: Tag[] }): Promise<AlbAcl[]> {
-    const acls = await allPages(async (nextToken) => {
-      const res = await this.#call("ListAcls", (c) =>
-        c.listAcls(
-          new alb.ListAclsRequest({
-            aclIds: nonEmpty(query.aclIds),
-            aclNames: nonEmpty(query.aclNames),
-            tag: tagReq(query.tags),
-            maxResults: this.#t.pageSize,
-            nextToken,
-          }),
-        ),
-      );
-      return { items: res.body?.acls ?? [], nextToken: res.body?.nextToken };
-    });
+    const acls = await this.#listAll(
+      "ListAcls",
+      { AclIds: nonEmpty(query.aclIds), AclNames: nonEmpty(query.aclNames), Tag: tagsToWire(query.tags) },
+      "Acls",
+    );
     return acls.map((a) => ({
-      aclId: a.aclId ?? "",
-      aclName: a.aclName ?? "",
-      aclStatus: oneOf(a.aclStatus, ["Creating", "Available", "Configuring"] as const, "Available"),
+      aclId: reqStr(a, "AclId"),
+      aclName: reqStr(a, "AclName"),
+      aclStatus: oneOf(str(a, "AclStatus"), ["Creating", "Available", "Configuring"] as const, "Available"),
       addressIpVersion: "IPv4",
-      tags: tagsFrom(a.tags),
+      tags: tagsFromWire(a),
     }));
   }
 
   async listAclEntries(aclId: string): Promise<AlbAclEntry[]> {
-    const entries = await allPages(async (nextToken) => {
-      const res = await this.#call("ListAclEntries", (c) =>
-        c.listAclEntries(new alb.ListAclEntriesRequest({ aclId, maxResults: this.#t.pageSize, nextToken })),
-      );
-      return { items: res.body?.aclEntries ?? [], nextToken: res.body?.nextToken };
-    });
+    const entries = await this.#listAll("ListAclEntries", { AclId: aclId }, "AclEntries");
     return entries
-      .filter((e) => e.entry)
-      .map((e) => ({ entry: e.entry ?? "", ...(e.description ? { description: e.description } : {}) }));
+      .filter((e) => str(e, "Entry"))
+      .map((e) => {
+        const description = str(e, "Description");
+        return { entry: reqStr(e, "Entry"), ...(description ? { description } : {}) };
+      });
   }
 
   async addAclEntries(aclId: string, entries: readonly AlbAclEntry[]): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(entries, ALB_BATCH_LIMITS.aclEntriesPerCall)) {
-      const res = await this.#call("AddEntriesToAcl", (c) =>
-        c.addEntriesToAcl(
-          new alb.AddEntriesToAclRequest({ aclId, aclEntries: batch.map((e) => strip({ ...e })) }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#batched(entries, ALB_BATCH_LIMITS.aclEntriesPerCall, (batch) =>
+      this.#call("AddEntriesToAcl", {
+        AclId: aclId,
+        AclEntries: batch.map((e) => strip({ Entry: e.entry, Description: e.description })),
+      }),
+    );
   }
 
   async removeAclEntries(aclId: string, entries: readonly string[]): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(entries, ALB_BATCH_LIMITS.aclEntriesPerCall)) {
-      const res = await this.#call("RemoveEntriesFromAcl", (c) =>
-        c.removeEntriesFromAcl(new alb.RemoveEntriesFromAclRequest({ aclId, entries: batch })),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#batched(entries, ALB_BATCH_LIMITS.aclEntriesPerCall, (batch) =>
+      this.#call("RemoveEntriesFromAcl", { AclId: aclId, Entries: batch }),
+    );
   }
 
   async associateAclsWithListener(
@@ -1255,53 +1152,29 @@ export class AlibabaAlbProvider implements AlbProvider {
     aclIds: readonly string[],
     aclType: "White" | "Black",
   ): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(aclIds, ALB_BATCH_LIMITS.aclIdsPerCall)) {
-      const res = await this.#call("AssociateAclsWithListener", (c) =>
-        c.associateAclsWithListener(
-          new alb.AssociateAclsWithListenerRequest({ listenerId, aclIds: batch, aclType }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#batched(aclIds, ALB_BATCH_LIMITS.aclIdsPerCall, (batch) =>
+      this.#call("AssociateAclsWithListener", { ListenerId: listenerId, AclIds: batch, AclType: aclType }),
+    );
   }
 
   async dissociateAclsFromListener(listenerId: string, aclIds: readonly string[]): Promise<AlbJobRef[]> {
-    const out: AlbJobRef[] = [];
-    for (const batch of chunk(aclIds, ALB_BATCH_LIMITS.aclIdsPerCall)) {
-      const res = await this.#call("DissociateAclsFromListener", (c) =>
-        c.dissociateAclsFromListener(
-          new alb.DissociateAclsFromListenerRequest({ listenerId, aclIds: batch }),
-        ),
-      );
-      out.push(jobRef(res.body));
-    }
-    return out;
+    return this.#batched(aclIds, ALB_BATCH_LIMITS.aclIdsPerCall, (batch) =>
+      this.#call("DissociateAclsFromListener", { ListenerId: listenerId, AclIds: batch }),
+    );
   }
 
   async deleteAcl(aclId: string): Promise<AlbJobRef> {
-    try {
-      const res = await this.#call(
-        "DeleteAcl",
-        (c) => c.deleteAcl(new alb.DeleteAclRequest({ aclId })),
-        GONE_IS_DONE,
-      );
-      return jobRef(res.body);
-    } catch (e) {
-      if (e instanceof CloudError && e.kind === "NotFound") return {};
-      throw e;
-    }
+    return this.#delete("DeleteAcl", { AclId: aclId });
   }
 
   // ---------------------------------------------------------------- security policies
 
   async listSystemSecurityPolicies(): Promise<AlbSecurityPolicy[]> {
-    const res = await this.#call("ListSystemSecurityPolicies", (c) => c.listSystemSecurityPolicies());
-    return (res.body?.securityPolicies ?? []).map((p) => ({
-      securityPolicyId: p.securityPolicyId ?? "",
-      tlsVersions: p.TLSVersions ?? [],
-      ciphers: p.ciphers ?? [],
+    const res = await this.#call("ListSystemSecurityPolicies", {});
+    return list(res, "SecurityPolicies").map((p) => ({
+      securityPolicyId: reqStr(p, "SecurityPolicyId"),
+      tlsVersions: strList(p, "TLSVersions"),
+      ciphers: strList(p, "Ciphers"),
       system: true,
     }));
   }

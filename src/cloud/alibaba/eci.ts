@@ -8,9 +8,19 @@ import type {
   EciRegistryCredential,
   Tag,
 } from "../types";
-import { tagsFromWire } from "./slb";
 import type { Transport } from "./transport";
-import { allPages, list, num, oneOf, reqStr, str, strList, type WireObject, type WireParams } from "./wire";
+import {
+  allPages,
+  list,
+  num,
+  oneOf,
+  reqStr,
+  str,
+  strList,
+  tagsFromWire,
+  type WireObject,
+  type WireParams,
+} from "./wire";
 
 type ImageCacheFields = Partial<Omit<EciCreateImageCacheRequest, "clientToken" | "imageCacheName">>;
 

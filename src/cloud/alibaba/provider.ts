@@ -1,7 +1,6 @@
 // Wires the Alibaba implementation of `CloudProvider`: one credential, one redactor, per-family rate
-// limiters, a generic openapi-core client per RPC product (SLB, ECI, ECS, VPC, CAS) and the typed ALB client.
+// limiters and a generic openapi-core client per product (SLB, ALB, ECI, ECS, VPC, CAS).
 
-import AlbClient from "@alicloud/alb20200616";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import type Credential from "@alicloud/credentials";
 import type { ApiFamily, CloudConfig } from "../config";
@@ -106,6 +105,7 @@ export class AlibabaCloudProvider implements CloudProvider {
       retryDeps: opts.retryDeps ?? realRetryDeps,
       rpcClients: {
         slb: new OpenApi(sdkConfig(config, "slb", credential)),
+        alb: new OpenApi(sdkConfig(config, "alb", credential)),
         eci: new OpenApi(sdkConfig(config, "eci", credential)),
         ecs: new OpenApi(sdkConfig(config, "ecs", credential)),
         vpc: new OpenApi(sdkConfig(config, "vpc", credential)),
@@ -119,8 +119,6 @@ export class AlibabaCloudProvider implements CloudProvider {
     this.ecs = new AlibabaEcsProvider(transport);
     this.vpc = new AlibabaVpcProvider(transport);
     this.cas = new AlibabaCasProvider(transport);
-    this.alb = new AlibabaAlbProvider(transport, new AlbClient(sdkConfig(config, "alb", credential)), {
-      sleep: opts.retryDeps?.sleep,
-    });
+    this.alb = new AlibabaAlbProvider(transport, { sleep: opts.retryDeps?.sleep });
   }
 }

@@ -30,6 +30,8 @@ import {
   reqStr,
   str,
   strList,
+  tagsFromWire,
+  tagsToWire,
   type WireObject,
   type WireParams,
 } from "./wire";
@@ -40,22 +42,6 @@ const MAX_TAGS_PER_CALL = 20;
 const MAX_IDS_PER_DESCRIBE = 20;
 
 const PROTOCOLS: readonly SlbListenerProtocol[] = ["tcp", "udp", "http", "https"];
-
-function tagsToWire(tags: readonly Tag[] | undefined): WireParams[] | undefined {
-  return tags && tags.length > 0 ? tags.map((t) => ({ Key: t.key, Value: t.value })) : undefined;
-}
-
-/** `Tags.Tag[]{TagKey,TagValue}` (older actions) or `Tags[]{Key,Value}`. */
-export function tagsFromWire(item: WireObject): Tag[] {
-  const wrapped = list(item, "Tags", "Tag");
-  const items = wrapped.length > 0 ? wrapped : list(item, "Tags");
-  return items
-    .map((t) => ({
-      key: str(t, "TagKey") ?? str(t, "Key") ?? "",
-      value: str(t, "TagValue") ?? str(t, "Value") ?? "",
-    }))
-    .filter((t) => t.key !== "");
-}
 
 export function loadBalancerFromWire(lb: WireObject): SlbLoadBalancer {
   const onOff = (v: string | undefined): OnOff => (v === "on" ? "on" : "off");

@@ -21,7 +21,7 @@ function makeTransport(events: CloudEvent[] = []): { t: Transport; sleeps: numbe
     bucketFor: () => new TokenBucket(1000, 1000, instantClock),
     retryPolicy: { maxRetries: 3, baseMs: 10, capMs: 100 },
     retryDeps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 },
-    rpcClients: { slb: unused, eci: unused, ecs: unused, vpc: unused, cas: unused },
+    rpcClients: { slb: unused, alb: unused, eci: unused, ecs: unused, vpc: unused, cas: unused },
     onEvent: (e) => events.push(e),
   });
   return { t, sleeps };

@@ -1,6 +1,6 @@
 // Every cloud call goes through `Transport.invoke`: client-side rate limit per API family, retries
-// with backoff on retryable kinds, and one error normalisation. SLB and ECI use `rpc` (the generic
-// openapi-core `callApi`); ALB passes a closure over the typed client.
+// with backoff on retryable kinds, and one error normalisation. Every product (SLB, ALB, ECI, ECS, VPC,
+// CAS) calls it through `rpc`, the generic openapi-core `callApi`: no typed SDK client in the bundle.
 
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
@@ -61,8 +61,16 @@ export interface TransportDeps {
 
 export const MAX_PAGE_SIZE = 100;
 
-/** Products called through the generic RPC `callApi` (ALB has its typed client). */
-export type RpcFamily = Exclude<ApiFamily, "alb">;
+/** Products called through the generic RPC `callApi`: all of them. */
+export type RpcFamily = ApiFamily;
+
+export interface RpcOptions extends CallOptions<WireObject> {
+  /**
+   * Params sent in the form body instead of the query: the lists the official SDK sends there (ALB `Rules`,
+   * `Servers`, `AddedServers`), which can be long. The server reads params from both.
+   */
+  body?: WireParams;
+}
 
 /** The SDK params of one RPC-style call: POST, signed with the access key, business params in the query. */
 export function rpcParams(action: string, version: string): $OpenApiUtil.Params {
@@ -148,22 +156,23 @@ export class Transport {
     );
   }
 
-  /** One RPC-style call (POST, V3 signature, business params in the query) returning the raw JSON body. */
+  /** One RPC-style call (POST, V3 signature, business params in the query, `opts.body` in the form) returning the raw JSON body. */
   async rpc(
     family: RpcFamily,
     action: string,
     params: WireParams,
-    opts: CallOptions<WireObject> = {},
+    opts: RpcOptions = {},
   ): Promise<WireObject> {
     const client = this.deps.rpcClients[family];
     const query = flattenParams({ RegionId: this.deps.regionId, ...params });
+    const body = opts.body ? flattenParams(opts.body) : undefined;
     return this.invoke<WireObject>(
       family,
       action,
       async () => {
         const res = await client.callApi(
           rpcParams(action, API_VERSIONS[family]),
-          new $OpenApiUtil.OpenApiRequest({ query }),
+          new $OpenApiUtil.OpenApiRequest({ query, body }),
           new RuntimeOptions({}),
         );
         // Mapping to typed results happens outside `invoke`: a mapping bug must not look retryable.

@@ -1,6 +1,8 @@
 // Helpers for the hand-written RPC wire types: request flattening (Tag.1.Key=…) and tolerant readers
 // for response JSON (numbers sent as strings, XML-style wrappers, absent lists).
 
+import type { Tag } from "../types";
+
 export type WireScalar = string | number | boolean;
 export type WireValue = WireScalar | undefined | null | WireValue[] | { [key: string]: WireValue };
 export type WireParams = Record<string, WireValue>;
@@ -100,6 +102,23 @@ export function oneOf<T extends string>(
   if (value === undefined) return fallback;
   const hit = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
   return hit ?? fallback;
+}
+
+/** `Tag.N.Key`/`Tag.N.Value`; absent when there are none. */
+export function tagsToWire(tags: readonly Tag[] | undefined): WireParams[] | undefined {
+  return tags && tags.length > 0 ? tags.map((t) => ({ Key: t.key, Value: t.value })) : undefined;
+}
+
+/** `Tags.Tag[]{TagKey,TagValue}` (older actions) or `Tags[]{Key,Value}`; tags without a key are dropped. */
+export function tagsFromWire(item: WireObject): Tag[] {
+  const wrapped = list(item, "Tags", "Tag");
+  const items = wrapped.length > 0 ? wrapped : list(item, "Tags");
+  return items
+    .map((t) => ({
+      key: str(t, "TagKey") ?? str(t, "Key") ?? "",
+      value: str(t, "TagValue") ?? str(t, "Value") ?? "",
+    }))
+    .filter((t) => t.key !== "");
 }
 
 /** Stops a server that never ends its paging from looping us forever. */
