@@ -16,11 +16,8 @@ help:
 	@echo "make dev-down   stop a stack that 'make dev' left behind"
 	@echo "make chart      the Helm chart: dist/alicloud-operator-<version>.tgz"
 
-node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
-	@touch $@
-
-deps: node_modules/.package-lock.json
+deps:
+	@scripts/ensure-deps.sh
 
 bins:
 	@scripts/build-k8s-bins.sh >/dev/null
