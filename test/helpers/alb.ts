@@ -128,6 +128,21 @@ export async function waitForHostname(
   );
 }
 
+/** Deletes the object (in namespace default if namespaced) and waits until it is gone, finalizers done. */
+export async function deleteAndWait(
+  stack: Stack,
+  kind: string,
+  name: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  stack.kubectlOk(["delete", kind, name, "--wait=false"]);
+  await eventually(
+    () => (stack.kubectl(["get", kind, name, "-o", "name"]).code === 0 ? undefined : true),
+    timeoutMs,
+    `${kind} ${name} gone`,
+  );
+}
+
 /** The ALBs tagged as made by AlbConfig `name`. */
 export async function albsOf(cloud: CloudProvider, name: string): Promise<AlbLoadBalancer[]> {
   return cloud.alb.listLoadBalancers({ tags: [{ key: "ingress.k8s.alibaba/albconfig", value: name }] });

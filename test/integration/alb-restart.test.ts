@@ -19,7 +19,7 @@ import {
   startAlbStack,
   type PathSpec,
 } from "../helpers/alb";
-import { eventually, type Stack } from "../helpers/stack";
+import { eventually, KILLED_WATCHER_ENV, type Stack } from "../helpers/stack";
 
 const TAG_ALBCONFIG = "ingress.k8s.alibaba/albconfig";
 
@@ -58,14 +58,7 @@ let cloud: CloudProvider;
 before(async () => {
   ({ stack, cloud } = await startAlbStack(new Set(INGRESSES.flatMap((i) => i.paths.map((p) => p.service))), {
     operator: "split",
-    operatorEnv: {
-      OPERATOR_BACKOFF_BASE_MS: "200",
-      OPERATOR_BACKOFF_CAP_MS: "3000",
-      // The killed process leaves its Lease behind: a short one keeps the restart's takeover quick.
-      OPERATOR_LEASE_DURATION_MS: "3000",
-      OPERATOR_RENEW_DEADLINE_MS: "2000",
-      OPERATOR_RETRY_PERIOD_MS: "500",
-    },
+    operatorEnv: KILLED_WATCHER_ENV,
   }));
 });
 
