@@ -1,38 +1,52 @@
-// ALB benchmark on the real stack (kube-apiserver, the operator as a local process, the emulator over the
-// wire): BENCH_ALB_INGRESSES Ingresses (default 200, one path each) across BENCH_ALB_CONFIGS AlbConfigs
-// (default 5) over 2 nodes.
+// ALB benchmark (`make bench ONLY=alb`), two stacks one after the other.
+// A. Ingress admission through the real kube-apiserver at BENCH_ALB_ADMISSION_RPS (default 50/s, open loop,
+//    BENCH_ALB_ADMISSION_REQUESTS measured creates, default 1000): our webhooks (the operator's admission
+//    process) against no-op webhooks of the same kinds in their own process, as bench/admission.bench.ts does
+//    for Services. Each Ingress is of class alb in an AlbConfig group that already has
+//    BENCH_ALB_ADMISSION_MEMBERS Ingresses (default 100) and carries an explicit order and health-check
+//    annotations, so the registry parses them and the group-wide order check scans the group.
+// B. The real stack (kube-apiserver, the operator as a local process, the emulator over the wire):
+//    BENCH_ALB_INGRESSES Ingresses (default 200, one path each) across BENCH_ALB_CONFIGS AlbConfigs
+//    (default 5) over 2 nodes.
 //  1. Time until every Ingress has a hostname, over the rate floor (the busiest ALB API's minimum calls
 //     divided by the client's ALB rate limit, CLOUD_DEFAULTS.rateLimitPerSecond.alb).
 //  2. Mutating cloud calls per rule, over the minimum (batch APIs counted: one CreateRules per 10 rules).
 //  3. A reconcile of every AlbConfig with nothing changed: mutating cloud calls (target 0).
-// Not measured here yet: Ingress admission p99 at 50/s against no-op webhooks (bench/admission.bench.ts shape).
+// Small runs: BENCH_ALB_ADMISSION_REQUESTS=50 BENCH_ALB_ADMISSION_MEMBERS=10 BENCH_ALB_INGRESSES=10
+// BENCH_ALB_CONFIGS=2 BENCH_RESULTS_DIR=/tmp/x.
+import https from "node:https";
 import { ALB_BATCH_LIMITS } from "../src/cloud";
-import { CLOUD_DEFAULTS } from "../src/config";
+import { ALB_INGRESS_DEFAULTS, CLOUD_DEFAULTS } from "../src/config";
 import { createNodes } from "../test/helpers/clb";
-import { albConfigYaml, ingressClassYaml, ingressYaml, nodePortServiceYaml } from "../test/helpers/alb";
+import { ALB, albConfigYaml, ingressClassYaml, ingressYaml, nodePortServiceYaml } from "../test/helpers/alb";
+import { emulatorCalls, mutatingCount, resetCalls } from "../test/helpers/emulator";
 import { startStack, type Stack } from "../test/helpers/stack";
-import { onCleanup, row, runCleanups, writeResult } from "./lib";
+import {
+  apiCreate,
+  kubectl,
+  latencyRows,
+  measureAdmission,
+  onCleanup,
+  registeredWebhooks,
+  registerWebhooks,
+  row,
+  runBench,
+  runCleanups,
+  sleep,
+  startAdmissionStack,
+  startNoopWebhooks,
+  webhookP99Row,
+  type ApiTarget,
+  type BenchRow,
+} from "./lib";
 
 const INGRESSES = Number(process.env.BENCH_ALB_INGRESSES ?? 200);
 const CONFIGS = Number(process.env.BENCH_ALB_CONFIGS ?? 5);
 const RATE = CLOUD_DEFAULTS.rateLimitPerSecond.alb;
-const MUTATING =
-  /^alb:(Create|Update|Delete|Add|Remove|Replace|Associate|Dissociate|Tag|UnTag|Enable|Disable|Start|Stop)/;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function stats(stack: Stack): Promise<Record<string, number>> {
-  return (
-    (await (await fetch(`${stack.emulator!.url}/_emulator/stats`)).json()) as {
-      calls: Record<string, number>;
-    }
-  ).calls;
-}
-
-function mutating(s: Record<string, number>): number {
-  return Object.entries(s)
-    .filter(([k]) => MUTATING.test(k))
-    .reduce((n, [, v]) => n + v, 0);
-}
+const ADMISSION_RPS = Number(process.env.BENCH_ALB_ADMISSION_RPS ?? 50);
+const ADMISSION_REQUESTS = Number(process.env.BENCH_ALB_ADMISSION_REQUESTS ?? 1000);
+const ADMISSION_WARMUP = Math.min(200, Math.ceil(ADMISSION_REQUESTS / 5));
+const ADMISSION_MEMBERS = Number(process.env.BENCH_ALB_ADMISSION_MEMBERS ?? 100);
 
 function hostnames(stack: Stack): number {
   const out = stack.kubectlOk([
@@ -45,7 +59,107 @@ function hostnames(stack: Stack): number {
   return out.split("\n").filter(Boolean).length;
 }
 
-async function main(): Promise<void> {
+/**
+ * Creates of both sides share the groups: the n-th create goes to group n % groups with order 1 + n / groups,
+ * so every explicit order is unique in its group (at most ALB_INGRESS_DEFAULTS.order.max) and all are admitted.
+ */
+function admissionIngress(n: number, groups: number, name: string, members: boolean): object {
+  const group = n % groups;
+  return JSON.parse(
+    ingressYaml(name, {
+      className: `adm-${group}`,
+      host: `${name}.example.com`,
+      paths: [{ path: "/", service: "svc" }],
+      annotations: {
+        ...(members ? {} : { [`${ALB}order`]: String(1 + Math.floor(n / groups)) }),
+        [`${ALB}healthcheck-enabled`]: "true",
+        [`${ALB}healthcheck-path`]: "/healthz",
+        [`${ALB}healthcheck-httpcode`]: "http_2xx",
+        [`${ALB}backend-scheduler`]: "wlc",
+      },
+    }),
+  ) as object;
+}
+
+const INGRESSES_PATH = "/apis/networking.k8s.io/v1/namespaces/default/ingresses";
+
+/** A: Ingress creates at ADMISSION_RPS through our webhooks against no-op ones, in an admission-only stack. */
+async function ingressAdmission(): Promise<BenchRow[]> {
+  const { dir, cp, target, op } = await startAdmissionStack("bench-alb-adm-", [
+    "albconfigs.alibabacloud.com.yaml",
+  ]);
+  const perSide = ADMISSION_WARMUP + ADMISSION_REQUESTS;
+  const groups = Math.ceil((2 * perSide) / ALB_INGRESS_DEFAULTS.order.max);
+  const docs: string[] = [];
+  for (let g = 0; g < groups; g++)
+    docs.push(albConfigYaml(`adm-${g}`), ingressClassYaml(`adm-${g}`, `adm-${g}`));
+  kubectl(cp.kubeconfigPath, ["apply", "-f", "-"], docs.join("\n---\n"));
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  onCleanup(() => agent.destroy());
+  const create = (t: ApiTarget, body: object) => apiCreate(t, agent, INGRESSES_PATH, body);
+  // The members go through our webhooks too; the first is retried until the webhook's stores hold the AlbConfigs.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await create(target, admissionIngress(0, groups, "member-0", true));
+      break;
+    } catch (e) {
+      if (attempt > 60) throw e;
+      await sleep(500);
+    }
+  }
+  for (let m = 1; m < ADMISSION_MEMBERS; m++)
+    await create(target, admissionIngress(m, groups, `member-${m}`, true));
+
+  // Our configurations as registered; no-op ones of the same kinds that see Ingresses (ours only validate them).
+  const ours = registeredWebhooks(cp.kubeconfigPath);
+  const kinds = ours
+    .filter((c) => c.webhooks?.some((w) => w.rules?.some((r) => r.resources?.includes("ingresses"))))
+    .map((c) => c.kind);
+  const noop = await startNoopWebhooks(
+    dir,
+    { apiGroups: ["networking.k8s.io"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] },
+    { kinds },
+  );
+  const apiserverPid = cp.pids["kube-apiserver"];
+  const side = (first: number, prefix: string, webhookPid: number, withHistogram: boolean) =>
+    measureAdmission({
+      ratePerSecond: ADMISSION_RPS,
+      warmup: ADMISSION_WARMUP,
+      requests: ADMISSION_REQUESTS,
+      send: (i) => create(target, admissionIngress(first + i, groups, `${prefix}-${i}`, false)),
+      webhookPid,
+      apiserverPid,
+      ours: withHistogram ? { op, kind: "Ingress" } : undefined,
+    });
+  await registerWebhooks(cp.kubeconfigPath, noop.configs);
+  const base = await side(0, "noop", noop.pid, false);
+  await registerWebhooks(cp.kubeconfigPath, ours);
+  const mine = await side(perSide, "ours", op.pid, true);
+  await runCleanups();
+
+  const what = `${kinds.length} no-op webhook${kinds.length === 1 ? "" : "s"} (${kinds.join(", ")})`;
+  return [
+    ...latencyRows(
+      (q) => `Ingress create ${q} at ${ADMISSION_RPS}/s with our webhooks`,
+      mine.latenciesMs,
+      { what, latenciesMs: base.latenciesMs },
+      {
+        target: "<= 1.3",
+        note:
+          `${ADMISSION_REQUESTS} measured creates per side after ${ADMISSION_WARMUP} warm-up; open loop; class alb in ` +
+          `${groups} AlbConfig groups with ${ADMISSION_MEMBERS} Ingresses before the loads, each create with an explicit order`,
+      },
+    ),
+    ...webhookP99Row(`webhook's own p99 per Ingress admission review at ${ADMISSION_RPS}/s`, mine.inProcess),
+    row(`webhook process CPU per Ingress create at ${ADMISSION_RPS}/s`, mine.webhookCpuPerCreateUs, "us", {
+      baseline: { what: "the no-op webhooks' process", value: Math.round(base.webhookCpuPerCreateUs) },
+      note: "user + system CPU of the webhook process over the load, divided by the creates",
+    }),
+  ];
+}
+
+/** B: the rollout of every Ingress and a no-change reconcile, on the whole stack. */
+async function rollout(): Promise<BenchRow[]> {
   const stack = await startStack({ operator: "all", emulator: true });
   onCleanup(() => stack.stop());
   createNodes(stack, ["n1", "n2"]);
@@ -65,7 +179,7 @@ async function main(): Promise<void> {
       }),
     );
   }
-  await fetch(`${stack.emulator!.url}/_emulator/stats`, { method: "DELETE" });
+  await resetCalls(stack.emulator!.url);
   const started = Date.now();
   stack.kubectlOk(["apply", "-f", "-"], docs.map((d) => JSON.stringify(JSON.parse(d))).join("\n---\n"));
   while (hostnames(stack) < INGRESSES) {
@@ -74,7 +188,7 @@ async function main(): Promise<void> {
   }
   const elapsedMs = Date.now() - started;
   await sleep(3_000); // let the last reconciles finish their writes
-  const first = await stats(stack);
+  const first = await emulatorCalls(stack.emulator!.url);
   // Minimum mutating calls: per AlbConfig an ALB, a listener and its default group; per Ingress a server
   // group and one AddServers; rules in batches of 10 per AlbConfig.
   const minRuleCalls = perConfig.reduce((n, k) => n + Math.ceil(k / ALB_BATCH_LIMITS.rulesPerCall), 0);
@@ -87,41 +201,39 @@ async function main(): Promise<void> {
     (first["alb:DeleteRules"] ?? 0);
 
   // No-change reconcile of every AlbConfig.
-  await fetch(`${stack.emulator!.url}/_emulator/stats`, { method: "DELETE" });
+  await resetCalls(stack.emulator!.url);
   for (let c = 0; c < CONFIGS; c++)
     stack.kubectlOk(["annotate", "--overwrite", "albconfig", `bench-${c}`, `bench/touched=${Date.now()}`]);
   for (
     let waited = 0;
-    (await stats(stack))["alb:ListListeners"] === undefined || waited < 5_000;
+    (await emulatorCalls(stack.emulator!.url))["alb:ListListeners"] === undefined || waited < 5_000;
     waited += 500
   )
     await sleep(500);
-  const resync = await stats(stack);
+  const resync = await emulatorCalls(stack.emulator!.url);
 
-  writeResult(
-    "alb",
-    `BENCH_ALB_INGRESSES=${INGRESSES} BENCH_ALB_CONFIGS=${CONFIGS} node --import tsx bench/alb.bench.ts`,
-    [
-      row(`time until ${INGRESSES} Ingresses in ${CONFIGS} AlbConfigs have a hostname`, elapsedMs, "ms", {
-        baseline: { what: `rate floor (${INGRESSES + CONFIGS} server groups at ${RATE}/s)`, value: floorMs },
-        target: "≤ 1.5x",
-      }),
-      row("mutating ALB calls", mutating(first), "calls", {
-        baseline: { what: "minimum (batch APIs counted)", value: minimum },
-        target: "≤ 1.1x",
-      }),
-      row("rule calls (Create/Update/DeleteRules)", ruleCalls, "calls", {
-        baseline: { what: "one CreateRules per 10 rules of an AlbConfig", value: minRuleCalls },
-      }),
-      row("no-change reconcile of every AlbConfig: mutating calls", mutating(resync), "calls", {
-        target: "0",
-      }),
-    ],
-  );
+  await runCleanups();
+  return [
+    row(`time until ${INGRESSES} Ingresses in ${CONFIGS} AlbConfigs have a hostname`, elapsedMs, "ms", {
+      baseline: { what: `rate floor (${INGRESSES + CONFIGS} server groups at ${RATE}/s)`, value: floorMs },
+      target: "≤ 1.5x",
+    }),
+    row("mutating ALB calls", mutatingCount(first, "alb"), "calls", {
+      baseline: { what: "minimum (batch APIs counted)", value: minimum },
+      target: "≤ 1.1x",
+    }),
+    row("rule calls (Create/Update/DeleteRules)", ruleCalls, "calls", {
+      baseline: { what: "one CreateRules per 10 rules of an AlbConfig", value: minRuleCalls },
+    }),
+    row("no-change reconcile of every AlbConfig: mutating calls", mutatingCount(resync, "alb"), "calls", {
+      target: "0",
+    }),
+  ];
 }
 
-main().then(runCleanups, async (e) => {
-  console.error(e);
-  await runCleanups();
-  process.exitCode = 1;
-});
+runBench(
+  "alb",
+  `BENCH_ALB_ADMISSION_REQUESTS=${ADMISSION_REQUESTS} BENCH_ALB_ADMISSION_MEMBERS=${ADMISSION_MEMBERS} ` +
+    `BENCH_ALB_INGRESSES=${INGRESSES} BENCH_ALB_CONFIGS=${CONFIGS} make bench ONLY=alb`,
+  [ingressAdmission, rollout],
+);

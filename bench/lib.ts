@@ -1,9 +1,28 @@
 // Shared bench plumbing: results as JSON rows (each figure with the baseline measured in the same
-// run and their ratio), RSS and CPU time from /proc, percentiles.
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { execFileSync, execSync } from "node:child_process";
-import { cpus, totalmem } from "node:os";
+// run and their ratio), RSS and CPU time from /proc, percentiles; for admission benches an open-loop
+// create load against the kube-apiserver, no-op webhooks to compare with, and our webhook's histogram.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, execSync, spawn } from "node:child_process";
+import https from "node:https";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { startControlPlane, type ControlPlane } from "../src/controlplane/controlplane";
+import { ensureCa, ensureServingCert } from "../src/controlplane/pki";
+import { freePort } from "../src/controlplane/ports";
+import {
+  bucketDelta,
+  histogramBuckets,
+  histogramQuantile,
+  parseExposition,
+  select,
+} from "../src/metrics/parse";
+import {
+  ensureModuleBuilt,
+  operatorGet,
+  startLocalOperator,
+  type LocalOperator,
+} from "../src/operator/local";
 
 export interface BenchRow {
   figure: string;
@@ -133,4 +152,326 @@ export async function runCleanups(): Promise<void> {
       console.error("cleanup failed:", e);
     }
   }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The kube-apiserver a bench calls directly (loopback, its CA, a bearer token). */
+export interface ApiTarget {
+  port: number;
+  ca: Buffer;
+  token: string;
+}
+
+export function apiTarget(cp: { url: string; caCertPath: string; token: string }): ApiTarget {
+  return { port: Number(new URL(cp.url).port), ca: readFileSync(cp.caCertPath), token: cp.token };
+}
+
+/** One request to the kube-apiserver with a JSON body; the status and body as answered. */
+export function apiRequest(
+  t: ApiTarget,
+  agent: https.Agent,
+  method: string,
+  path: string,
+  body: object,
+  contentType = "application/json",
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: "127.0.0.1",
+        port: t.port,
+        method,
+        path,
+        ca: t.ca,
+        agent,
+        headers: { authorization: `Bearer ${t.token}`, "content-type": contentType },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** POSTs an object and fails unless it was created (201); the created object's JSON. */
+export async function apiCreate(
+  t: ApiTarget,
+  agent: https.Agent,
+  path: string,
+  body: object,
+): Promise<string> {
+  const r = await apiRequest(t, agent, "POST", path, body);
+  if (r.status !== 201) throw new Error(`POST ${path}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+  return r.body;
+}
+
+/**
+ * Open-loop load: request i is due at t0 + i/rate and its latency counts from then, so a slow answer does not
+ * slow the arrivals. The first `warmup` requests are not measured; `onMeasuring` runs when the first measured
+ * one is due (e.g. to scrape a histogram there). Returns the measured latencies (ms, sorted) and every answer.
+ */
+export async function openLoop<T>(opts: {
+  ratePerSecond: number;
+  warmup: number;
+  requests: number;
+  send: (i: number) => Promise<T>;
+  onMeasuring?: () => Promise<void>;
+}): Promise<{ latenciesMs: number[]; answers: T[] }> {
+  const intervalMs = 1000 / opts.ratePerSecond;
+  const latenciesMs: number[] = [];
+  const answers: T[] = [];
+  const t0 = performance.now() + 50;
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < opts.warmup + opts.requests; i++) {
+    const dueMs = t0 + i * intervalMs;
+    if (i === opts.warmup) await opts.onMeasuring?.();
+    const waitMs = dueMs - performance.now();
+    if (waitMs > 0) await sleep(waitMs);
+    inflight.push(
+      opts.send(i).then((answer) => {
+        if (i >= opts.warmup) latenciesMs.push(performance.now() - dueMs);
+        answers[i] = answer;
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  return { latenciesMs: latenciesMs.sort((a, b) => a - b), answers };
+}
+
+export function kubectl(kubeconfig: string, args: string[], input?: string): string {
+  return execFileSync("kubectl", ["--kubeconfig", kubeconfig, ...args], {
+    input,
+    maxBuffer: 256 << 20,
+  }).toString();
+}
+
+const WEBHOOK_CONFIGS = "mutatingwebhookconfigurations,validatingwebhookconfigurations";
+type WebhookConfig = {
+  kind: string;
+  metadata: Record<string, unknown>;
+  webhooks?: Array<{ rules?: Array<{ resources?: string[] }> }>;
+};
+
+/** The webhook configurations registered now (the operator's, as the chart would register them), re-appliable. */
+export function registeredWebhooks(kubeconfig: string): WebhookConfig[] {
+  return (
+    JSON.parse(kubectl(kubeconfig, ["get", WEBHOOK_CONFIGS, "-o", "json"])) as { items: WebhookConfig[] }
+  ).items.map((c) => ({ ...c, metadata: { name: c.metadata.name } }));
+}
+
+/** Replaces every registered webhook configuration with `configs`, then lets the apiserver's informer see them. */
+export async function registerWebhooks(kubeconfig: string, configs: object[]): Promise<void> {
+  kubectl(kubeconfig, ["delete", "--all", WEBHOOK_CONFIGS]);
+  for (const c of configs) kubectl(kubeconfig, ["apply", "-f", "-"], JSON.stringify(c));
+  await sleep(3_000); // the apiserver's webhook informer, and a settle
+}
+
+export interface NoopWebhooks {
+  pid: number;
+  /** One configuration of each kind asked for, its one webhook allowing everything the rule matches. */
+  configs: object[];
+}
+
+/**
+ * The admission baseline: bench/noop-webhook.ts in its own process (as our webhooks are), serving HTTPS with a
+ * CA of its own under `dir`, and configurations that send it what `rule` matches. Stopped by runCleanups.
+ */
+export async function startNoopWebhooks(
+  dir: string,
+  rule: { apiGroups: string[]; resources: string[]; operations: string[] },
+  opts: {
+    kinds?: string[];
+    failurePolicy?: "Fail" | "Ignore";
+    timeoutSeconds?: number;
+  } = {},
+): Promise<NoopWebhooks> {
+  const ca = ensureCa(join(dir, "noop"), "noop-ca");
+  const serving = ensureServingCert(join(dir, "noop"), "noop", ca, {
+    dns: ["localhost"],
+    ips: ["127.0.0.1"],
+  });
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", join(__dirname, "noop-webhook.ts"), String(port), serving.certPath, serving.keyPath],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  onCleanup(() => child.kill());
+  await new Promise<void>((res) => createInterface({ input: child.stdout! }).on("line", () => res()));
+  const caBundle = readFileSync(ca.certPath).toString("base64");
+  const configs = (opts.kinds ?? ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]).map(
+    (kind) => ({
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind,
+      metadata: { name: "noop" },
+      webhooks: [
+        {
+          name: "noop.bench.local",
+          admissionReviewVersions: ["v1"],
+          sideEffects: "None",
+          failurePolicy: opts.failurePolicy ?? "Fail",
+          ...(opts.timeoutSeconds ? { timeoutSeconds: opts.timeoutSeconds } : {}),
+          clientConfig: { url: `https://localhost:${port}/`, caBundle },
+          rules: [{ ...rule, apiVersions: ["v1"] }],
+        },
+      ],
+    }),
+  );
+  return { pid: child.pid!, configs };
+}
+
+/** An admission histogram read over a span: cumulative bucket counts, their sum and count. */
+export interface InProcessTimes {
+  /** Cumulative bucket counts (upper bound in seconds -> reviews), mutate and validate reviews together. */
+  buckets: Map<number, number>;
+  sumSeconds: number;
+  reviews: number;
+}
+
+const ADMISSION_HISTOGRAM = "alicloud_operator_admission_duration_seconds";
+
+/** Our webhook process's admission histogram for reviews of `kind` (both webhooks together). */
+export async function scrapeAdmission(op: LocalOperator, kind: string): Promise<InProcessTimes> {
+  const r = await operatorGet(op, "/metrics", 30_000);
+  if (r.status !== 200) throw new Error(`/metrics of the webhook process: HTTP ${r.status}`);
+  const samples = parseExposition(r.body);
+  const sum = (name: string) => select(samples, name, { kind }).reduce((acc, x) => acc + x.value, 0);
+  return {
+    buckets: histogramBuckets(samples, ADMISSION_HISTOGRAM, { kind }),
+    sumSeconds: sum(`${ADMISSION_HISTOGRAM}_sum`),
+    reviews: sum(`${ADMISSION_HISTOGRAM}_count`),
+  };
+}
+
+export function inProcessDelta(after: InProcessTimes, before: InProcessTimes): InProcessTimes {
+  return {
+    buckets: bucketDelta(after.buckets, before.buckets),
+    sumSeconds: after.sumSeconds - before.sumSeconds,
+    reviews: after.reviews - before.reviews,
+  };
+}
+
+/** p99 (bucket-interpolated, as PromQL's histogram_quantile) and mean of a histogram span, in ms. */
+export function inProcessMs(x: InProcessTimes): { p99: number; mean: number } {
+  return { p99: histogramQuantile(0.99, x.buckets) * 1000, mean: (x.sumSeconds / x.reviews) * 1000 };
+}
+
+/** The p50 and p99 rows of a latency figure against a baseline measured in the same run. */
+export function latencyRows(
+  figure: (quantile: "p50" | "p99") => string,
+  latenciesMs: number[],
+  baseline: { what: string; latenciesMs: number[] },
+  p99: { target?: string; note?: string } = {},
+): BenchRow[] {
+  const base = (p: number) => ({ what: baseline.what, value: round(percentile(baseline.latenciesMs, p)) });
+  return [
+    row(figure("p50"), percentile(latenciesMs, 50), "ms", { baseline: base(50) }),
+    row(figure("p99"), percentile(latenciesMs, 99), "ms", { baseline: base(99), ...p99 }),
+  ];
+}
+
+/** One side of an admission comparison: latencies of the measured creates and the CPU spent per create. */
+export interface SideRun {
+  latenciesMs: number[];
+  webhookCpuPerCreateUs: number;
+  apiserverCpuPerCreateUs: number;
+  /** The webhook process's own time per review over the measured creates (when it is ours). */
+  inProcess?: InProcessTimes;
+}
+
+/**
+ * An open-loop create load (openLoop) with the CPU the webhook process and the kube-apiserver spent per create;
+ * with `ours`, our webhook process's own admission histogram for `ours.kind` over the measured creates.
+ */
+export async function measureAdmission(opts: {
+  ratePerSecond: number;
+  warmup: number;
+  requests: number;
+  send: (i: number) => Promise<unknown>;
+  webhookPid: number;
+  apiserverPid: number;
+  ours?: { op: LocalOperator; kind: string };
+}): Promise<SideRun> {
+  const { ours, webhookPid, apiserverPid } = opts;
+  const webhookBeforeMs = cpuTimeMs(webhookPid);
+  const apiserverBeforeMs = cpuTimeMs(apiserverPid);
+  let atMeasuring: InProcessTimes | undefined;
+  const { latenciesMs } = await openLoop({
+    ...opts,
+    onMeasuring: async () => {
+      if (ours) atMeasuring = await scrapeAdmission(ours.op, ours.kind);
+    },
+  });
+  const creates = opts.warmup + opts.requests;
+  return {
+    latenciesMs,
+    webhookCpuPerCreateUs: ((cpuTimeMs(webhookPid) - webhookBeforeMs) * 1000) / creates,
+    apiserverCpuPerCreateUs: ((cpuTimeMs(apiserverPid) - apiserverBeforeMs) * 1000) / creates,
+    inProcess:
+      ours && atMeasuring
+        ? inProcessDelta(await scrapeAdmission(ours.op, ours.kind), atMeasuring)
+        : undefined,
+  };
+}
+
+/** The webhook's own p99 per review over the measured creates (none when it saw none), its mean in the note. */
+export function webhookP99Row(figure: string, x: InProcessTimes | undefined): BenchRow[] {
+  if (!x?.reviews) return [];
+  const { p99, mean } = inProcessMs(x);
+  return [
+    row(figure, p99, "ms", {
+      note: `${x.reviews} reviews over the measured creates, from the webhook process's histogram; mean ${round(mean)} ms`,
+    }),
+  ];
+}
+
+/** A bench's entry point: its parts in turn, their rows written as one result; a failure cleans up and exits 1. */
+export function runBench(name: string, command: string, parts: Array<() => Promise<BenchRow[]>>): void {
+  const run = async () => {
+    const rows: BenchRow[] = [];
+    for (const part of parts) rows.push(...(await part()));
+    writeResult(name, command, rows);
+    await runCleanups();
+  };
+  run().catch(async (e) => {
+    console.error(e);
+    await runCleanups();
+    process.exit(1);
+  });
+}
+
+/** A control plane (with `crds` from crds/) and our admission process, registered as the chart would. */
+export interface AdmissionStack {
+  dir: string;
+  cp: ControlPlane;
+  target: ApiTarget;
+  op: LocalOperator;
+}
+
+/** Starts an AdmissionStack in a fresh temporary directory; runCleanups tears it down. */
+export async function startAdmissionStack(prefix: string, crds: string[] = []): Promise<AdmissionStack> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const cp = await startControlPlane({ dir: join(dir, "cp") });
+  onCleanup(() => cp.stop());
+  for (const crd of crds)
+    kubectl(cp.kubeconfigPath, ["apply", "--server-side", "-f", join(__dirname, "..", "crds", crd)]);
+  if (crds.length > 0)
+    kubectl(cp.kubeconfigPath, ["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+  ensureModuleBuilt();
+  const op = await startLocalOperator({
+    kubeconfigPath: cp.kubeconfigPath,
+    dir: join(dir, "op"),
+    mode: "admission",
+    env: { LOG_LEVEL: "warn" },
+    // For profiling, e.g. BENCH_OPERATOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    nodeArgs: process.env.BENCH_OPERATOR_NODE_ARGS?.split(" ").filter(Boolean),
+  });
+  onCleanup(() => op.stop());
+  return { dir, cp, target: apiTarget(cp), op };
 }

@@ -1,9 +1,34 @@
 // Fixtures for ALB tests on a real stack: AlbConfig, IngressClass, Service and Ingress manifests, and the
 // waits and cloud reads (real adapter against the emulator) the ALB integration tests assert with.
 import type { AlbLoadBalancer, CloudProvider } from "../../src/cloud";
-import { eventually, type Stack } from "./stack";
+import { cloudOf, createNodes } from "./clb";
+import { eventually, type Stack, type StackOptions, startStack } from "./stack";
 
 export const ALB = "alb.ingress.kubernetes.io/";
+
+/**
+ * The ALB tests' stack: the emulator and the operator (one process unless `opts` says otherwise), Ready nodes
+ * n1 and n2, a NodePort Service per name in `services`, and a cloud client reading the emulator.
+ */
+export async function startAlbStack(
+  services: Iterable<string>,
+  opts: StackOptions = {},
+): Promise<{ stack: Stack; cloud: CloudProvider }> {
+  const stack = await startStack({ operator: "all", emulator: true, ...opts });
+  try {
+    createNodes(stack, ["n1", "n2"]);
+    applyOk(stack, ...[...services].map((s) => nodePortServiceYaml(s)));
+    return { stack, cloud: cloudOf(stack) };
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+}
+
+/** `kubectl apply` of the documents, as one manifest. */
+export function applyOk(stack: Stack, ...docs: string[]): void {
+  stack.kubectlOk(["apply", "-f", "-"], docs.join("\n---\n"));
+}
 
 export function albConfigYaml(
   name: string,
@@ -100,6 +125,21 @@ export async function waitForHostname(
     () => getObject(stack, "ingress", name, namespace)?.status?.loadBalancer?.ingress?.[0]?.hostname,
     timeoutMs,
     `hostname on ingress ${namespace}/${name}`,
+  );
+}
+
+/** Deletes the object (in namespace default if namespaced) and waits until it is gone, finalizers done. */
+export async function deleteAndWait(
+  stack: Stack,
+  kind: string,
+  name: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  stack.kubectlOk(["delete", kind, name, "--wait=false"]);
+  await eventually(
+    () => (stack.kubectl(["get", kind, name, "-o", "name"]).code === 0 ? undefined : true),
+    timeoutMs,
+    `${kind} ${name} gone`,
   );
 }
 

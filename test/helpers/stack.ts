@@ -10,6 +10,19 @@ import { ensureModuleBuilt, LocalOperator, startLocalOperator } from "../../src/
 
 export const ROOT = resolve(__dirname, "../..");
 
+/**
+ * Operator environment for tests that kill the controllers process: fast retries (the production backoff
+ * starts at 5 s), and short Lease terms, since a killed watcher leaves its Lease behind and the restarted
+ * one (a new identity) waits for it to expire.
+ */
+export const KILLED_WATCHER_ENV: Readonly<Record<string, string>> = {
+  OPERATOR_BACKOFF_BASE_MS: "200",
+  OPERATOR_BACKOFF_CAP_MS: "3000",
+  OPERATOR_LEASE_DURATION_MS: "3000",
+  OPERATOR_RENEW_DEADLINE_MS: "2000",
+  OPERATOR_RETRY_PERIOD_MS: "500",
+};
+
 export interface KubectlResult {
   code: number;
   stdout: string;

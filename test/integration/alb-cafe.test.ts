@@ -4,31 +4,27 @@
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import type { CloudProvider } from "../../src/cloud";
-import { cloudOf, createNodes } from "../helpers/clb";
 import {
   albConfigYaml,
   albsOf,
+  applyOk,
+  deleteAndWait,
   getObject,
   ingressClassYaml,
   ingressYaml,
-  nodePortServiceYaml,
   rulesOf,
+  startAlbStack,
   waitForHostname,
   ALB,
 } from "../helpers/alb";
-import { eventually, type Stack, startStack } from "../helpers/stack";
+import { eventually, type Stack } from "../helpers/stack";
 
 let stack: Stack;
 let cloud: CloudProvider;
 
 before(async () => {
-  stack = await startStack({ operator: "all", emulator: true });
-  cloud = cloudOf(stack);
-  createNodes(stack, ["n1", "n2"]);
-  stack.kubectlOk(["apply", "-f", "-"], albConfigYaml("cafe"));
-  stack.kubectlOk(["apply", "-f", "-"], ingressClassYaml("alb", "cafe"));
-  for (const s of ["tea-svc", "coffee-svc", "juice-svc"])
-    stack.kubectlOk(["apply", "-f", "-"], nodePortServiceYaml(s));
+  ({ stack, cloud } = await startAlbStack(["tea-svc", "coffee-svc", "juice-svc"]));
+  applyOk(stack, albConfigYaml("cafe"), ingressClassYaml("alb", "cafe"));
 });
 
 after(async () => {
@@ -36,8 +32,8 @@ after(async () => {
 });
 
 test("cafe: one ALB, an HTTP:80 listener, the /tea and /coffee rules, NodePort groups, a hostname", async () => {
-  stack.kubectlOk(
-    ["apply", "-f", "-"],
+  applyOk(
+    stack,
     ingressYaml("cafe-ingress", {
       host: "cafe.example.com",
       paths: [
@@ -88,8 +84,8 @@ test("cafe: one ALB, an HTTP:80 listener, the /tea and /coffee rules, NodePort g
 });
 
 test("a second Ingress with a lower order takes the first priorities; both get the hostname", async () => {
-  stack.kubectlOk(
-    ["apply", "-f", "-"],
+  applyOk(
+    stack,
     ingressYaml("juice", {
       host: "juice.example.com",
       paths: [{ path: "/", service: "juice-svc" }],
@@ -114,12 +110,7 @@ test("a second Ingress with a lower order takes the first priorities; both get t
 
 test("deleting an Ingress removes its rules and groups and lets it go; the AlbConfig then deletes its ALB", async () => {
   const [alb] = await albsOf(cloud, "cafe");
-  stack.kubectlOk(["delete", "ingress", "juice", "--wait=false"]);
-  await eventually(
-    () => (getObject(stack, "ingress", "juice", "default") ? undefined : true),
-    30_000,
-    "juice gone",
-  );
+  await deleteAndWait(stack, "ingress", "juice");
   const rules = (await rulesOf(cloud, alb.loadBalancerId)).get("HTTP:80") ?? [];
   assert.equal(rules.length, 2);
   assert.ok(!rules.some((r) => r.conditions.some((c) => c.values.includes("juice.example.com"))));
@@ -136,18 +127,8 @@ test("deleting an Ingress removes its rules and groups and lets it go; the AlbCo
   // An AlbConfig with members is refused at delete; after its last Ingress it goes, and its ALB with it.
   const refused = stack.kubectl(["delete", "albconfig", "cafe", "--wait=false"]);
   assert.notEqual(refused.code, 0);
-  stack.kubectlOk(["delete", "ingress", "cafe-ingress", "--wait=false"]);
-  await eventually(
-    () => (getObject(stack, "ingress", "cafe-ingress", "default") ? undefined : true),
-    30_000,
-    "cafe-ingress gone",
-  );
-  stack.kubectlOk(["delete", "albconfig", "cafe", "--wait=false"]);
-  await eventually(
-    () => (getObject(stack, "albconfig", "cafe") ? undefined : true),
-    60_000,
-    "AlbConfig gone",
-  );
+  await deleteAndWait(stack, "ingress", "cafe-ingress");
+  await deleteAndWait(stack, "albconfig", "cafe", 60_000);
   assert.deepEqual(await albsOf(cloud, "cafe"), []);
   assert.deepEqual(
     await cloud.alb.listServerGroups({ tags: [{ key: "ingress.k8s.alibaba/albconfig", value: "cafe" }] }),

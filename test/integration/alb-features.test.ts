@@ -5,54 +5,43 @@ import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import type { CloudProvider } from "../../src/cloud";
 import { EMULATOR_DEFAULTS } from "../../src/config";
-import { cloudOf, createNodes, emulatorFaults } from "../helpers/clb";
+import { emulatorFaults } from "../helpers/clb";
 import {
   ALB,
   albConfigYaml,
   albsOf,
+  applyOk,
+  deleteAndWait,
   getObject,
   ingressClassYaml,
   ingressYaml,
-  nodePortServiceYaml,
   rulesOf,
+  startAlbStack,
   waitForHostname,
 } from "../helpers/alb";
-import { eventually, type Stack, startStack } from "../helpers/stack";
+import { emulatorCalls, mutatingActions, resetCalls } from "../helpers/emulator";
+import { eventually, type Stack } from "../helpers/stack";
 
 let stack: Stack;
 let cloud: CloudProvider;
 
 before(async () => {
-  stack = await startStack({ operator: "all", emulator: true });
-  cloud = cloudOf(stack);
-  createNodes(stack, ["n1", "n2"]);
-  for (const s of ["tea-svc", "coffee-svc", "canary-svc"])
-    stack.kubectlOk(["apply", "-f", "-"], nodePortServiceYaml(s));
+  ({ stack, cloud } = await startAlbStack(["tea-svc", "coffee-svc", "canary-svc"]));
 });
 
 after(async () => {
   await stack?.stop();
 });
 
+/** An AlbConfig and an IngressClass of the same name. */
 function group(name: string): void {
-  stack.kubectlOk(["apply", "-f", "-"], albConfigYaml(name));
-  stack.kubectlOk(["apply", "-f", "-"], ingressClassYaml(name, name));
+  applyOk(stack, albConfigYaml(name), ingressClassYaml(name, name));
 }
-
-async function stats(): Promise<Record<string, number>> {
-  const r = await fetch(`${stack.emulator!.url}/_emulator/stats`);
-  const body = (await r.json()) as Record<string, unknown>;
-  const counts = (body.calls ?? body.counts ?? body) as Record<string, number>;
-  return counts;
-}
-
-const MUTATING =
-  /^alb:(Create|Update|Delete|Add|Remove|Replace|Associate|Dissociate|Tag|UnTag|Enable|Disable|Start|Stop)/;
 
 test("HTTPS: certificates discovered by host, ssl-redirect rules (308) on HTTP:80, forwards on HTTPS:443", async () => {
   group("secure");
-  stack.kubectlOk(
-    ["apply", "-f", "-"],
+  applyOk(
+    stack,
     ingressYaml("secure", {
       className: "secure",
       host: "cafe.example.com",
@@ -92,37 +81,34 @@ test("HTTPS: certificates discovered by host, ssl-redirect rules (308) on HTTP:8
 
 test("a reconcile with nothing to change makes no mutating cloud call", async () => {
   // The HTTPS group above has converged; an unrelated annotation makes the AlbConfig reconcile again.
-  await fetch(`${stack.emulator!.url}/_emulator/stats`, { method: "DELETE" });
+  await resetCalls(stack.emulator!.url);
   stack.kubectlOk(["annotate", "albconfig", "secure", "example.com/touched=1"]);
   const calls = await eventually(
     async () => {
-      const s = await stats();
+      const s = await emulatorCalls(stack.emulator!.url);
       return Object.keys(s).some((k) => k === "alb:ListListeners") ? s : undefined;
     },
     30_000,
     "a reconcile's reads",
   );
   await new Promise((r) => setTimeout(r, 2_000)); // let the reconcile finish
-  const after = await stats();
+  const after = await emulatorCalls(stack.emulator!.url);
   assert.ok(calls["alb:ListListeners"] >= 1);
-  assert.deepEqual(
-    Object.keys(after).filter((k) => MUTATING.test(k)),
-    [],
-  );
+  assert.deepEqual(mutatingActions(after), []);
 });
 
 test("canary by weight: the main rule forwards 80/20 to the main and the canary groups", async () => {
   group("canary");
-  stack.kubectlOk(
-    ["apply", "-f", "-"],
+  applyOk(
+    stack,
     ingressYaml("main", {
       className: "canary",
       host: "c.example.com",
       paths: [{ path: "/", service: "tea-svc" }],
     }),
   );
-  stack.kubectlOk(
-    ["apply", "-f", "-"],
+  applyOk(
+    stack,
     ingressYaml("main-canary", {
       className: "canary",
       host: "c.example.com",
@@ -175,10 +161,9 @@ test("reuse by id: our listener and rules on the user's ALB; on delete the ALB a
     clientToken: "user-listener-1",
   });
   await cloud.alb.waitForJobs(userListener.jobId ? [userListener.jobId] : []);
-  stack.kubectlOk(["apply", "-f", "-"], albConfigYaml("reuse", { id: loadBalancerId }));
-  stack.kubectlOk(["apply", "-f", "-"], ingressClassYaml("reuse", "reuse"));
-  stack.kubectlOk(
-    ["apply", "-f", "-"],
+  applyOk(stack, albConfigYaml("reuse", { id: loadBalancerId }), ingressClassYaml("reuse", "reuse"));
+  applyOk(
+    stack,
     ingressYaml("reused", {
       className: "reuse",
       host: "r.example.com",
@@ -195,18 +180,8 @@ test("reuse by id: our listener and rules on the user's ALB; on delete the ALB a
     "no forceOverride: not renamed",
   );
 
-  stack.kubectlOk(["delete", "ingress", "reused", "--wait=false"]);
-  await eventually(
-    () => (getObject(stack, "ingress", "reused", "default") ? undefined : true),
-    30_000,
-    "ingress gone",
-  );
-  stack.kubectlOk(["delete", "albconfig", "reuse", "--wait=false"]);
-  await eventually(
-    () => (getObject(stack, "albconfig", "reuse") ? undefined : true),
-    60_000,
-    "AlbConfig gone",
-  );
+  await deleteAndWait(stack, "ingress", "reused");
+  await deleteAndWait(stack, "albconfig", "reuse", 60_000);
   const kept = await cloud.alb.getLoadBalancer(loadBalancerId);
   assert.equal(kept.loadBalancerId, loadBalancerId, "the adopted ALB is never deleted");
   assert.deepEqual(
@@ -243,8 +218,8 @@ test("injected throttling and busy errors: the ALB still converges, with no dupl
   });
   try {
     group("faulty");
-    stack.kubectlOk(
-      ["apply", "-f", "-"],
+    applyOk(
+      stack,
       ingressYaml("faulty", {
         className: "faulty",
         host: "f.example.com",

@@ -2,62 +2,23 @@
 // (read-only against the emulator: no mutating call), and a bad AlbConfig prints the admission error.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { EMULATOR_DEFAULTS } from "../../src/config";
-import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import { albConfigYaml, ingressClassYaml, ingressYaml, nodePortServiceYaml } from "../helpers/alb";
-import { ROOT } from "../helpers/stack";
+import { startPlanCli, type PlanCli } from "../helpers/plan-cli";
 
-let emu: RunningEmulator;
-let dir: string;
+let cli: PlanCli;
 
 before(async () => {
-  emu = await startEmulator({ port: 0 });
-  dir = mkdtempSync(join(tmpdir(), "alb-plan-cli-"));
+  // ALB server groups and the ALB itself are made in the cluster's VPC.
+  cli = await startPlanCli({ ALIBABA_CLOUD_VPC_ID: EMULATOR_DEFAULTS.vpc.vpcId });
 });
 
 after(async () => {
-  await emu?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await cli?.close();
 });
 
-/** Async on purpose: the emulator runs in this process and must keep answering while plan runs. */
-function plan(docs: string[]): Promise<{ code: number; out: string }> {
-  const file = join(dir, `m${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, docs.join("\n---\n"));
-  const env = {
-    ...process.env,
-    KUBECONFIG: "",
-    // No cluster here: the cluster id cannot come from kube-system, so it is given (as in plan-cli.test.ts).
-    CLUSTER_ID: "plan-cli",
-    ALIBABA_CLOUD_ENDPOINT: emu.url,
-    ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
-    ALIBABA_CLOUD_VPC_ID: EMULATOR_DEFAULTS.vpc.vpcId,
-  };
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/plan.ts"), "-f", file], {
-    env,
-    cwd: ROOT,
-  });
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, out })));
-}
-
-async function mutatingCalls(): Promise<string[]> {
-  const s = (await (await fetch(`${emu.url}/_emulator/stats`)).json()) as { calls: Record<string, number> };
-  return Object.keys(s.calls).filter((k) =>
-    /^alb:(Create|Update|Delete|Add|Remove|Associate|Tag|Enable|Disable)/.test(k),
-  );
-}
-
 test("an AlbConfig with a cafe Ingress prints the ALB, listener, group and rule actions, and changes nothing", async () => {
-  const r = await plan([
+  const r = await cli.plan([
     albConfigYaml("cafe"),
     ingressClassYaml("alb", "cafe"),
     nodePortServiceYaml("tea-svc"),
@@ -72,11 +33,11 @@ test("an AlbConfig with a cafe Ingress prints the ALB, listener, group and rule 
     r.out,
     /CreateRules <listener:HTTP:80:create> :80 #1 Host=cafe.example.com&Path=\/tea\|\/tea\/\*/,
   );
-  assert.deepEqual(await mutatingCalls(), []);
+  assert.deepEqual(await cli.mutatingCalls(), []);
 });
 
 test("a bad AlbConfig prints the admission error and exits 1", async () => {
-  const r = await plan([albConfigYaml("bad", { zoneMappings: [{ vSwitchId: "vsw-only-one" }] })]);
+  const r = await cli.plan([albConfigYaml("bad", { zoneMappings: [{ vSwitchId: "vsw-only-one" }] })]);
   assert.equal(r.code, 1, r.out);
   assert.match(r.out, /admission would deny it/);
 });

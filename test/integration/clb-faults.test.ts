@@ -13,25 +13,13 @@ import {
   serviceYaml,
   emulatorFaults,
 } from "../helpers/clb";
-import { eventually, Stack, startStack } from "../helpers/stack";
+import { eventually, KILLED_WATCHER_ENV, Stack, startStack } from "../helpers/stack";
 
 let stack: Stack;
 let cloud: CloudProvider;
 
 before(async () => {
-  // Fast retries keep the test short; the production defaults start at 5 s.
-  stack = await startStack({
-    operator: "split",
-    emulator: true,
-    operatorEnv: {
-      OPERATOR_BACKOFF_BASE_MS: "200",
-      OPERATOR_BACKOFF_CAP_MS: "3000",
-      // A killed watcher leaves its Lease behind: short terms keep each restart's takeover quick.
-      OPERATOR_LEASE_DURATION_MS: "3000",
-      OPERATOR_RENEW_DEADLINE_MS: "2000",
-      OPERATOR_RETRY_PERIOD_MS: "500",
-    },
-  });
+  stack = await startStack({ operator: "split", emulator: true, operatorEnv: KILLED_WATCHER_ENV });
   cloud = cloudOf(stack);
   createNodes(stack, ["n1", "n2"]);
 });

@@ -1,7 +1,28 @@
 // Types of the ALB desired model: what the cloud should look like for one AlbConfig and its member
 // Ingresses (built by the other files of this folder, diffed by ../plan). Types only; no logic.
-// § numbers refer to docs/alb-ingress.md.
-import type { AlbHealthCheckConfig, AlbStickySessionConfig, Tag } from "../../../src/cloud";
+// § numbers refer to docs/alb-ingress.md. Where a field is the same fact the cloud layer states (an enum of
+// the API, a zone mapping, a rule condition or action), its type is the cloud layer's (src/cloud/types/alb.ts).
+import type {
+  AlbAddressType,
+  AlbBackendProtocol,
+  AlbEdition,
+  AlbHealthCheckConfig,
+  AlbListenerCertificate,
+  AlbListenerProtocol,
+  AlbLoadBalancer,
+  AlbRuleAction,
+  AlbRuleCondition,
+  AlbScheduler,
+  AlbServer,
+  AlbServerGroupAttributes,
+  AlbServerGroupTuple,
+  AlbServerType,
+  AlbStickySessionConfig,
+  AlbZoneMapping,
+  Tag,
+} from "../../../src/cloud";
+
+export type { AlbAddressType, AlbEdition, AlbListenerProtocol, AlbScheduler };
 
 export interface AlbConfigRef {
   name: string;
@@ -13,17 +34,9 @@ export interface AlbConfigRef {
   createIntent?: string;
 }
 
-export type AlbAddressType = "Internet" | "Intranet";
-export type AlbEdition = "Basic" | "Standard" | "StandardWithWaf";
-export type AlbListenerProtocol = "HTTP" | "HTTPS" | "QUIC";
-export type AlbServerGroupProtocol = "HTTP" | "HTTPS" | "gRPC";
-export type AlbScheduler = "Wrr" | "Wlc" | "Sch" | "Uch";
+export type AlbServerGroupProtocol = AlbBackendProtocol;
 
-export interface DesiredZoneMapping {
-  vSwitchId: string;
-  zoneId: string;
-  allocationId?: string;
-}
+export type DesiredZoneMapping = AlbZoneMapping;
 
 export interface DesiredLoadBalancer {
   /** "create": the controller creates and owns the ALB. "reuse": `spec.config.id` names an existing ALB. */
@@ -37,8 +50,8 @@ export interface DesiredLoadBalancer {
   name: string;
   vpcId: string;
   addressType: AlbAddressType;
-  addressAllocatedMode: "Dynamic" | "Fixed";
-  addressIpVersion: "IPv4" | "DualStack";
+  addressAllocatedMode: AlbLoadBalancer["addressAllocatedMode"];
+  addressIpVersion: AlbLoadBalancer["addressIpVersion"];
   edition: AlbEdition;
   payType: "PostPay";
   resourceGroupId?: string;
@@ -50,72 +63,24 @@ export interface DesiredLoadBalancer {
   userTags: Tag[];
 }
 
-export interface DesiredCertificate {
-  certificateId: string;
-  isDefault: boolean;
-}
+export type DesiredCertificate = Pick<AlbListenerCertificate, "certificateId" | "isDefault">;
 
-/** A rule condition as the cloud layer takes it (src/cloud/types/alb.ts AlbRuleCondition). */
-export interface RuleCondition {
-  type: "Host" | "Path" | "Header" | "QueryString" | "Method" | "Cookie" | "SourceIp";
-  values: string[];
-  /** Header name (Header) or parameter/cookie name (QueryString, Cookie). */
-  key?: string;
-}
+/** A rule condition as the cloud layer takes it. */
+export type RuleCondition = AlbRuleCondition;
 
 /**
  * One server group in a forward (or mirror) action. `G` says how the group is named: by its desired
  * key in the model, by an id or Ref in a plan, by its id in the remote model.
  */
-export interface ServerGroupTuple<G> {
-  serverGroupId: G;
-  weight?: number;
-}
+export type ServerGroupTuple<G> = Omit<AlbServerGroupTuple, "serverGroupId"> & { serverGroupId: G };
 
 /** A rule action as the cloud layer takes it (AlbRuleAction), with server groups named by `G`. */
-export interface RuleAction<G> {
-  order: number;
-  type:
-    | "ForwardGroup"
-    | "Redirect"
-    | "FixedResponse"
-    | "Rewrite"
-    | "InsertHeader"
-    | "RemoveHeader"
-    | "TrafficLimit"
-    | "TrafficMirror"
-    | "Cors";
-  forwardGroup?: {
-    serverGroupTuples: ServerGroupTuple<G>[];
-    stickySession?: { enabled: boolean; timeout?: number };
-  };
-  redirect?: {
-    protocol?: string;
-    port?: string;
-    httpCode?: string;
-    host?: string;
-    path?: string;
-    query?: string;
-  };
-  fixedResponse?: { httpCode: string; content?: string; contentType?: string };
-  rewrite?: { host?: string; path?: string; query?: string };
-  insertHeader?: {
-    key: string;
-    value: string;
-    valueType: "UserDefined" | "ReferenceHeader" | "SystemDefined";
-  };
-  removeHeader?: { key: string };
-  trafficLimit?: { qps?: number; perIpQps?: number };
-  trafficMirror?: { targetType: "ForwardGroupMirror"; serverGroupTuples: ServerGroupTuple<G>[] };
-  cors?: {
-    allowOrigin: string[];
-    allowMethods?: string[];
-    allowHeaders?: string[];
-    exposeHeaders?: string[];
-    allowCredentials?: "on" | "off";
-    maxAge?: number;
-  };
-}
+export type RuleAction<G> = Omit<AlbRuleAction, "forwardGroup" | "trafficMirror"> & {
+  forwardGroup?: WithTuples<NonNullable<AlbRuleAction["forwardGroup"]>, G>;
+  trafficMirror?: WithTuples<NonNullable<AlbRuleAction["trafficMirror"]>, G>;
+};
+
+type WithTuples<T, G> = Omit<T, "serverGroupTuples"> & { serverGroupTuples: ServerGroupTuple<G>[] };
 
 export interface DesiredRule {
   /** `rule-<port>-<priority>` (§5.2). */
@@ -148,14 +113,9 @@ export interface DesiredListener {
   rules: DesiredRule[];
 }
 
-export interface DesiredServer {
-  serverType: "Ecs" | "Eni";
-  /** ECS instance id or ENI id. */
-  serverId: string;
-  /** ENI: the pod IP. */
-  serverIp?: string;
-  port: number;
-  weight: number;
+/** A node's ECS instance or a pod's ENI (serverIp: the pod IP); port and weight as the cloud layer states them. */
+export interface DesiredServer extends Pick<AlbServer, "serverId" | "serverIp" | "port" | "weight"> {
+  serverType: Extract<AlbServerType, "Ecs" | "Eni">;
 }
 
 /** As the cloud layer takes it (AlbHealthCheckConfig); unset fields are the API's defaults. */
@@ -182,7 +142,7 @@ export interface DesiredServerGroup {
   protocol: AlbServerGroupProtocol;
   scheduler: AlbScheduler;
   /** `backend-scheduler-uch-value` with scheduler Uch. */
-  uchConfig?: { type: "QueryString"; value: string };
+  uchConfig?: AlbServerGroupAttributes["uchConfig"];
   healthCheck: HealthCheckConfig;
   stickySession: StickySessionConfig;
   upstreamKeepaliveEnabled: boolean;
