@@ -1,8 +1,8 @@
-// seedStore (stores.ts): a failed start-up list is retried with growing waits, logged each time, until it
+// Store and seedStore (stores.ts): objects are kept without managedFields. A failed start-up list is retried with growing waits, logged each time, until it
 // works; the store is synced only then. Stops retrying once its signal aborts.
 import test from "node:test";
 import assert from "node:assert/strict";
-import type { V1Node } from "@kubernetes/client-node";
+import type { V1Node, V1Service } from "@kubernetes/client-node";
 import { recording } from "../../test/helpers/recording";
 import type { ClusterClient } from "./client";
 import { KINDS } from "./kinds";
@@ -54,4 +54,27 @@ test("a seed that never works stops when its signal aborts, and the store stays 
   const store = new Store<V1Node>(KINDS.Node);
   await alive(() => seedStore(store, client, { signal: stop.signal, backoffBaseMs: 1 }));
   assert.ok(!store.synced);
+});
+
+test("the store keeps objects without metadata.managedFields, and everything else as it came", () => {
+  const store = new Store<V1Service>(KINDS.Service);
+  const svc: V1Service = {
+    metadata: {
+      name: "web",
+      namespace: "default",
+      resourceVersion: "7",
+      annotations: { a: "1" },
+      managedFields: [{ manager: "kubectl", operation: "Apply", fieldsType: "FieldsV1", fieldsV1: {} }],
+    },
+    spec: { type: "LoadBalancer" },
+  };
+  let heard: V1Service | undefined;
+  store.onChange((_phase, obj) => (heard = obj));
+  store.apply("ADDED", svc);
+  const kept = store.get("default/web")!;
+  assert.equal(kept.metadata?.managedFields, undefined);
+  assert.equal(heard, kept, "listeners see the stored object");
+  const { managedFields: _dropped, ...metadata } = svc.metadata!;
+  assert.deepEqual(kept, { ...svc, metadata });
+  assert.equal(svc.metadata?.managedFields?.length, 1, "the event's object is not changed");
 });

@@ -16,7 +16,19 @@ export type IndexFn<T> = (obj: T) => readonly string[];
 export type StoreListener<T> = (phase: WatchPhase, obj: T, old: T | undefined) => void;
 
 interface Meta {
-  metadata?: { namespace?: string; name?: string; resourceVersion?: string };
+  metadata?: { namespace?: string; name?: string; resourceVersion?: string; managedFields?: unknown };
+}
+
+/**
+ * The object without `metadata.managedFields`: nothing here reads them, and they are often the larger part of
+ * an object (one entry per field manager). Dropping them keeps a store of thousands of objects small, so the
+ * garbage collector of the process holding it (the admission webhook) has less to walk. controller-runtime's
+ * caches do the same (sigs.k8s.io/controller-runtime pkg/cache TransformStripManagedFields).
+ */
+export function withoutManagedFields<T extends Meta>(obj: T): T {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 export class Store<T extends Meta> {
@@ -73,7 +85,8 @@ export class Store<T extends Meta> {
   }
 
   /** Applies one watch event; returns the previous object. Stale events (older resourceVersion) are kept out. */
-  apply(phase: WatchPhase, obj: T): T | undefined {
+  apply(phase: WatchPhase, event: T): T | undefined {
+    const obj = withoutManagedFields(event);
     const key = keyOf(obj);
     const old = this.#items.get(key);
     if (phase === "DELETED") {
