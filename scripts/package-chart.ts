@@ -8,8 +8,8 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { shapeWebhookConfigs, type WebhookPolicy } from "../src/admission/webhook-config";
-import { WEBHOOK_POLICIES } from "../src/config";
+import { WEBHOOK_POLICIES } from "../capabilities/webhook-policies";
+import { shapeWebhookConfigs, type MatchCondition } from "../src/admission/webhook-config";
 import yaml from "js-yaml";
 import { defaultBinDir } from "../src/controlplane/controlplane";
 import {
@@ -50,11 +50,6 @@ interface WebhookDoc {
   webhooks?: PeprWebhook[];
 }
 
-export interface MatchCondition {
-  name: string;
-  expression: string;
-}
-
 /** One webhook entry as chart/templates/webhooks.yaml reads it from files/webhooks.json. */
 export interface ChartWebhook {
   name: string;
@@ -71,54 +66,11 @@ export interface ChartWebhookConfig {
   webhooks: ChartWebhook[];
 }
 
-/**
- * The cheap path for Services (docs/chart.md "Webhooks"): the API server calls the webhook only for
- * LoadBalancer Services (or ones that were, so a type change is judged) and never for an object being
- * deleted (finalizer removal must work even when admission is down). Evaluated in the API server (CEL).
- */
-export const SERVICE_MATCH_CONDITIONS: MatchCondition[] = [
-  {
-    name: "not-being-deleted",
-    expression: "object == null || !has(object.metadata.deletionTimestamp)",
-  },
-  {
-    name: "load-balancer-services",
-    expression:
-      "(object != null && has(object.spec.type) && object.spec.type == 'LoadBalancer') || " +
-      "(oldObject != null && has(oldObject.spec.type) && oldObject.spec.type == 'LoadBalancer')",
-  },
-];
-
-function onlyServices(rules: WebhookRule[]): boolean {
-  return (
-    rules.length > 0 &&
-    rules.every(
-      (r) =>
-        (r.apiGroups ?? []).every((g) => g === "") &&
-        (r.resources ?? []).length > 0 &&
-        (r.resources ?? []).every((res) => res === "services"),
-    )
-  );
-}
-
 const ALWAYS_EXCLUDED = new Set(["kube-system", "pepr-system"]);
 
-/**
- * Services in an entry of their own, so the Service match conditions apply whatever else the module binds
- * (Ingresses, AlbConfigs); failure policy and timeout follow the chart values (the template takes the lower
- * timeout, and 30 s is the API maximum).
- */
-const SERVICES_ENTRY: WebhookPolicy = {
-  name: "services",
-  resources: ["services"],
-  failurePolicy: "Fail",
-  timeoutSeconds: 30,
-  excludedNamespaces: [],
-};
-
-/** Pods and Services split off into entries of their own (src/admission/webhook-config.ts, docs/chart.md). */
+/** Pods and Services split off into entries of their own (capabilities/webhook-policies.ts, docs/chart.md). */
 export function shapeModuleWebhooks(docs: WebhookDoc[]): WebhookDoc[] {
-  return shapeWebhookConfigs(docs, [...WEBHOOK_POLICIES, SERVICES_ENTRY]);
+  return shapeWebhookConfigs(docs, WEBHOOK_POLICIES);
 }
 
 /** The module's webhook configurations, as the chart's webhooks template reads them. Pure. */
@@ -136,10 +88,7 @@ export function chartWebhooks(moduleDocs: unknown[]): ChartWebhookConfig[] {
         const notIn = (w.namespaceSelector?.matchExpressions ?? [])
           .filter((e) => e.key === "kubernetes.io/metadata.name" && e.operator === "NotIn")
           .flatMap((e) => e.values ?? []);
-        const conditions = [
-          ...(w.matchConditions ?? []),
-          ...(onlyServices(rules) ? SERVICE_MATCH_CONDITIONS : []),
-        ];
+        const conditions = w.matchConditions ?? [];
         return {
           name: w.name ?? `pepr-${MODULE_UUID}.pepr.dev`,
           rules,

@@ -274,21 +274,22 @@ export const ECI_DEFAULTS = {
 } as const;
 
 /**
- * Webhook entries split out of the one entry Pepr generates (src/admission/webhook-config.ts): requests for
- * these resources get their own entry with this failure policy, timeout and excluded namespaces. Pods: an
- * outage of our webhook must never stop pod creation in the cluster, so failures are ignored, the timeout is
- * short, and system namespaces (and the operator's own) are never sent to us.
+ * Webhook entries split out of the one entry Pepr generates (capabilities/webhook-policies.ts): requests for
+ * these resources get their own entry with this failure policy, timeout and excluded namespaces.
  */
-export const WEBHOOK_POLICIES = [
-  {
-    /** Entry name prefix: `<name>.<module uuid>.pepr.dev`. */
-    name: "pods",
-    resources: ["pods"],
+export const WEBHOOK_DEFAULTS = {
+  /**
+   * An outage of our webhook must never stop pod creation in the cluster: failures are ignored, the timeout is
+   * short, and system namespaces (and the operator's own) are never sent to us.
+   */
+  pods: {
     failurePolicy: "Ignore",
     timeoutSeconds: 3,
     excludedNamespaces: ["kube-system", "kube-public", "kube-node-lease", "pepr-system"],
   },
-] as const;
+  /** Services: refused when admission cannot answer; the chart lowers the timeout to admission.timeoutSeconds. */
+  services: { failurePolicy: "Fail", timeoutSeconds: 30, excludedNamespaces: [] },
+} as const;
 
 /**
  * ALB Ingress, what the user writes (docs/alb-ingress.md): the AlbConfig defaults the mutating webhook fills in,

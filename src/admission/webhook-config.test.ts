@@ -1,9 +1,15 @@
 // shapeWebhookConfigs: pods move to their own entry (Ignore, short timeout, system namespaces excluded),
-// the rest stays as Pepr generated it (the chart packager, scripts/package-chart.ts, applies the same).
+// the rest stays as Pepr generated it (the chart packager, scripts/package-chart.ts, applies the same); each
+// policy's match conditions go on its entry.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { WEBHOOK_POLICIES } from "../config";
-import { shapeWebhookConfigs, type WebhookDoc } from "./webhook-config";
+import { PODS_WEBHOOK_POLICY } from "../../capabilities/eci-imagecache/admission/webhook-policy";
+import { WEBHOOK_POLICIES } from "../../capabilities/webhook-policies";
+import { WEBHOOK_DEFAULTS } from "../config";
+import { shapeWebhookConfigs as shapeWith, type WebhookDoc } from "./webhook-config";
+
+/** The generic behaviour, with the pods policy alone. */
+const shapeWebhookConfigs = (docs: WebhookDoc[]) => shapeWith(docs, [PODS_WEBHOOK_POLICY]);
 
 const rule = (resources: string[], operations = ["CREATE", "UPDATE"]) => ({
   apiGroups: [""],
@@ -57,7 +63,9 @@ test("pods get their own entry: Ignore, the policy's timeout, system namespaces 
   );
   assert.equal(pods.name, "pods.alicloud-operator.pepr.dev");
   assert.equal(pods.failurePolicy, "Ignore");
-  assert.equal(pods.timeoutSeconds, WEBHOOK_POLICIES[0].timeoutSeconds);
+  assert.equal(pods.timeoutSeconds, WEBHOOK_DEFAULTS.pods.timeoutSeconds);
+  assert.deepEqual(pods.matchConditions, PODS_WEBHOOK_POLICY.matchConditions);
+  assert.equal(main.matchConditions, undefined, "the rest sees every request");
   assert.deepEqual(pods.rules, [rule(["pods"], ["CREATE"])]);
   assert.deepEqual(pods.clientConfig, main.clientConfig, "same server");
   const notIn = pods.namespaceSelector!.matchExpressions![0].values!;
@@ -81,4 +89,26 @@ test("an entry with only pods becomes the pod entry; documents without pods are 
     sub[0].webhooks!.map((w) => w.rules![0].resources),
     [["services"], ["pods/status"]],
   );
+});
+
+test("the module's policies: pods and Services each get an entry with their match conditions", () => {
+  const [shaped] = shapeWith(
+    [peprDoc("ValidatingWebhookConfiguration", [rule(["services", "pods", "ingresses"])])],
+    WEBHOOK_POLICIES,
+  );
+  const byName = new Map(shaped.webhooks!.map((w) => [w.name, w]));
+  assert.deepEqual([...byName.keys()].sort(), [
+    "alicloud-operator.pepr.dev",
+    "pods.alicloud-operator.pepr.dev",
+    "services.alicloud-operator.pepr.dev",
+  ]);
+  assert.deepEqual(
+    byName.get("services.alicloud-operator.pepr.dev")!.matchConditions!.map((c) => c.name),
+    ["not-being-deleted", "load-balancer-services"],
+  );
+  assert.deepEqual(
+    byName.get("pods.alicloud-operator.pepr.dev")!.matchConditions!.map((c) => c.name),
+    ["asks-for-an-image-cache"],
+  );
+  assert.equal(byName.get("alicloud-operator.pepr.dev")!.matchConditions, undefined);
 });

@@ -1,7 +1,7 @@
 // Reshapes the webhook configurations Pepr generates (one entry with every bound resource) so that the
-// resources listed in WEBHOOK_POLICIES (src/config.ts) get an entry of their own with their own failure
-// policy, timeout and namespace exclusions. Pure; used by the local runner and the Helm chart packager.
-import { WEBHOOK_POLICIES } from "../config";
+// resources of each policy (capabilities/webhook-policies.ts) get an entry of their own with their own failure
+// policy, timeout, namespace exclusions and match conditions. Pure; used by the local runner and the Helm
+// chart packager, so both register the same entries.
 
 export interface WebhookRule {
   apiGroups?: string[];
@@ -9,6 +9,12 @@ export interface WebhookRule {
   operations?: string[];
   resources?: string[];
   scope?: string;
+}
+
+/** A CEL expression the API server evaluates before calling the webhook (admissionregistration.k8s.io/v1). */
+export interface MatchCondition {
+  name: string;
+  expression: string;
 }
 
 export interface WebhookEntry {
@@ -20,6 +26,7 @@ export interface WebhookEntry {
     matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
     matchLabels?: Record<string, string>;
   };
+  matchConditions?: MatchCondition[];
   [k: string]: unknown;
 }
 
@@ -35,6 +42,8 @@ export interface WebhookPolicy {
   readonly failurePolicy: string;
   readonly timeoutSeconds: number;
   readonly excludedNamespaces: readonly string[];
+  /** Only requests these all match reach the webhook: the cheap path, decided in the API server. */
+  readonly matchConditions?: readonly MatchCondition[];
 }
 
 const NAMESPACE_LABEL = "kubernetes.io/metadata.name";
@@ -89,6 +98,9 @@ function splitEntry(entry: WebhookEntry, policies: readonly WebhookPolicy[]): We
       failurePolicy: p.failurePolicy,
       timeoutSeconds: p.timeoutSeconds,
       namespaceSelector: excludingNamespaces(entry.namespaceSelector, p.excludedNamespaces),
+      ...(p.matchConditions?.length
+        ? { matchConditions: [...(entry.matchConditions ?? []), ...p.matchConditions] }
+        : {}),
     });
   }
   return rest.length ? [{ ...entry, rules: rest }, ...extra] : extra;
@@ -99,10 +111,7 @@ function splitEntry(entry: WebhookEntry, policies: readonly WebhookPolicy[]): We
  * every other document is returned as it is. Never mutates its input. A policy whose resources no entry
  * binds adds nothing.
  */
-export function shapeWebhookConfigs<T>(
-  docs: readonly T[],
-  policies: readonly WebhookPolicy[] = WEBHOOK_POLICIES,
-): T[] {
+export function shapeWebhookConfigs<T>(docs: readonly T[], policies: readonly WebhookPolicy[]): T[] {
   return docs.map((d) => {
     if (!isWebhookDoc(d)) return d;
     return { ...d, webhooks: (d.webhooks ?? []).flatMap((w) => splitEntry(w, policies)) } as T;

@@ -16,6 +16,7 @@ import {
 import https from "node:https";
 import { join, resolve } from "node:path";
 import yaml from "js-yaml";
+import { WEBHOOK_POLICIES } from "../../capabilities/webhook-policies";
 import { shapeWebhookConfigs } from "../admission/webhook-config";
 import { ensureCa, ensureServingCert } from "../controlplane/pki";
 import { freePort, httpsOk, waitFor } from "../controlplane/ports";
@@ -112,8 +113,8 @@ export function ensureModuleBuilt(force = false): void {
 /** The webhook configurations from the built module, rewritten to call a local URL. */
 export function localWebhookConfigs(port: number, apiPath: string, caBundleBase64: string): K8sObject[] {
   const docs = yaml.loadAll(readFileSync(BUILT_MODULE_YAML, "utf8")) as K8sObject[];
-  // Pod admission gets an entry of its own that never blocks pod creation (README "ImageCache").
-  return shapeWebhookConfigs(docs)
+  // Pods and Services get entries of their own, as in the chart (capabilities/webhook-policies.ts).
+  return shapeWebhookConfigs(docs, WEBHOOK_POLICIES)
     .filter(
       (d) => d && (d.kind === "MutatingWebhookConfiguration" || d.kind === "ValidatingWebhookConfiguration"),
     )

@@ -13,7 +13,7 @@ import {
   WATCHER_CLUSTER_RULES,
   WATCHER_NAMESPACE_RULES,
 } from "../../scripts/chart/rbac";
-import { SERVICE_MATCH_CONDITIONS } from "../../scripts/package-chart";
+import { SERVICE_MATCH_CONDITIONS } from "../../capabilities/clb-service/admission/webhook-policy";
 import { find, helm, packagedChart, renderChart, RELEASE_NAMESPACE, type K8sDoc } from "../helpers/chart";
 
 let chart: string;

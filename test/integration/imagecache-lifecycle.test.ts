@@ -6,6 +6,8 @@ import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseExposition, select } from "../../src/metrics/parse";
+import { operatorGet } from "../../src/operator/local";
 import { cloudOf } from "../helpers/clb";
 import { eventually, ROOT, Stack, startStack } from "../helpers/stack";
 import type { CloudProvider } from "../../src/cloud";
@@ -282,10 +284,27 @@ test("pods: explicit id, best match among several, none Ready -> unchanged, expl
   );
   assert.match(unknown.stderr, /image cache imc-nosuchcache not found/);
 
-  // A pod with none of our annotations is untouched.
-  stack.kubectlOk(["create", "-f", "-"], podYaml("plain", {}, ["nginx:1.27"]));
+  // A pod with none of our annotations is untouched, and never even reaches the webhook (the pods entry's
+  // match condition, evaluated in the API server); one with our annotation does, once per webhook.
+  const before = await podReviews();
+  stack.kubectlOk(["create", "-f", "-"], podYaml("plain", { "example.com/other": "x" }, ["nginx:1.27"]));
   assert.equal(podAnnotations("plain")[SNAPSHOT], undefined);
+  assert.equal(await podReviews(), before, "a pod without our annotations reached the webhook");
+  stack.kubectlOk(
+    ["create", "-f", "-"],
+    podYaml("asks", { "k8s.aliyun.com/eci-image-cache": "true" }, ["nginx:1.27"]),
+  );
+  assert.equal(await podReviews(), before + 2, "mutate and validate for a pod with our annotation");
 });
+
+/** Pod admission reviews the webhook process has answered (its /metrics counter). */
+async function podReviews(): Promise<number> {
+  const r = await operatorGet(stack.operator!, "/metrics");
+  assert.equal(r.status, 200);
+  return select(parseExposition(r.body), "alicloud_operator_admission_requests_total", {
+    kind: "Pod",
+  }).reduce((n, s) => n + s.value, 0);
+}
 
 test("delete: the cloud cache is deleted, then the ImageCache is gone", async () => {
   const ic = await waitPhase("imagecache-sample", "Ready");

@@ -1,14 +1,11 @@
-// scripts/package-chart.ts, the pure parts: webhook entries for the chart (match conditions on Service-only
-// entries, Ignore kept, namespace exclusions) and the RBAC template rendered from scripts/chart/rbac.ts.
+// scripts/package-chart.ts, the pure parts: webhook entries for the chart (match conditions on the Service and
+// pod entries, Ignore kept, namespace exclusions) and the RBAC template rendered from scripts/chart/rbac.ts.
 import test from "node:test";
 import assert from "node:assert/strict";
 import yaml from "js-yaml";
-import {
-  chartWebhooks,
-  drainTargets,
-  rbacTemplate,
-  SERVICE_MATCH_CONDITIONS,
-} from "../../scripts/package-chart";
+import { SERVICE_MATCH_CONDITIONS } from "../../capabilities/clb-service/admission/webhook-policy";
+import { PODS_WEBHOOK_POLICY } from "../../capabilities/eci-imagecache/admission/webhook-policy";
+import { chartWebhooks, drainTargets, rbacTemplate } from "../../scripts/package-chart";
 import { ADMISSION_CLUSTER_RULES, WATCHER_CLUSTER_RULES } from "../../scripts/chart/rbac";
 
 const peprDoc = (kind: string, resources: string[][], extra: Record<string, unknown> = {}) => ({
@@ -57,6 +54,11 @@ test("Services and pods get entries of their own: Services with the match condit
   const pods = byName.get("pods.hook-1.pepr.dev");
   assert.equal(pods?.failurePolicy, "Ignore");
   assert.equal(pods?.timeoutSeconds, 3);
+  assert.deepEqual(
+    pods?.matchConditions,
+    PODS_WEBHOOK_POLICY.matchConditions,
+    "only pods asking for a cache",
+  );
   assert.equal(validating.webhooks[0].matchConditions, undefined);
 });
 
