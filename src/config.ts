@@ -143,8 +143,13 @@ export const CLOUD_DEFAULTS = {
 export const ALB_CLOUD_DEFAULTS = {
   /** waitForLoadBalancerActive / waitForJobs give up after this long (a new ALB takes about a minute). */
   waitTimeoutMs: 180_000,
-  /** Between two polls of GetLoadBalancerAttribute or ListAsynJobs. */
+  /** Between two polls of GetLoadBalancerAttribute (a new ALB takes about a minute). */
   pollIntervalMs: 1_000,
+  /**
+   * Between two ListAsynJobs polls. One poll answers every job of the provider's waiters (src/cloud/alibaba/
+   * alb-jobs.ts), so a short interval costs few calls; listener and server-group jobs take about a second.
+   */
+  jobPollIntervalMs: 250,
 } as const;
 
 /**
@@ -332,4 +337,10 @@ export const ALB_INGRESS_DEFAULTS = {
 export const ALB_DEFAULTS = {
   /** On the AlbConfig and every member Ingress (upstream IngressFinalizer). */
   finalizer: "ingress.k8s.alibaba/resources",
+  /**
+   * ALB actions of one plan in flight at once. Higher than CLB's: an ALB action spends most of its time
+   * waiting for its asynchronous job (polled in batches, src/cloud/alibaba/alb-jobs.ts), not calling the
+   * API, and the client-side rate limiter bounds the calls per API whatever the concurrency.
+   */
+  applyConcurrency: 16,
 } as const;

@@ -2,7 +2,7 @@
 // the generic executor src/reconcile/apply-graph.ts (order, concurrency, failures and skips). Every ALB
 // mutation is asynchronous: an action waits for its jobs (and a new ALB for Active) before its dependants
 // run, so they never meet a busy instance. Not here: deciding what to do (../plan).
-import { OPERATOR_DEFAULTS } from "../../src/config";
+import { ALB_DEFAULTS } from "../../src/config";
 import {
   isCloudError,
   type AlbJobRef,
@@ -45,7 +45,7 @@ export async function apply(
   opts: ApplyOptions = {},
 ): Promise<AlbApplyResult> {
   return applyGraph<ActionParams, ActionOutput>(actions, (a, ctx) => perform(alb, a, ctx), {
-    concurrency: opts.concurrency ?? OPERATOR_DEFAULTS.applyConcurrency,
+    concurrency: opts.concurrency ?? ALB_DEFAULTS.applyConcurrency,
     isAlreadyGone: (a, e) => DELETES.has(a.kind) && isCloudError(e, "NotFound"),
     signal: opts.signal,
   });

@@ -44,6 +44,7 @@ import {
   type AlbXForwardedForConfig,
   type Tag,
 } from "../types";
+import { AlbJobWaiter } from "./alb-jobs";
 import type { RpcOptions, Transport } from "./transport";
 import {
   allPages,
@@ -579,11 +580,17 @@ export class AlibabaAlbProvider implements AlbProvider {
   readonly #t: Transport;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #now: () => number;
+  readonly #jobs: AlbJobWaiter;
 
   constructor(t: Transport, deps: AlbProviderDeps = {}) {
     this.#t = t;
     this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#now = deps.now ?? Date.now;
+    this.#jobs = new AlbJobWaiter({
+      listAsynJobs: (jobIds) => this.listAsynJobs({ jobIds }),
+      sleep: this.#sleep,
+      now: this.#now,
+    });
   }
 
   /** One ALB call through the transport (rate limit, retries, error mapping). */
@@ -743,24 +750,9 @@ export class AlibabaAlbProvider implements AlbProvider {
     });
   }
 
-  async waitForJobs(jobIds: readonly string[], opts: AlbWaitOptions = {}): Promise<void> {
-    const pending = new Set(jobIds.filter(Boolean));
-    if (pending.size === 0) return;
-    await this.#poll(`ALB jobs ${[...pending].join(",")}`, opts, async () => {
-      for (const ids of chunk([...pending], 20)) {
-        for (const job of await this.listAsynJobs({ jobIds: ids })) {
-          if (job.status === "Failed")
-            throw new CloudError({
-              kind: "Conflict",
-              code: job.errorCode || "JobFailed",
-              message: `alb:${job.apiName}: job ${job.jobId} failed${job.errorMessage ? `: ${job.errorMessage}` : ""}`,
-              action: `alb:${job.apiName}`,
-            });
-          if (job.status === "Succeeded") pending.delete(job.jobId);
-        }
-      }
-      return pending.size === 0 ? true : undefined;
-    });
+  /** Batched with every other waiter of this provider (alb-jobs.ts). */
+  waitForJobs(jobIds: readonly string[], opts: AlbWaitOptions = {}): Promise<void> {
+    return this.#jobs.wait(jobIds, opts);
   }
 
   async #poll<T>(what: string, opts: AlbWaitOptions, probe: () => Promise<T | undefined>): Promise<T> {
