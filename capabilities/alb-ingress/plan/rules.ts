@@ -1,7 +1,10 @@
 // Planner for forwarding rules of the managed listeners, matched by priority (priorities are 1…N in member
 // order, §C4): create what is missing, update what differs, delete what no Ingress wants, each with the
 // batch APIs (CreateRules, UpdateRulesAttribute, DeleteRules: up to 10 rules a call), so the calls per
-// rule stay near the minimum. A new group or listener is waited for through its create's key.
+// rule stay near the minimum. A new group or listener is waited for through its create's key. The rule
+// calls of one listener run one after another (deletes, updates, then creates): each makes the listener
+// Configuring for the length of its job, and a second call meanwhile is refused (IncorrectStatus.Listener)
+// and retried, which costs calls and time.
 import type { IdOrRef } from "../../../src/reconcile/actions";
 import type { DesiredModel, DesiredRule, RuleAction, ServerGroupTuple } from "../model/types";
 import { batchKey, batches, covers, createToken, depsOfRef, push, rulesPerCall } from "./common";
@@ -81,43 +84,47 @@ export function planRules(
       .map((r) => r.ruleId);
     const base = `rules:${l.protocol}:${l.port}`;
     const listenerId = ids.id;
+    /** The listener's previous rule call: the next one waits for it. */
+    let previous: string[] = [];
     const removeParts = batches(remove, perCall);
-    removeParts.forEach((ruleIds, i) =>
-      releaseKeys.push(
-        push(out, batchKey(`${base}:delete`, i, removeParts.length), {
-          kind: "DeleteRules",
-          listenerId: listenerId as string,
-          port: l.port,
-          ruleIds,
-        }),
-      ),
-    );
+    removeParts.forEach((ruleIds, i) => {
+      const key = push(
+        out,
+        batchKey(`${base}:delete`, i, removeParts.length),
+        { kind: "DeleteRules", listenerId: listenerId as string, port: l.port, ruleIds },
+        previous,
+      );
+      releaseKeys.push(key);
+      previous = [key];
+    });
     const updateParts = batches(update, perCall);
-    updateParts.forEach((rules, i) =>
-      releaseKeys.push(
+    updateParts.forEach((rules, i) => {
+      const key = push(
+        out,
+        batchKey(`${base}:update`, i, updateParts.length),
+        { kind: "UpdateRules", listenerId: listenerId as string, port: l.port, rules },
+        [...previous, ...rules.flatMap(depsOfSpec)],
+      );
+      releaseKeys.push(key);
+      previous = [key];
+    });
+    const createParts = batches(create, perCall);
+    createParts.forEach((rules, i) => {
+      previous = [
         push(
           out,
-          batchKey(`${base}:update`, i, updateParts.length),
-          { kind: "UpdateRules", listenerId: listenerId as string, port: l.port, rules },
-          rules.flatMap(depsOfSpec),
+          batchKey(`${base}:create`, i, createParts.length),
+          {
+            kind: "CreateRules",
+            listenerId,
+            port: l.port,
+            rules,
+            clientToken: createToken(desired, `rules/${l.protocol}/${l.port}/${JSON.stringify(rules)}`),
+          },
+          [...previous, ...depsOfRef(listenerId), ...rules.flatMap(depsOfSpec)],
         ),
-      ),
-    );
-    const createParts = batches(create, perCall);
-    createParts.forEach((rules, i) =>
-      push(
-        out,
-        batchKey(`${base}:create`, i, createParts.length),
-        {
-          kind: "CreateRules",
-          listenerId,
-          port: l.port,
-          rules,
-          clientToken: createToken(desired, `rules/${l.protocol}/${l.port}/${JSON.stringify(rules)}`),
-        },
-        [...depsOfRef(listenerId), ...rules.flatMap(depsOfSpec)],
-      ),
-    );
+      ];
+    });
   }
   return releaseKeys;
 }
