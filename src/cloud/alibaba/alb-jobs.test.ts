@@ -70,7 +70,7 @@ test("a failed job rejects only its waiters, with the job's error code as a Conf
   ]);
   assert.equal(ok.status, "fulfilled");
   assert.equal(bad.status, "rejected");
-  const e = (bad).reason as CloudError;
+  const e = bad.reason as CloudError;
   assert.equal(e.kind, "Conflict");
   assert.equal(e.code, "QuotaExceeded");
   assert.match(e.message, /alb:CreateServerGroup: job bad failed/);
@@ -90,7 +90,7 @@ test("each waiter times out on its own deadline, naming the jobs still pending",
   ]);
   assert.equal(quick.status, "fulfilled");
   assert.equal(slow.status, "rejected");
-  const e = (slow).reason as CloudError;
+  const e = slow.reason as CloudError;
   assert.equal(e.kind, "Timeout");
   assert.match(e.message, /timed out after 350 ms waiting for ALB jobs slow/);
   assert.ok(cloud.now() <= 400, `gave up at ${cloud.now()} ms`);
