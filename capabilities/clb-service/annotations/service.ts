@@ -8,6 +8,7 @@ import {
   parseClbAnnotations,
 } from "./registry";
 import { LISTENER_PROTOCOLS, type ClbAnnotationConfig, type ListenerProtocol } from "./types";
+import { objectAnnotations, recordOf, stringAnnotations } from "../../../src/annotations/object";
 
 /** Label the controller writes with the SLB id (§1.4); R1/R3 read it. */
 export const LOADBALANCER_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
@@ -15,21 +16,9 @@ export const LOADBALANCER_ID_LABEL = "service.k8s.alibaba/loadbalancer-id";
 export const SERVICE_CLASS_ANNOTATION = "service.beta.kubernetes.io/class";
 export const ROUTING_SUFFIXES = { tunnelType: "tunnel-type", lbType: "type" } as const;
 
-function recordOf(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 /** metadata.annotations as a plain map (values may still be non-strings on hostile input). */
-export function serviceAnnotations(svc: unknown): Record<string, unknown> {
-  return recordOf(recordOf(recordOf(svc)?.metadata)?.annotations) ?? {};
-}
-
-/** Only the string-valued annotations, for parseClbAnnotations. */
-export function stringAnnotations(svc: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(serviceAnnotations(svc))) if (typeof v === "string") out[k] = v;
-  return out;
-}
+export const serviceAnnotations = objectAnnotations;
+export { stringAnnotations };
 
 function hasRoutingKey(annotations: Record<string, unknown>, suffix: string): boolean {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(annotations, k);

@@ -12,7 +12,8 @@ import { startInformer, type Store } from "../../../src/k8s/stores";
 import type { ImageCache } from "../crd/types";
 import { ImageCacheIndex } from "../store";
 import { imageCacheDefaults, validateImageCache } from "./imagecache-rules";
-import { mutatePod, podAnnotations, podUsesImageCache, validatePod } from "./pod-rules";
+import { stringAnnotations } from "../../../src/annotations/object";
+import { mutatePod, podUsesImageCache, validatePod } from "./pod-rules";
 
 let index: ImageCacheIndex | undefined;
 
@@ -61,7 +62,7 @@ export const validateImageCacheRequest = guardedValidate(
 /** Mutating, CREATE only. Pods without our annotations return at once; never denies. */
 export async function mutatePodRequest(req: PeprMutateRequest<a.Pod>): Promise<void> {
   const pod: unknown = req.Raw;
-  if (!podUsesImageCache(podAnnotations(pod))) return;
+  if (!podUsesImageCache(stringAnnotations(pod))) return;
   const ix = imageCacheIndex();
   // Not synced in time: the pod passes unchanged (it pulls its images), rather than being held up.
   if (!(await indexReady(ix, ECI_DEFAULTS.podStoreWaitMs))) return;
@@ -73,7 +74,7 @@ export async function mutatePodRequest(req: PeprMutateRequest<a.Pod>): Promise<v
 
 export const validatePodRequest = guardedValidate("Pod", async (req: PeprValidateRequest<a.Pod>) => {
   const pod: unknown = req.Raw;
-  if (!podUsesImageCache(podAnnotations(pod))) return req.Approve();
+  if (!podUsesImageCache(stringAnnotations(pod))) return req.Approve();
   const ix = imageCacheIndex();
   if (!(await indexReady(ix, ECI_DEFAULTS.podStoreWaitMs)))
     return req.Deny(

@@ -2,6 +2,7 @@
 // automatic matching picks the best Ready cache by the ECI policy (image match degree, then matched size,
 // then newest) and writes its id. Pure, never throws; the caches come from a watch-fed store (store.ts).
 import type { AdmissionDecision } from "../../../src/admission/respond";
+import { recordOf, stringAnnotations } from "../../../src/annotations/object";
 import { POD_ANNOTATION_KEYS, POD_IMAGE_CACHE_REGISTRY } from "../annotations/registry";
 
 /** What pod admission needs of one ImageCache (store.ts builds it from the object). */
@@ -29,25 +30,14 @@ export interface PodLike {
 /** Where the rules get Ready caches from: those holding at least one of these (normalised) images. */
 export type CacheSource = (images: readonly string[]) => Iterable<CacheCandidate>;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** The pod's annotations when they are a string map; anything else (null, an array, a number) reads as none. */
-export function podAnnotations(pod: unknown): Record<string, string> | undefined {
-  const annotations = isRecord(pod) && isRecord(pod.metadata) ? pod.metadata.annotations : undefined;
-  if (!isRecord(annotations)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(annotations)) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
 /** Canonical key of the explicit cache id, the one the mutating webhook writes. */
 export const SNAPSHOT_ID_KEY = POD_IMAGE_CACHE_REGISTRY.keyOf("snapshotId");
 
 /** The cheapest test of all: does the pod carry any of our keys (any spelling)? */
 export function podUsesImageCache(annotations: Record<string, string> | undefined): boolean {
-  if (!isRecord(annotations)) return false;
-  for (const k of POD_ANNOTATION_KEYS) if (k in annotations) return true;
+  const map = recordOf(annotations);
+  if (!map) return false;
+  for (const k of POD_ANNOTATION_KEYS) if (k in map) return true;
   return false;
 }
 
@@ -72,10 +62,10 @@ export function normaliseImage(ref: string): string {
 
 /** The pod's distinct images (init containers too: the cache serves every container). */
 export function podImages(pod: unknown): string[] {
-  const spec = isRecord(pod) && isRecord(pod.spec) ? pod.spec : {};
+  const spec = recordOf(recordOf(pod)?.spec) ?? {};
   const containers = (list: unknown): unknown[] => (Array.isArray(list) ? list : []);
   const all = [...containers(spec.initContainers), ...containers(spec.containers)]
-    .map((c) => (isRecord(c) ? c.image : undefined))
+    .map((c) => recordOf(c)?.image)
     .filter((i): i is string => typeof i === "string" && i.trim().length > 0)
     .map(normaliseImage);
   return [...new Set(all)];
@@ -126,7 +116,7 @@ export interface PodMutation {
  * `unknown`: whatever the request carries, the answer is a mutation or none, never a throw.
  */
 export function mutatePod(pod: unknown, caches: CacheSource): PodMutation {
-  const annotations = podAnnotations(pod);
+  const annotations = stringAnnotations(pod);
   if (!podUsesImageCache(annotations)) return { annotationsToAdd: {} };
   const { config } = POD_IMAGE_CACHE_REGISTRY.parse(annotations);
   // An explicit id (even an invalid one, which validation rejects) wins over matching.
@@ -142,7 +132,7 @@ export function mutatePod(pod: unknown, caches: CacheSource): PodMutation {
  * ImageCache, and that one Ready. `cachesWithId` are the ImageCaches whose status carries the id.
  */
 export function validatePod(pod: unknown, cachesWithId: (id: string) => CacheCandidate[]): AdmissionDecision {
-  const annotations = podAnnotations(pod);
+  const annotations = stringAnnotations(pod);
   if (!podUsesImageCache(annotations)) return { allowed: true, errors: [], warnings: [] };
   const { config, errors: parseErrors } = POD_IMAGE_CACHE_REGISTRY.parse(annotations);
   const errors = parseErrors.map((e) => e.message);
