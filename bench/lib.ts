@@ -3,6 +3,7 @@
 // create load against the kube-apiserver, no-op webhooks to compare with, and our webhook's histogram.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type ChildProcess, execFileSync, execSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import https from "node:https";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
@@ -288,6 +289,8 @@ export async function startNoopWebhooks(
     kinds?: string[];
     failurePolicy?: "Fail" | "Ignore";
     timeoutSeconds?: number;
+    /** Serve them from a Pepr module with do-nothing bindings of this kind (bench/noop-pepr-webhook.ts). */
+    pepr?: { kubeconfigPath: string; group: string; kind: string };
   } = {},
 ): Promise<NoopWebhooks> {
   const ca = ensureCa(join(dir, "noop"), "noop-ca");
@@ -296,10 +299,27 @@ export async function startNoopWebhooks(
     ips: ["127.0.0.1"],
   });
   const port = await freePort();
+  const pepr = opts.pepr;
+  const apiPath = randomBytes(16).toString("hex");
+  const args = pepr
+    ? ["noop-pepr-webhook.ts", String(port), pepr.group, pepr.kind]
+    : ["noop-webhook.ts", String(port), serving.certPath, serving.keyPath];
+  // The Pepr module is configured as startAdmissionStack configures our admission process.
+  const peprEnv = pepr && {
+    KUBECONFIG: pepr.kubeconfigPath,
+    SSL_CERT_PATH: serving.certPath,
+    SSL_KEY_PATH: serving.keyPath,
+    PEPR_API_PATH: apiPath,
+    PEPR_WATCH_MODE: "false",
+    LOG_LEVEL: "warn",
+  };
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", join(__dirname, "noop-webhook.ts"), String(port), serving.certPath, serving.keyPath],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    ["--import", "tsx", join(__dirname, args[0]), ...args.slice(1)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ...peprEnv },
+    },
   );
   onCleanup(() => child.kill());
   await new Promise<void>((res) => createInterface({ input: child.stdout! }).on("line", () => res()));
@@ -316,7 +336,12 @@ export async function startNoopWebhooks(
           sideEffects: "None",
           failurePolicy: opts.failurePolicy ?? "Fail",
           ...(opts.timeoutSeconds ? { timeoutSeconds: opts.timeoutSeconds } : {}),
-          clientConfig: { url: `https://localhost:${port}/`, caBundle },
+          clientConfig: {
+            url: pepr
+              ? `https://localhost:${port}/${kind.startsWith("Mutating") ? "mutate" : "validate"}/${apiPath}`
+              : `https://localhost:${port}/`,
+            caBundle,
+          },
           rules: [{ ...rule, apiVersions: ["v1"] }],
         },
       ],
