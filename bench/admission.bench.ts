@@ -8,6 +8,7 @@
 // Small runs: BENCH_ADMISSION_RPS=50 BENCH_ADMISSION_REQUESTS=50 BENCH_ADMISSION_STORE_SERVICES=200
 // BENCH_RESULTS_DIR=/tmp/x.
 import https from "node:https";
+import { join } from "node:path";
 import type { LocalOperator } from "../src/operator/local";
 import {
   apiCreate,
@@ -161,22 +162,26 @@ async function webhooksAgainstNoop(): Promise<BenchRow[]> {
   const { dir, cp, target, op } = await startAdmissionStack("bench-adm-");
 
   // Baseline: two no-op webhooks (one mutating, one validating, as ours) in their own process.
-  const noop = await startNoopWebhooks(dir, {
-    apiGroups: [""],
-    operations: ["CREATE", "UPDATE"],
-    resources: ["services"],
+  const serviceRule = { apiGroups: [""], operations: ["CREATE", "UPDATE"], resources: ["services"] };
+  const noop = await startNoopWebhooks(dir, serviceRule);
+  // The framework's own cost: a Pepr module whose Service bindings do nothing (bench/noop-pepr-webhook.ts).
+  const peprNoop = await startNoopWebhooks(join(dir, "pepr"), serviceRule, {
+    pepr: { kubeconfigPath: cp.kubeconfigPath, group: "", kind: "Service" },
   });
   // The operator registered its webhooks (as the chart would); keep them to swap with the no-op ones.
   const ourConfigs = registeredWebhooks(cp.kubeconfigPath);
   const register = (configs: object[]) => registerWebhooks(cp.kubeconfigPath, configs);
 
-  // Each rate: the no-op pair, then ours, back to back, so both see the same apiserver and etcd.
+  // Each rate: the no-op pair, the Pepr no-op pair, then ours, back to back, so all see the same apiserver and etcd.
   const apiserverPid = cp.pids["kube-apiserver"];
   const noopRuns = new Map<number, SideRun>();
+  const peprRuns = new Map<number, SideRun>();
   const ourRuns = new Map<number, SideRun>();
   for (const rate of RATES_PER_SECOND) {
     await register(noop.configs);
     noopRuns.set(rate, await measure(target, `noop-${rate}`, rate, noop.pid, apiserverPid));
+    await register(peprNoop.configs);
+    peprRuns.set(rate, await measure(target, `pepr-${rate}`, rate, peprNoop.pid, apiserverPid));
     await register(ourConfigs);
     ourRuns.set(rate, await measure(target, `ours-${rate}`, rate, op.pid, apiserverPid, noExtra, op));
   }
@@ -185,6 +190,7 @@ async function webhooksAgainstNoop(): Promise<BenchRow[]> {
   return RATES_PER_SECOND.flatMap((rate) => {
     const ours = ourRuns.get(rate)!;
     const noopRun = noopRuns.get(rate)!;
+    const peprRun = peprRuns.get(rate)!;
     return [
       ...latencyRows(
         (q) => `Service create ${q} at ${rate}/s with our webhooks`,
@@ -194,6 +200,18 @@ async function webhooksAgainstNoop(): Promise<BenchRow[]> {
           // 50/s: no worse than before the reuse check read a Service store (1.29); 200/s: the original target.
           target: rate === 50 ? "<= 1.29" : rate === 200 ? "<= 1.3" : undefined,
           note: `${REQUESTS} measured creates per side after ${WARMUP} warm-up; open loop`,
+        },
+      ),
+      row(
+        `Service create p99 at ${rate}/s with our webhooks, against the framework`,
+        percentile(ours.latenciesMs, 99),
+        "ms",
+        {
+          baseline: {
+            what: "a Pepr module's two no-op Service webhooks",
+            value: round(percentile(peprRun.latenciesMs, 99)),
+          },
+          note: `what our hooks add to Pepr 1.1.4's own request path; that module's process spent ${Math.round(peprRun.webhookCpuPerCreateUs)} us of CPU per create`,
         },
       ),
       ...webhookP99Row(`webhook's own p99 per admission review at ${rate}/s`, ours.inProcess),
