@@ -11,28 +11,23 @@ import { join } from "node:path";
 import { CLOUD_DEFAULTS, EMULATOR_DEFAULTS } from "../src/config";
 import { DEFAULT_TRANSITIONS } from "../src/emulator/core";
 import { startEmulator } from "../src/emulator";
-import type { LocalOperator } from "../src/operator/local";
 import { startStack } from "../test/helpers/stack";
 import {
   apiCreate,
   apiRequest,
-  cpuTimeMs,
-  inProcessDelta,
-  scrapeAdmission,
   webhookP99Row,
-  type InProcessTimes,
   apiTarget,
   latencyRows,
   onCleanup,
-  openLoop,
   registeredWebhooks,
-  registerWebhooks,
   row,
   runBench,
   runCleanups,
   sleep,
   startAdmissionStack,
   startNoopWebhooks,
+  measureInterleaved,
+  type AdmissionSide,
   type ApiTarget,
   type BenchRow,
 } from "./lib";
@@ -40,7 +35,8 @@ import {
 const CACHES = Number(process.env.BENCH_IMC_CACHES ?? 1000);
 const RATE_PER_SECOND = Number(process.env.BENCH_IMC_RPS ?? 50);
 const REQUESTS = Number(process.env.BENCH_IMC_REQUESTS ?? 1000);
-const WARMUP = Math.min(200, Math.ceil(REQUESTS / 5));
+/** The sides take turns in this many rounds of REQUESTS / ROUNDS measured creates (measureInterleaved). */
+const ROUNDS = Number(process.env.BENCH_IMC_ROUNDS ?? 5);
 const RECONCILE = Number(process.env.BENCH_IMC_RECONCILE ?? 200);
 const FILL_CONCURRENCY = 16;
 const AUTO = "k8s.aliyun.com/eci-image-cache";
@@ -77,33 +73,6 @@ async function createPod(t: Target, name: string, i: number): Promise<string> {
       SNAPSHOT
     ] ?? ""
   );
-}
-
-/**
- * Open-loop load; returns sorted latencies (ms) after the warm-up, the ids the pods were given and, with `ours`,
- * our webhook process's own times for the measured pod reviews (its admission histogram).
- */
-async function load(
-  t: Target,
-  prefix: string,
-  webhookPid: number,
-  ours?: LocalOperator,
-): Promise<{ latenciesMs: number[]; chosen: string[]; inProcess?: InProcessTimes; cpuPerCreateUs: number }> {
-  let atMeasuring: InProcessTimes | undefined;
-  const cpuBeforeMs = cpuTimeMs(webhookPid);
-  const { latenciesMs, answers } = await openLoop({
-    ratePerSecond: RATE_PER_SECOND,
-    warmup: WARMUP,
-    requests: REQUESTS,
-    send: (i) => createPod(t, `${prefix}-${i}`, i),
-    onMeasuring: async () => {
-      if (ours) atMeasuring = await scrapeAdmission(ours, "Pod");
-    },
-  });
-  const inProcess =
-    ours && atMeasuring ? inProcessDelta(await scrapeAdmission(ours, "Pod"), atMeasuring) : undefined;
-  const cpuPerCreateUs = ((cpuTimeMs(webhookPid) - cpuBeforeMs) * 1000) / (WARMUP + REQUESTS);
-  return { latenciesMs, chosen: answers, inProcess, cpuPerCreateUs };
 }
 
 /** N Ready ImageCaches (status written as the controller would), each holding app-<i> and nginx. */
@@ -158,20 +127,36 @@ async function podAdmission(): Promise<BenchRow[]> {
     ...failOpen,
     pepr: { kubeconfigPath: cp.kubeconfigPath, group: "", kind: "Pod" },
   });
-  const ours = registeredWebhooks(cp.kubeconfigPath);
-  await registerWebhooks(cp.kubeconfigPath, noop.configs);
-  const base = await load(t, "noop", noop.pid);
-  await registerWebhooks(cp.kubeconfigPath, peprNoop.configs);
-  const framework = await load(t, "pepr", peprNoop.pid);
-  await registerWebhooks(cp.kubeconfigPath, ours);
-  const mine = await load(t, "ours", op.pid, op);
+  const sides: AdmissionSide[] = [
+    { name: "noop", configs: noop.configs, webhookPid: noop.pid },
+    { name: "pepr", configs: peprNoop.configs, webhookPid: peprNoop.pid },
+    {
+      name: "ours",
+      configs: registeredWebhooks(cp.kubeconfigPath),
+      webhookPid: op.pid,
+      ours: { op, kind: "Pod" },
+    },
+  ];
   // The figure only counts if the webhook did the work: every pod got the cache holding its own image.
-  const wrong = mine.chosen.filter((id, i) => id !== `imc-bench${i % CACHES}`).length;
+  let wrong = 0;
+  const runs = await measureInterleaved({
+    kubeconfig: cp.kubeconfigPath,
+    sides,
+    rounds: ROUNDS,
+    ratePerSecond: RATE_PER_SECOND,
+    requests: REQUESTS,
+    apiserverPid: cp.pids["kube-apiserver"],
+    send: async (side, seq) => {
+      const chosen = await createPod(t, `${side.name}-${seq}`, seq);
+      if (side.ours && chosen !== `imc-bench${seq % CACHES}`) wrong++;
+    },
+  });
   if (wrong > 0) throw new Error(`${wrong} pods did not get their best cache`);
+  const [base, framework, mine] = ["noop", "pepr", "ours"].map((name) => runs.get(name)!);
   await runCleanups();
   const figure = (q: string) =>
     `pod create ${q} at ${RATE_PER_SECOND}/s, ${CACHES} ImageCaches, automatic matching`;
-  const note = `${REQUESTS} measured creates per side after ${WARMUP} warm-up; open loop; sides in the order of the rows; every pod checked to carry its best cache`;
+  const note = `${REQUESTS} measured creates per side, open loop, in ${ROUNDS} rounds that rotate the order of the sides (each round after a short warm-up); every pod checked to carry its best cache`;
   return [
     ...latencyRows(
       figure,
@@ -194,11 +179,14 @@ async function podAdmission(): Promise<BenchRow[]> {
     ),
     row(
       `webhook process CPU per pod create at ${RATE_PER_SECOND}/s (one mutate and one validate review)`,
-      mine.cpuPerCreateUs,
+      mine.webhookCpuPerCreateUs,
       "us",
       {
-        baseline: { what: "the Pepr no-op module's process", value: Math.round(framework.cpuPerCreateUs) },
-        note: `the bare no-op webhooks' process: ${Math.round(base.cpuPerCreateUs)} us`,
+        baseline: {
+          what: "the Pepr no-op module's process",
+          value: Math.round(framework.webhookCpuPerCreateUs),
+        },
+        note: `the bare no-op webhooks' process: ${Math.round(base.webhookCpuPerCreateUs)} us`,
       },
     ),
   ];

@@ -228,9 +228,11 @@ export async function openLoop<T>(opts: {
   const answers: T[] = [];
   const t0 = performance.now() + 50;
   const inflight: Promise<void>[] = [];
+  let measuring: Promise<void> | undefined;
   for (let i = 0; i < opts.warmup + opts.requests; i++) {
     const dueMs = t0 + i * intervalMs;
-    if (i === opts.warmup) await opts.onMeasuring?.();
+    // Not awaited: a request due meanwhile would count the hook's time as its own latency.
+    if (i === opts.warmup) measuring = opts.onMeasuring?.();
     const waitMs = dueMs - performance.now();
     if (waitMs > 0) await sleep(waitMs);
     inflight.push(
@@ -241,6 +243,7 @@ export async function openLoop<T>(opts: {
     );
   }
   await Promise.all(inflight);
+  await measuring;
   return { latenciesMs: latenciesMs.sort((a, b) => a - b), answers };
 }
 
@@ -442,6 +445,74 @@ export async function measureAdmission(opts: {
         ? inProcessDelta(await scrapeAdmission(ours.op, ours.kind), atMeasuring)
         : undefined,
   };
+}
+
+/** One side of an interleaved comparison: the webhook configurations that route the creates to it. */
+export interface AdmissionSide {
+  name: string;
+  configs: object[];
+  webhookPid: number;
+  /** Our webhook process: its own admission histogram for `kind` is read over the measured creates. */
+  ours?: { op: LocalOperator; kind: string };
+}
+
+/** The sum of two spans of one admission histogram. */
+export function inProcessSum(a: InProcessTimes, b: InProcessTimes): InProcessTimes {
+  const buckets = new Map(a.buckets);
+  for (const [le, n] of b.buckets) buckets.set(le, (buckets.get(le) ?? 0) + n);
+  return { buckets, sumSeconds: a.sumSeconds + b.sumSeconds, reviews: a.reviews + b.reviews };
+}
+
+/**
+ * The sides in `rounds` rounds of `requests / rounds` measured creates each (after a short warm-up per round),
+ * the order rotated every round (ABC, BCA, CAB, ...): a burst of other work on this shared machine, or a drift
+ * over the run, then falls on every side alike instead of on whichever side ran last. `send(side, seq)` makes
+ * one create; seq runs from 0 over all of a side's creates, warm-up included.
+ */
+export async function measureInterleaved(opts: {
+  kubeconfig: string;
+  sides: AdmissionSide[];
+  rounds: number;
+  ratePerSecond: number;
+  requests: number;
+  apiserverPid: number;
+  send: (side: AdmissionSide, seq: number) => Promise<unknown>;
+}): Promise<Map<string, SideRun>> {
+  const perRound = Math.ceil(opts.requests / opts.rounds);
+  const warmup = Math.min(50, Math.ceil(perRound / 5));
+  const runs = new Map<string, SideRun>();
+  for (let round = 0; round < opts.rounds; round++) {
+    for (let k = 0; k < opts.sides.length; k++) {
+      const side = opts.sides[(round + k) % opts.sides.length];
+      await registerWebhooks(opts.kubeconfig, side.configs);
+      const base = round * (warmup + perRound);
+      const run = await measureAdmission({
+        ratePerSecond: opts.ratePerSecond,
+        warmup,
+        requests: perRound,
+        send: (i) => opts.send(side, base + i),
+        webhookPid: side.webhookPid,
+        apiserverPid: opts.apiserverPid,
+        ours: side.ours,
+      });
+      const prev = runs.get(side.name);
+      runs.set(
+        side.name,
+        prev
+          ? {
+              latenciesMs: [...prev.latenciesMs, ...run.latenciesMs].sort((a, b) => a - b),
+              // every round has as many creates: the mean of the rounds is the mean per create
+              webhookCpuPerCreateUs:
+                (prev.webhookCpuPerCreateUs * round + run.webhookCpuPerCreateUs) / (round + 1),
+              apiserverCpuPerCreateUs:
+                (prev.apiserverCpuPerCreateUs * round + run.apiserverCpuPerCreateUs) / (round + 1),
+              inProcess: prev.inProcess && run.inProcess && inProcessSum(prev.inProcess, run.inProcess),
+            }
+          : run,
+      );
+    }
+  }
+  return runs;
 }
 
 /** The webhook's own p99 per review over the measured creates (none when it saw none), its mean in the note. */
