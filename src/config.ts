@@ -17,6 +17,11 @@ export const OPERATOR_DEFAULTS = {
   maxWorkers: 32,
   /** Cloud actions of one plan in flight at once (src/reconcile/apply-graph.ts). */
   applyConcurrency: 4,
+  /**
+   * Kubernetes writes of one reconcile in flight at once (finalizers, status and Events of an ALB group's
+   * Ingresses): one at a time, 40 members cost a second of a reconcile on a busy apiserver.
+   */
+  k8sWriteConcurrency: 8,
   /** Backends per add/remove/update API call that apply sends (CLB accepts at most 20). */
   backendsPerApiCall: 20,
   /** Per-key exponential backoff: first retry and cap. */

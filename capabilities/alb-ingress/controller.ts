@@ -3,7 +3,7 @@
 // apply the plan, then publish status and Events on the AlbConfig and every member. Finalizers go on the
 // AlbConfig and each member before any cloud write and come off last. Rules: docs/alb-ingress.md §C6.
 import type { V1EndpointSlice, V1IngressClass, V1Node, V1Service } from "@kubernetes/client-node";
-import { ALB_DEFAULTS } from "../../src/config";
+import { ALB_DEFAULTS, OPERATOR_DEFAULTS } from "../../src/config";
 import type { CloudProvider } from "../../src/cloud";
 import type { FailureToShow, ReconcileContext } from "../../src/controller/controller";
 import { canonicalJson } from "../../src/controller/fingerprint";
@@ -19,6 +19,7 @@ import type { EventRecorder, EventType } from "../../src/k8s/events";
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/finalizers";
 import { KINDS, keyOf } from "../../src/k8s/kinds";
 import { setCondition, type Condition } from "../../src/k8s/status";
+import { mapConcurrent } from "../../src/lib/concurrency";
 import type { Store } from "../../src/k8s/stores";
 import type { Ingress } from "./annotations";
 import type { AlbConfig } from "./crd";
@@ -133,16 +134,11 @@ export class AlbConfigReconciler {
           hasFinalizer(i, this.#finalizer) && !members.includes(i) && this.#reportedBy(i, ac as AlbConfig),
       );
 
-    // Finalizers first: nothing is created that a deletion could leave behind.
-    if (!deleting) {
-      try {
-        ac = await ensureFinalizer(client, KINDS.AlbConfig, ac, this.#finalizer);
-        for (const m of live) await ensureFinalizer(client, KINDS.Ingress, m, this.#finalizer);
-      } catch (e) {
-        await this.#fail(ac, live, ALB_REASONS.failedAddFinalizer, describeK8sError(e));
-        throw new ShownError(ALB_REASONS.failedAddFinalizer, describeK8sError(e));
-      }
-    }
+    // Finalizers before any cloud write (nothing is created that a deletion could leave behind); the cloud
+    // reads of planFor below only read, so they run meanwhile.
+    const finalizers = deleting ? Promise.resolve(ac) : this.#addFinalizers(ac, live);
+    // Settled here too, so a failed write is never an unhandled rejection while planFor runs.
+    finalizers.catch(() => undefined);
     const serviceKeys = new Set(live.flatMap(servicesOfIngress));
     const services = [...serviceKeys].flatMap((k) => this.#deps.services.get(k) ?? []);
     const endpointSlices = this.#deps.endpointSlices
@@ -166,8 +162,15 @@ export class AlbConfigReconciler {
         deleting,
       });
     } catch (e) {
+      await finalizers.catch(() => undefined);
       await this.#fail(ac, live, ALB_REASONS.failedApplyModel, `reading the cloud: ${describeError(e)}`);
       throw new ShownError(ALB_REASONS.failedApplyModel, describeError(e));
+    }
+    try {
+      ac = await finalizers;
+    } catch (e) {
+      await this.#fail(ac, live, ALB_REASONS.failedAddFinalizer, describeK8sError(e));
+      throw new ShownError(ALB_REASONS.failedAddFinalizer, describeK8sError(e));
     }
     if (result.modelErrors.length > 0 && !deleting) {
       const message = summary(result.modelErrors.map((e) => e.message));
@@ -218,8 +221,7 @@ export class AlbConfigReconciler {
     const changed = result.plan.actions.length > 0;
     if (changed) {
       await this.#event(ac, KINDS.AlbConfig, "Normal", ALB_REASONS.reconciled, "Successfully reconciled");
-      for (const m of live)
-        await this.#event(m, KINDS.Ingress, "Normal", ALB_REASONS.reconciled, "Successfully reconciled");
+      await this.#events(live, "Normal", ALB_REASONS.reconciled, "Successfully reconciled");
     }
     if (result.invalidIps.length > 0) {
       await this.#event(
@@ -232,6 +234,16 @@ export class AlbConfigReconciler {
       return RequeueAfter(10_000, "ENI backends not found yet");
     }
     return Done;
+  }
+
+  /** The finalizer on the AlbConfig, then on every live member (several writes at once); the AlbConfig. */
+  async #addFinalizers(ac: AlbConfig, live: Ingress[]): Promise<AlbConfig> {
+    const { client } = this.#deps;
+    const withFinalizer = await ensureFinalizer(client, KINDS.AlbConfig, ac, this.#finalizer);
+    await mapConcurrent(live, OPERATOR_DEFAULTS.k8sWriteConcurrency, (m) =>
+      ensureFinalizer(client, KINDS.Ingress, m, this.#finalizer),
+    );
+    return withFinalizer;
   }
 
   /** The failure the reconcile did not show itself: an Event and the condition on the AlbConfig. */
@@ -300,17 +312,19 @@ export class AlbConfigReconciler {
           { status: { loadBalancer, conditions, observedGeneration: ac.metadata?.generation } },
         );
       if (dnsName)
-        for (const m of live) {
-          const have = m.status?.loadBalancer?.ingress ?? [];
-          if (have.length === 1 && have[0].hostname === dnsName) continue;
-          await client.patchStatus(
-            KINDS.Ingress,
-            { namespace: m.metadata?.namespace, name: m.metadata?.name ?? "" },
-            {
-              status: { loadBalancer: { ingress: [{ hostname: dnsName }] } },
-            },
-          );
-        }
+        await mapConcurrent(
+          live.filter((m) => {
+            const have = m.status?.loadBalancer?.ingress ?? [];
+            return !(have.length === 1 && have[0].hostname === dnsName);
+          }),
+          OPERATOR_DEFAULTS.k8sWriteConcurrency,
+          (m) =>
+            client.patchStatus(
+              KINDS.Ingress,
+              { namespace: m.metadata?.namespace, name: m.metadata?.name ?? "" },
+              { status: { loadBalancer: { ingress: [{ hostname: dnsName }] } } },
+            ),
+        );
     } catch (e) {
       await this.#fail(ac, live, ALB_REASONS.failedUpdateStatus, describeK8sError(e));
       throw new ShownError(ALB_REASONS.failedUpdateStatus, describeK8sError(e));
@@ -347,10 +361,17 @@ export class AlbConfigReconciler {
     await this.#deps.events.record(kind, obj, type, reason, message);
   }
 
+  /** The same Event on each of `ingresses`, several at once (recording never throws). */
+  async #events(ingresses: Ingress[], type: EventType, reason: string, message: string): Promise<void> {
+    await mapConcurrent(ingresses, OPERATOR_DEFAULTS.k8sWriteConcurrency, (m) =>
+      this.#event(m, KINDS.Ingress, type, reason, message),
+    );
+  }
+
   /** A Warning Event on the AlbConfig and the given Ingresses, and the condition False with the failure kind. */
   async #fail(ac: AlbConfig, ingresses: Ingress[], reason: string, message: string): Promise<void> {
     await this.#event(ac, KINDS.AlbConfig, "Warning", reason, message);
-    for (const m of ingresses) await this.#event(m, KINDS.Ingress, "Warning", reason, message);
+    await this.#events(ingresses, "Warning", reason, message);
     const conditions = setCondition(
       ac.status?.conditions as Condition[] | undefined,
       {
