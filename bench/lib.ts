@@ -168,13 +168,13 @@ export function apiTarget(cp: { url: string; caCertPath: string; token: string }
   return { port: Number(new URL(cp.url).port), ca: readFileSync(cp.caCertPath), token: cp.token };
 }
 
-/** One request to the kube-apiserver with a JSON body; the status and body as answered. */
+/** One request to the kube-apiserver with a JSON body (none when undefined); the status and body as answered. */
 export function apiRequest(
   t: ApiTarget,
   agent: https.Agent,
   method: string,
   path: string,
-  body: object,
+  body: object | undefined,
   contentType = "application/json",
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -195,7 +195,7 @@ export function apiRequest(
       },
     );
     req.on("error", reject);
-    req.end(JSON.stringify(body));
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 

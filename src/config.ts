@@ -17,6 +17,11 @@ export const OPERATOR_DEFAULTS = {
   maxWorkers: 32,
   /** Cloud actions of one plan in flight at once (src/reconcile/apply-graph.ts). */
   applyConcurrency: 4,
+  /**
+   * Kubernetes writes of one reconcile in flight at once (finalizers, status and Events of an ALB group's
+   * Ingresses): one at a time, 40 members cost a second of a reconcile on a busy apiserver.
+   */
+  k8sWriteConcurrency: 8,
   /** Backends per add/remove/update API call that apply sends (CLB accepts at most 20). */
   backendsPerApiCall: 20,
   /** Per-key exponential backoff: first retry and cap. */
@@ -340,7 +345,24 @@ export const ALB_DEFAULTS = {
   /**
    * ALB actions of one plan in flight at once. Higher than CLB's: an ALB action spends most of its time
    * waiting for its asynchronous job (polled in batches, src/cloud/alibaba/alb-jobs.ts), not calling the
-   * API, and the client-side rate limiter bounds the calls per API whatever the concurrency.
+   * API, and the client-side rate limiter bounds the calls per API whatever the concurrency. A plan's group
+   * creates that share a create started ahead (capabilities/alb-ingress/server-group-creates.ts) only wait:
+   * with 16, such waits held every slot of a 40-member plan and its listener and rules started last.
    */
-  applyConcurrency: 16,
+  applyConcurrency: 64,
+  /**
+   * How long a finished server group create is remembered (capabilities/alb-ingress/server-group-creates.ts):
+   * a plan read before it finished asks for it again with the same token and gets the same group, no call.
+   */
+  createdServerGroupMemoryMs: 60_000,
+  /**
+   * Ingress and Service changes of a busy AlbConfig within this long start their new server groups' creates
+   * together (capabilities/alb-ingress/controller.ts groupChanged): one model build for a burst of members.
+   */
+  createAheadDelayMs: 100,
+  /**
+   * A reconcile plans at most this many times: again when its group changed while it wrote finalizers and
+   * read the cloud (capabilities/alb-ingress/controller.ts), then it applies what it has.
+   */
+  planRounds: 10,
 } as const;

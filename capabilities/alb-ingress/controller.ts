@@ -3,7 +3,7 @@
 // apply the plan, then publish status and Events on the AlbConfig and every member. Finalizers go on the
 // AlbConfig and each member before any cloud write and come off last. Rules: docs/alb-ingress.md §C6.
 import type { V1EndpointSlice, V1IngressClass, V1Node, V1Service } from "@kubernetes/client-node";
-import { ALB_DEFAULTS } from "../../src/config";
+import { ALB_DEFAULTS, OPERATOR_DEFAULTS } from "../../src/config";
 import type { CloudProvider } from "../../src/cloud";
 import type { FailureToShow, ReconcileContext } from "../../src/controller/controller";
 import { canonicalJson } from "../../src/controller/fingerprint";
@@ -19,16 +19,25 @@ import type { EventRecorder, EventType } from "../../src/k8s/events";
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/finalizers";
 import { KINDS, keyOf } from "../../src/k8s/kinds";
 import { setCondition, type Condition } from "../../src/k8s/status";
+import { mapConcurrent } from "../../src/lib/concurrency";
 import type { Store } from "../../src/k8s/stores";
 import type { Ingress } from "./annotations";
 import type { AlbConfig } from "./crd";
 import { albMembership, ingressRef, membersOfAlbConfig, type IngressClassLookup } from "./group";
 import type { DesiredModel } from "./model";
 import { apply } from "./perform";
-import { planFor, plansCreate, withCreateIntent, type PlanForResult } from "./pipeline";
+import {
+  planFor,
+  plansCreate,
+  newServerGroupActions,
+  withCreateIntent,
+  type CloudInputs,
+  type PlanForResult,
+} from "./pipeline";
 import type { RemoteModel } from "./plan";
 import { ALB_REASONS, ALB_SYNCED_CONDITION } from "./reasons";
-import { CREATE_INTENT_ANNOTATION, newCreateIntent } from "./tracking";
+import { ServerGroupCreates } from "./server-group-creates";
+import { CREATE_INTENT_ANNOTATION, isOwnedServerGroup, newCreateIntent } from "./tracking";
 
 /** Index of the Ingress store: the "<ns>/<service>" each Ingress routes to. */
 export const INGRESSES_BY_SERVICE = "service";
@@ -88,13 +97,124 @@ function summary(problems: string[]): string {
   return problems.length > 5 ? `${shown}; … (${problems.length} in all)` : shown;
 }
 
+/** What the last reconcile of an AlbConfig read, for creating new members' server groups ahead of the next. */
+interface AheadContext {
+  /** The AlbConfig with its finalizer and create intent. */
+  albConfig: AlbConfig;
+  inputs: CloudInputs;
+  remote: RemoteModel;
+  readAtMs: number;
+  /** Aborted once this process stops leading, or the AlbConfig is deleted (then `stop`). */
+  signal: AbortSignal;
+  stop: AbortController;
+  timer?: NodeJS.Timeout;
+}
+
 export class AlbConfigReconciler {
   readonly #deps: AlbControllerDeps;
   readonly #finalizer: string;
+  readonly #creates: ServerGroupCreates;
+  readonly #ahead = new Map<string, AheadContext>();
 
   constructor(deps: AlbControllerDeps) {
     this.#deps = deps;
     this.#finalizer = deps.finalizer ?? ALB_DEFAULTS.finalizer;
+    this.#creates = new ServerGroupCreates(deps.cloud.alb);
+  }
+
+  /**
+   * An Ingress or Service of the group changed. The group's key waits its turn (one reconcile of a key at a
+   * time, and a rollout keeps it busy), but a new member's server group needs only the VPC: its create starts
+   * now, with the token the reconcile will use, so the next reconcile finds it made or shares its call.
+   * Groups and their first servers only, nothing that routes traffic: a group no rule points at carries none,
+   * and the AlbConfig's finalizer (on since the read this works from) removes our groups with the AlbConfig.
+   * docs/alb-ingress.md §C5.
+   */
+  groupChanged(key: string): void {
+    const c = this.#ahead.get(key);
+    if (!c || c.timer) return;
+    c.timer = setTimeout(() => {
+      c.timer = undefined;
+      this.#createAhead(key, c);
+    }, ALB_DEFAULTS.createAheadDelayMs);
+    c.timer.unref();
+  }
+
+  #createAhead(key: string, c: AheadContext): void {
+    // Fresh enough that every group made since the read is still remembered by #creates (no replayed call).
+    if (
+      c.signal.aborted ||
+      this.#ahead.get(key) !== c ||
+      Date.now() - c.readAtMs > ALB_DEFAULTS.createdServerGroupMemoryMs
+    )
+      return;
+    const live = this.members(key).filter((m) => !m.metadata?.deletionTimestamp);
+    const actions = newServerGroupActions(
+      {
+        albConfig: c.albConfig,
+        ingresses: live,
+        ...this.#backendsOf(live),
+        nodes: this.#deps.nodes.list(),
+        clusterId: this.#deps.clusterId,
+        vpcId: this.#deps.vpcId,
+        deleting: false,
+      },
+      c.inputs,
+      c.remote,
+    );
+    // Only groups not asked for yet: joining a running create would hold a slot of the apply below.
+    const skipped = new Set(
+      actions.flatMap((a) =>
+        a.params.kind === "CreateServerGroup" && this.#creates.knows(a.params.clientToken) ? [a.key] : [],
+      ),
+    );
+    const fresh = actions.filter((a) => !skipped.has(a.key) && !a.dependsOn.some((d) => skipped.has(d)));
+    // Never throws; a failure is the reconcile's to report: it plans the same actions again.
+    if (fresh.length > 0)
+      void apply(this.#deps.cloud.alb, fresh, { signal: c.signal, creates: this.#creates });
+  }
+
+  /** The Services the members route to and their EndpointSlices, from the stores. */
+  #backendsOf(live: Ingress[]): { services: V1Service[]; endpointSlices: V1EndpointSlice[] } {
+    const serviceKeys = new Set(live.flatMap(servicesOfIngress));
+    return {
+      services: [...serviceKeys].flatMap((k) => this.#deps.services.get(k) ?? []),
+      endpointSlices: this.#deps.endpointSlices
+        .list()
+        .filter((s) =>
+          serviceKeys.has(
+            `${s.metadata?.namespace ?? "default"}/${s.metadata?.labels?.["kubernetes.io/service-name"] ?? ""}`,
+          ),
+        ),
+    };
+  }
+
+  /** Names of this AlbConfig's server groups whose create is running in this process. */
+  #creating(key: string): Set<string> {
+    return new Set(
+      this.#creates
+        .inFlight()
+        .filter((g) => isOwnedServerGroup(g.tags, key, this.#deps.clusterId))
+        .map((g) => g.name),
+    );
+  }
+
+  /** What a reconcile read, for the creates ahead of the next one (those under way go on). */
+  #setAhead(key: string, c: Omit<AheadContext, "signal" | "stop" | "timer">, signal: AbortSignal): void {
+    const old = this.#ahead.get(key);
+    if (old?.timer) clearTimeout(old.timer);
+    const stop = old?.stop ?? new AbortController();
+    this.#ahead.set(key, { ...c, stop, signal: AbortSignal.any([signal, stop.signal]) });
+    // Members that came since this reconcile listed them.
+    this.groupChanged(key);
+  }
+
+  /** No more creates ahead for this AlbConfig; the ones under way finish, what waited for them does not start. */
+  #forgetAhead(key: string): void {
+    const c = this.#ahead.get(key);
+    if (c?.timer) clearTimeout(c.timer);
+    c?.stop.abort();
+    this.#ahead.delete(key);
   }
 
   readonly lookupClass: IngressClassLookup = (name) => this.#deps.ingressClasses.get(name);
@@ -112,63 +232,30 @@ export class AlbConfigReconciler {
 
   async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
     const { client } = this.#deps;
-    let ac = await client.get<AlbConfig>(KINDS.AlbConfig, { name: key });
-    if (!ac) {
+    const found = await client.get<AlbConfig>(KINDS.AlbConfig, { name: key });
+    if (!found) {
+      this.#forgetAhead(key);
       ctx.forget();
       return Done;
     }
+    let ac: AlbConfig = found;
     ctx.observe(albConfigFingerprint(ac));
     const deleting = !!ac.metadata?.deletionTimestamp;
     if (deleting && !hasFinalizer(ac, this.#finalizer)) {
+      this.#forgetAhead(key);
       ctx.forget();
       return Done;
     }
-    const members = this.members(key);
-    const live = deleting ? [] : members.filter((m) => !m.metadata?.deletionTimestamp);
-    const leaving = members.filter((m) => !live.includes(m) && hasFinalizer(m, this.#finalizer));
-    const formerMembers = this.#deps.ingresses
-      .list()
-      .filter(
-        (i) =>
-          hasFinalizer(i, this.#finalizer) && !members.includes(i) && this.#reportedBy(i, ac as AlbConfig),
-      );
-
-    // Finalizers first: nothing is created that a deletion could leave behind.
-    if (!deleting) {
-      try {
-        ac = await ensureFinalizer(client, KINDS.AlbConfig, ac, this.#finalizer);
-        for (const m of live) await ensureFinalizer(client, KINDS.Ingress, m, this.#finalizer);
-      } catch (e) {
-        await this.#fail(ac, live, ALB_REASONS.failedAddFinalizer, describeK8sError(e));
-        throw new ShownError(ALB_REASONS.failedAddFinalizer, describeK8sError(e));
-      }
+    if (deleting) {
+      // Groups created ahead must be listed (made, or failed) before the cleanup reads what to delete.
+      this.#forgetAhead(key);
+      await this.#creates.settled((g) => isOwnedServerGroup(g.tags, key, this.#deps.clusterId));
     }
-    const serviceKeys = new Set(live.flatMap(servicesOfIngress));
-    const services = [...serviceKeys].flatMap((k) => this.#deps.services.get(k) ?? []);
-    const endpointSlices = this.#deps.endpointSlices
-      .list()
-      .filter((s) =>
-        serviceKeys.has(
-          `${s.metadata?.namespace ?? "default"}/${s.metadata?.labels?.["kubernetes.io/service-name"] ?? ""}`,
-        ),
-      );
-    let result: PlanForResult;
-    try {
-      result = await planFor({
-        albConfig: ac,
-        ingresses: live,
-        services,
-        nodes: this.#deps.nodes.list(),
-        endpointSlices,
-        clusterId: this.#deps.clusterId,
-        vpcId: this.#deps.vpcId,
-        cloud: this.#deps.cloud,
-        deleting,
-      });
-    } catch (e) {
-      await this.#fail(ac, live, ALB_REASONS.failedApplyModel, `reading the cloud: ${describeError(e)}`);
-      throw new ShownError(ALB_REASONS.failedApplyModel, describeError(e));
-    }
+    const prepared = await this.#prepare(key, ac, deleting);
+    ac = prepared.ac;
+    let result = prepared.result;
+    const { group, readAtMs, hidden } = prepared;
+    const { members, live, leaving, formerMembers } = group;
     if (result.modelErrors.length > 0 && !deleting) {
       const message = summary(result.modelErrors.map((e) => e.message));
       const involved = live.filter((m) => result.modelErrors.some((e) => e.ingress === ingressRef(m)));
@@ -190,8 +277,17 @@ export class AlbConfigReconciler {
       );
       result = withCreateIntent(result, intent);
     }
+    if (!deleting && result.remote && result.inputs && ac.metadata?.annotations?.[CREATE_INTENT_ANNOTATION])
+      this.#setAhead(
+        key,
+        { albConfig: ac, inputs: result.inputs, remote: result.remote, readAtMs },
+        ctx.signal,
+      );
     aborted(ctx.signal);
-    const applied = await apply(this.#deps.cloud.alb, result.plan.actions, { signal: ctx.signal });
+    const applied = await apply(this.#deps.cloud.alb, result.plan.actions, {
+      signal: ctx.signal,
+      creates: this.#creates,
+    });
     const problems = [
       ...result.plan.errors.map((e) => `${e.reason}: ${e.message}`),
       ...applied.errors.map((e) => `${e.kind} (${e.key}): ${e.message}`),
@@ -218,8 +314,7 @@ export class AlbConfigReconciler {
     const changed = result.plan.actions.length > 0;
     if (changed) {
       await this.#event(ac, KINDS.AlbConfig, "Normal", ALB_REASONS.reconciled, "Successfully reconciled");
-      for (const m of live)
-        await this.#event(m, KINDS.Ingress, "Normal", ALB_REASONS.reconciled, "Successfully reconciled");
+      await this.#events(live, "Normal", ALB_REASONS.reconciled, "Successfully reconciled");
     }
     if (result.invalidIps.length > 0) {
       await this.#event(
@@ -231,7 +326,105 @@ export class AlbConfigReconciler {
       );
       return RequeueAfter(10_000, "ENI backends not found yet");
     }
+    // A group created ahead that this plan did not want (its member left meanwhile) was hidden from it:
+    // look again once it is made, so it is deleted.
+    const planned = new Set(
+      result.plan.actions.flatMap((a) =>
+        a.params.kind === "CreateServerGroup" ? [a.params.spec.serverGroupName] : [],
+      ),
+    );
+    const unwanted = [...hidden].filter((n) => !planned.has(n));
+    if (unwanted.length > 0) {
+      await this.#creates.settled((g) => unwanted.includes(g.name));
+      return RequeueAfter(0, `server groups created ahead and no longer wanted: ${unwanted.join(", ")}`);
+    }
     return Done;
+  }
+
+  /**
+   * Finalizers and planFor. Members keep arriving while a reconcile prepares (a rollout creates them by the
+   * hundred): when the group changed during the finalizer writes and cloud reads, it plans again from the
+   * stores before anything is applied (at most ALB_DEFAULTS.planRounds times), so one apply covers them
+   * rather than a second reconcile after this one's cloud work (and rules planned twice).
+   */
+  async #prepare(key: string, ac: AlbConfig, deleting: boolean) {
+    let group = this.#groupNow(key, ac, deleting);
+    const finalized = new Set<string>();
+    for (let round = 1; ; round++) {
+      // Finalizers before any cloud write (nothing is created that a deletion could leave behind); the cloud
+      // reads of planFor only read, so they run meanwhile.
+      const unfinalized = group.live.filter((m) => !finalized.has(ingressRef(m)));
+      const finalizers = deleting ? Promise.resolve(ac) : this.#addFinalizers(ac, unfinalized);
+      // Settled here too, so a failed write is never an unhandled rejection while planFor runs.
+      finalizers.catch(() => undefined);
+      const readAtMs = Date.now();
+      /** Our groups whose create was under way at the read: left out of the remote model. */
+      let hidden = new Set<string>();
+      let result: PlanForResult;
+      try {
+        result = await planFor({
+          albConfig: ac,
+          ingresses: group.live,
+          ...this.#backendsOf(group.live),
+          nodes: this.#deps.nodes.list(),
+          clusterId: this.#deps.clusterId,
+          vpcId: this.#deps.vpcId,
+          cloud: this.#deps.cloud,
+          deleting,
+          creatingServerGroups: () => (hidden = this.#creating(key)),
+        });
+      } catch (e) {
+        await finalizers.catch(() => undefined);
+        const message = `reading the cloud: ${describeError(e)}`;
+        await this.#fail(ac, group.live, ALB_REASONS.failedApplyModel, message);
+        throw new ShownError(ALB_REASONS.failedApplyModel, describeError(e));
+      }
+      try {
+        ac = await finalizers;
+      } catch (e) {
+        await this.#fail(ac, group.live, ALB_REASONS.failedAddFinalizer, describeK8sError(e));
+        throw new ShownError(ALB_REASONS.failedAddFinalizer, describeK8sError(e));
+      }
+      unfinalized.forEach((m) => finalized.add(ingressRef(m)));
+      const now = this.#groupNow(key, ac, deleting);
+      if (deleting || round >= ALB_DEFAULTS.planRounds || now.fingerprint === group.fingerprint)
+        return { ac, group, result, readAtMs, hidden };
+      group = now;
+    }
+  }
+
+  /**
+   * The group as the stores have it now: members, the live ones (not being deleted), those leaving, Ingresses
+   * that left it but still show its hostname, and a fingerprint of what the model reads of them.
+   */
+  #groupNow(key: string, ac: AlbConfig, deleting: boolean) {
+    const members = this.members(key);
+    const live = deleting ? [] : members.filter((m) => !m.metadata?.deletionTimestamp);
+    const leaving = members.filter((m) => !live.includes(m) && hasFinalizer(m, this.#finalizer));
+    const formerMembers = this.#deps.ingresses
+      .list()
+      .filter((i) => hasFinalizer(i, this.#finalizer) && !members.includes(i) && this.#reportedBy(i, ac));
+    const { services, endpointSlices } = this.#backendsOf(live);
+    const fingerprint = canonicalJson({
+      members: members.map((m) => [ingressRef(m), ingressFingerprint(m)]),
+      services: services.map((x) => [x.metadata?.namespace, x.metadata?.name, x.metadata?.resourceVersion]),
+      endpointSlices: endpointSlices.map((x) => [
+        x.metadata?.namespace,
+        x.metadata?.name,
+        x.metadata?.resourceVersion,
+      ]),
+    });
+    return { members, live, leaving, formerMembers, fingerprint };
+  }
+
+  /** The finalizer on the AlbConfig, then on every live member (several writes at once); the AlbConfig. */
+  async #addFinalizers(ac: AlbConfig, live: Ingress[]): Promise<AlbConfig> {
+    const { client } = this.#deps;
+    const withFinalizer = await ensureFinalizer(client, KINDS.AlbConfig, ac, this.#finalizer);
+    await mapConcurrent(live, OPERATOR_DEFAULTS.k8sWriteConcurrency, (m) =>
+      ensureFinalizer(client, KINDS.Ingress, m, this.#finalizer),
+    );
+    return withFinalizer;
   }
 
   /** The failure the reconcile did not show itself: an Event and the condition on the AlbConfig. */
@@ -300,17 +493,19 @@ export class AlbConfigReconciler {
           { status: { loadBalancer, conditions, observedGeneration: ac.metadata?.generation } },
         );
       if (dnsName)
-        for (const m of live) {
-          const have = m.status?.loadBalancer?.ingress ?? [];
-          if (have.length === 1 && have[0].hostname === dnsName) continue;
-          await client.patchStatus(
-            KINDS.Ingress,
-            { namespace: m.metadata?.namespace, name: m.metadata?.name ?? "" },
-            {
-              status: { loadBalancer: { ingress: [{ hostname: dnsName }] } },
-            },
-          );
-        }
+        await mapConcurrent(
+          live.filter((m) => {
+            const have = m.status?.loadBalancer?.ingress ?? [];
+            return !(have.length === 1 && have[0].hostname === dnsName);
+          }),
+          OPERATOR_DEFAULTS.k8sWriteConcurrency,
+          (m) =>
+            client.patchStatus(
+              KINDS.Ingress,
+              { namespace: m.metadata?.namespace, name: m.metadata?.name ?? "" },
+              { status: { loadBalancer: { ingress: [{ hostname: dnsName }] } } },
+            ),
+        );
     } catch (e) {
       await this.#fail(ac, live, ALB_REASONS.failedUpdateStatus, describeK8sError(e));
       throw new ShownError(ALB_REASONS.failedUpdateStatus, describeK8sError(e));
@@ -347,10 +542,17 @@ export class AlbConfigReconciler {
     await this.#deps.events.record(kind, obj, type, reason, message);
   }
 
+  /** The same Event on each of `ingresses`, several at once (recording never throws). */
+  async #events(ingresses: Ingress[], type: EventType, reason: string, message: string): Promise<void> {
+    await mapConcurrent(ingresses, OPERATOR_DEFAULTS.k8sWriteConcurrency, (m) =>
+      this.#event(m, KINDS.Ingress, type, reason, message),
+    );
+  }
+
   /** A Warning Event on the AlbConfig and the given Ingresses, and the condition False with the failure kind. */
   async #fail(ac: AlbConfig, ingresses: Ingress[], reason: string, message: string): Promise<void> {
     await this.#event(ac, KINDS.AlbConfig, "Warning", reason, message);
-    for (const m of ingresses) await this.#event(m, KINDS.Ingress, "Warning", reason, message);
+    await this.#events(ingresses, "Warning", reason, message);
     const conditions = setCondition(
       ac.status?.conditions as Condition[] | undefined,
       {

@@ -5,6 +5,7 @@
 import { ALB_DEFAULTS } from "../../src/config";
 import {
   isCloudError,
+  type AlbCreateServerGroupRequest,
   type AlbJobRef,
   type AlbProvider,
   type AlbRuleSpec,
@@ -13,6 +14,7 @@ import {
 import type { ApplyResult } from "../../src/reconcile/actions";
 import { applyGraph, type PerformContext } from "../../src/reconcile/apply-graph";
 import type { DesiredServer } from "./model/types";
+import type { ServerGroupCreates } from "./server-group-creates";
 import type { Action, ActionKind, ActionParams, IdOrRef, ListenerAttributes, RuleSpec } from "./plan";
 
 export interface ApplyOptions {
@@ -20,6 +22,8 @@ export interface ApplyOptions {
   concurrency?: number;
   /** Leader election: once aborted, no further action starts. */
   signal?: AbortSignal;
+  /** Server group creates shared with other askers of this process (server-group-creates.ts). */
+  creates?: ServerGroupCreates;
 }
 
 /** The id an ALB action produced (a new ALB, listener or server group). */
@@ -44,7 +48,7 @@ export async function apply(
   actions: Action[],
   opts: ApplyOptions = {},
 ): Promise<AlbApplyResult> {
-  return applyGraph<ActionParams, ActionOutput>(actions, (a, ctx) => perform(alb, a, ctx), {
+  return applyGraph<ActionParams, ActionOutput>(actions, (a, ctx) => perform(alb, a, ctx, opts.creates), {
     concurrency: opts.concurrency ?? ALB_DEFAULTS.applyConcurrency,
     isAlreadyGone: (a, e) => DELETES.has(a.kind) && isCloudError(e, "NotFound"),
     signal: opts.signal,
@@ -110,6 +114,7 @@ export async function perform(
   alb: AlbProvider,
   action: Action,
   ctx: PerformContext<ActionOutput>,
+  creates?: ServerGroupCreates,
 ): Promise<ActionOutput | undefined> {
   const p = action.params;
   switch (p.kind) {
@@ -146,7 +151,7 @@ export async function perform(
       return undefined;
     case "CreateServerGroup": {
       const s = p.spec;
-      const r = await alb.createServerGroup({
+      const req: AlbCreateServerGroupRequest = {
         serverGroupName: s.serverGroupName,
         serverGroupType: "Instance",
         vpcId: s.vpcId,
@@ -158,7 +163,9 @@ export async function perform(
         ...(s.uchConfig ? { uchConfig: s.uchConfig } : {}),
         tags: s.tags,
         clientToken: p.clientToken,
-      });
+      };
+      if (creates) return { id: await creates.create(req) };
+      const r = await alb.createServerGroup(req);
       await waitJobs(alb, r);
       return { id: r.serverGroupId };
     }
@@ -179,12 +186,19 @@ export async function perform(
       return undefined;
     }
     case "DeleteServerGroup":
+      creates?.forget(p.serverGroupId);
       await waitJobs(alb, await alb.deleteServerGroup(p.serverGroupId));
       return undefined;
     case "AddServers":
+      if (creates) {
+        await creates.addServers(resolve(p.serverGroupId, ctx), p.servers.map(toServer));
+        return undefined;
+      }
+      await waitJobs(alb, await alb.addServers(resolve(p.serverGroupId, ctx), p.servers.map(toServer)));
+      return undefined;
     case "UpdateServers":
       // AddServersToServerGroup gives an existing server (id, ip, port) its new weight.
-      await waitJobs(alb, await alb.addServers(resolve(p.serverGroupId, ctx), p.servers.map(toServer)));
+      await waitJobs(alb, await alb.addServers(p.serverGroupId, p.servers.map(toServer)));
       return undefined;
     case "RemoveServers":
       await waitJobs(

@@ -6,6 +6,7 @@ import {
   type AlbListener,
   type AlbLoadBalancer,
   type AlbProvider,
+  type AlbServer,
   type AlbServerGroup,
 } from "../../src/cloud";
 import type { DesiredModel, DesiredServer } from "./model/types";
@@ -101,8 +102,7 @@ function toRule(r: Awaited<ReturnType<AlbProvider["listRules"]>>[number]): Remot
   };
 }
 
-async function toServerGroup(alb: AlbProvider, g: AlbServerGroup): Promise<RemoteServerGroup> {
-  const servers = await alb.listServerGroupServers(g.serverGroupId);
+function toServerGroup(g: AlbServerGroup, servers: AlbServer[]): RemoteServerGroup {
   return {
     serverGroupId: g.serverGroupId,
     name: g.serverGroupName,
@@ -128,18 +128,22 @@ async function toServerGroup(alb: AlbProvider, g: AlbServerGroup): Promise<Remot
 
 /** Reads what plan() diffs against. Throws CloudError on a failed read (the reconcile retries). */
 export async function readRemoteModel(alb: AlbProvider, desired: DesiredModel): Promise<RemoteModel> {
-  const [found, groups] = await Promise.all([
+  const tags = ownershipTags(desired.albConfig.name, desired.clusterId);
+  // The servers of all our groups in one paged listing: one call per group would cost a call per Ingress on
+  // every reconcile.
+  const [found, groups, servers] = await Promise.all([
     findLoadBalancer(alb, desired),
     alb.listServerGroups({
-      tags: ownershipTags(desired.albConfig.name, desired.clusterId),
+      tags,
       ...(desired.loadBalancer.vpcId ? { vpcId: desired.loadBalancer.vpcId } : {}),
     }),
+    alb.listServersOfTaggedGroups(tags),
   ]);
-  const serverGroups = await Promise.all(
-    groups
-      .filter((g) => isOwnedBy(g.tags, desired.albConfig.name, desired.clusterId))
-      .map((g) => toServerGroup(alb, g)),
-  );
+  const serversOf = new Map<string, AlbServer[]>();
+  for (const s of servers) serversOf.set(s.serverGroupId, [...(serversOf.get(s.serverGroupId) ?? []), s]);
+  const serverGroups = groups
+    .filter((g) => isOwnedBy(g.tags, desired.albConfig.name, desired.clusterId))
+    .map((g) => toServerGroup(g, serversOf.get(g.serverGroupId) ?? []));
   if (found.lookupError || !found.loadBalancer) return { ...found, serverGroups };
   const lb = found.loadBalancer;
   const ownLb = isOwnedBy(lb.tags, desired.albConfig.name, desired.clusterId);

@@ -80,17 +80,24 @@ export function albWiring(): AlbWiring {
   /** The AlbConfigs of the Ingresses that route to one Service. */
   const byService = (key: string): string[] =>
     ingresses.byIndex(INGRESSES_BY_SERVICE, key).flatMap((i) => reconciler.albConfigOf(i) ?? []);
+  /** Keys whose members or backends changed: new server groups may be created ahead of their reconcile. */
+  const membersChanged = (keys: string[]): string[] => {
+    for (const k of keys) reconciler.groupChanged(k);
+    return keys;
+  };
   // An Ingress change maps to the AlbConfig it belongs to, and to the one it left; our own status and
   // finalizer writes change nothing the model reads and map to nothing.
   controller.watch(ingresses, (phase, ing, old) => {
     if (phase === "MODIFIED" && old && ingressFingerprint(old) === ingressFingerprint(ing)) return [];
-    return [...new Set([ing, ...(old ? [old] : [])].flatMap((i) => reconciler.albConfigOf(i) ?? []))];
+    return membersChanged([
+      ...new Set([ing, ...(old ? [old] : [])].flatMap((i) => reconciler.albConfigOf(i) ?? [])),
+    ]);
   });
   controller.watch(ingressClasses, (_phase, ic, old) => [
     ...new Set([ic, ...(old ? [old] : [])].flatMap((c) => albConfigOfIngressClass(c) ?? [])),
   ]);
   controller.watch(services, (_phase, svc) =>
-    byService(`${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name ?? ""}`),
+    membersChanged(byService(`${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name ?? ""}`)),
   );
   controller.watch(endpointSlices, (_phase, slice) => {
     const svc = slice.metadata?.labels?.["kubernetes.io/service-name"];

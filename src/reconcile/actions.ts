@@ -15,6 +15,11 @@ export interface Action<P extends { kind: string }> {
   key: string;
   /** Keys of the actions that must succeed before this one runs. */
   dependsOn: string[];
+  /**
+   * Actions with the same value never run at the same time, in no set order: whichever is ready first goes
+   * first (calls that each lock one cloud resource while it applies them, e.g. the rule calls of a listener).
+   */
+  exclusive?: string;
   params: P;
 }
 

@@ -88,6 +88,34 @@ test("concurrency bound: never more in flight than asked, and the bound is reach
   assert.equal(zero.maxInFlight(), 1, "a bound below 1 still runs one at a time");
 });
 
+test("exclusive: one action of a value at a time, whichever is ready first; other values run alongside", async () => {
+  const lock = (a: Action<Step>) => ({ ...a, exclusive: "listener" });
+  const actions = [
+    step("slow-dep", [], { delayMs: 60 }),
+    lock(step("late", ["slow-dep"], { delayMs: 5 })),
+    lock(step("early-1", [], { delayMs: 5 })),
+    lock(step("early-2", [], { delayMs: 5 })),
+    step("free", [], { delayMs: 5 }),
+  ];
+  const p = performer();
+  const res = await run(actions, p.perform, { concurrency: 10 });
+  assert.ok(res.results.every((r) => r.status === "ok"));
+  const locked = ["late", "early-1", "early-2"];
+  let inside = 0;
+  for (const line of p.log) {
+    const [what, key] = line.split(" ");
+    if (!locked.includes(key)) continue;
+    inside += what === "start" ? 1 : -1;
+    assert.ok(inside <= 1, `two exclusive actions at once: ${p.log.join(", ")}`);
+  }
+  // The ones ready at once go in plan order; the one waiting for a dependency comes after them.
+  assert.deepEqual(
+    p.log.filter((l) => l.startsWith("start") && locked.includes(l.slice(6))),
+    ["start early-1", "start early-2", "start late"],
+  );
+  assert.ok(p.log.indexOf("start free") < p.log.indexOf("end early-1"), "another value is not held back");
+});
+
 test("a failure skips only its dependants, transitively; independent branches go on", async () => {
   const boom = new Error("boom");
   const p = performer({ a: boom });

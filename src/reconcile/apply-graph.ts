@@ -22,7 +22,7 @@ export type Perform<P extends { kind: string }, O> = (
 export interface RecoveryHandle<P extends { kind: string }, O> {
   /** Still-pending actions that wait for the failed one, directly or through others, in plan order. */
   pendingDependants(): Action<P>[];
-  /** Takes a pending action out of the queue and runs it now, ignoring its dependencies. */
+  /** Takes a pending action out of the queue and runs it now, ignoring its dependencies and `exclusive`. */
   runNow(action: Action<P>): Promise<ActionResult<O, P["kind"]>>;
   /** Performs the failed action once more. */
   retry(): Promise<O | undefined>;
@@ -40,7 +40,8 @@ export interface ApplyGraphOptions<P extends { kind: string }, O> {
 }
 
 /**
- * An action runs once all its dependencies succeeded; a failure (or skip) skips only its dependants,
+ * An action runs once all its dependencies succeeded and no action of its `exclusive` value is running (then
+ * in plan order among the ready ones); a failure (or skip) skips only its dependants,
  * transitively, and independent branches go on. Duplicate keys and dependencies that can never be met
  * (unknown keys, cycles) are reported as failures and never run. Never throws: every action has a result,
  * every failure an error.
@@ -68,6 +69,8 @@ class GraphRun<P extends { kind: string }, O> {
   readonly #duplicates: Result<P, O>[] = [];
   readonly #pending: Action<P>[] = [];
   readonly #running = new Map<string, Promise<unknown>>();
+  /** The `exclusive` values of the actions running now. */
+  readonly #exclusiveRunning = new Set<string>();
   readonly #ctx: PerformContext<O>;
 
   constructor(actions: Action<P>[], perform: Perform<P, O>, opts: ApplyGraphOptions<P, O>) {
@@ -123,8 +126,13 @@ class GraphRun<P extends { kind: string }, O> {
     for (const a of [...this.#pending]) {
       if (this.#running.size >= this.#concurrency || this.#opts.signal?.aborted) return;
       if (!a.dependsOn.every((d) => this.#results.get(d)?.status === "ok")) continue;
+      if (a.exclusive !== undefined && this.#exclusiveRunning.has(a.exclusive)) continue;
       this.#take(a);
-      const p = this.#runOne(a).finally(() => this.#running.delete(a.key));
+      if (a.exclusive !== undefined) this.#exclusiveRunning.add(a.exclusive);
+      const p = this.#runOne(a).finally(() => {
+        this.#running.delete(a.key);
+        if (a.exclusive !== undefined) this.#exclusiveRunning.delete(a.exclusive);
+      });
       this.#running.set(a.key, p);
     }
   }

@@ -347,6 +347,34 @@ test("server groups: API defaults, update, servers in batches of 200, replace, r
   assert.equal(Math.ceil(servers.length / ALB_BATCH_LIMITS.serversPerCall), 2);
   let listed = await h.cloud.alb.listServerGroupServers(sg);
   assert.equal(listed.length, 250);
+  // Every group carrying the tags in one paged listing (no ServerGroupId): each server names its group, and a
+  // group without the tags is left out.
+  const { serverGroupId: other } = await h.cloud.alb.createServerGroup({
+    serverGroupName: "sg-other",
+    serverGroupType: "Instance",
+    vpcId: VPC_ID,
+    healthCheckConfig: { healthCheckEnabled: false },
+    tags: [{ key: "owner", value: "ns/other" }],
+    clientToken: clientTokenFor("uid-sg-other", "alb:sg"),
+  });
+  await h.cloud.alb.addServers(other, servers.slice(0, 1));
+  const listCalls = await callsDuring("ListServerGroupServers", async () => {
+    const tagged = await h.cloud.alb.listServersOfTaggedGroups(sgTags);
+    assert.equal(tagged.length, 250);
+    assert.deepEqual([...new Set(tagged.map((s) => s.serverGroupId))], [sg]);
+    assert.deepEqual(
+      tagged.map(({ serverGroupId: _g, ...rest }) => rest),
+      listed,
+    );
+  });
+  assert.equal(listCalls, Math.ceil(250 / 100), "pages of 100");
+  assert.deepEqual(
+    (await h.cloud.alb.listServersOfTaggedGroups([{ key: "owner", value: "ns/other" }])).map((s) => [
+      s.serverGroupId,
+      s.serverId,
+    ]),
+    [[other, servers[0].serverId]],
+  );
   assert.deepEqual(
     listed.map((s) => s.status),
     [...Array<string>(200).fill("Available"), ...Array<string>(50).fill("Adding")],

@@ -45,14 +45,17 @@ export function planCleanup(desired: DesiredModel, remote: RemoteModel, opts: Pl
         .sort((a, b) => a.priority - b.priority)
         .map((r) => r.ruleId);
       const parts = batches(ours, perCall);
+      const base = `rules:${l.protocol}:${l.port}`;
+      // One rule call of a listener at a time (rules.ts).
       parts.forEach((ruleIds, i) =>
         after.push(
-          push(out, batchKey(`rules:${l.protocol}:${l.port}:delete`, i, parts.length), {
-            kind: "DeleteRules",
-            listenerId: l.listenerId,
-            port: l.port,
-            ruleIds,
-          }),
+          push(
+            out,
+            batchKey(`${base}:delete`, i, parts.length),
+            { kind: "DeleteRules", listenerId: l.listenerId, port: l.port, ruleIds },
+            [],
+            base,
+          ),
         ),
       );
     }

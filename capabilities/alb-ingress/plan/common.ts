@@ -6,8 +6,20 @@ import type { DesiredModel } from "../model/types";
 import type { ActionParams, IdOrRef, Plan, PlanOptions } from "./index";
 
 /** Appends an action (dependencies deduplicated and sorted, so plans are deterministic); returns its key. */
-export function push(out: Plan, key: string, params: ActionParams, dependsOn: string[] = []): string {
-  out.actions.push({ kind: params.kind, key, dependsOn: [...new Set(dependsOn)].sort(), params });
+export function push(
+  out: Plan,
+  key: string,
+  params: ActionParams,
+  dependsOn: string[] = [],
+  exclusive?: string,
+): string {
+  out.actions.push({
+    kind: params.kind,
+    key,
+    dependsOn: [...new Set(dependsOn)].sort(),
+    ...(exclusive !== undefined ? { exclusive } : {}),
+    params,
+  });
   return key;
 }
 

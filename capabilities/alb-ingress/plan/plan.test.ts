@@ -232,6 +232,60 @@ test("25 new rules take three CreateRules calls; each waits for the groups it us
     creates.map((a) => (a.params.kind === "CreateRules" ? a.params.rules.length : 0)),
     [10, 10, 5],
   );
+  for (const c of creates) {
+    const used = new Set(
+      JSON.stringify(c.params)
+        .match(/\{"ref":"[^"]+"\}/g)
+        ?.map((r) => (JSON.parse(r) as { ref: string }).ref),
+    );
+    // Only what it uses: a batch whose groups are made first is not held back by another batch.
+    assert.deepEqual(
+      c.dependsOn.filter((d) => !used.has(d)),
+      [],
+      `${c.key} waits for ${c.dependsOn.join(", ")}`,
+    );
+  }
+});
+
+test("server groups need only the VPC: their creates and server adds never wait for the ALB or a listener", () => {
+  const groupWork = new Set(["CreateServerGroup", "AddServers", "RemoveServers", "UpdateServers"]);
+  for (const name of cases) {
+    const { actions } = run(name).out;
+    const kindOf = new Map(actions.map((a) => [a.key, a.kind]));
+    for (const a of actions.filter((x) => x.kind === "CreateServerGroup" || x.kind === "AddServers"))
+      for (const d of a.dependsOn)
+        assert.ok(groupWork.has(kindOf.get(d) ?? ""), `${name}: ${a.key} waits for ${d} (${kindOf.get(d)})`);
+  }
+  const fresh = run("fresh-create").out.actions;
+  assert.ok(fresh.some((a) => a.kind === "CreateLoadBalancer"));
+  assert.deepEqual(
+    fresh.filter((a) => a.kind === "CreateServerGroup").map((a) => a.dependsOn),
+    fresh.filter((a) => a.kind === "CreateServerGroup").map(() => []),
+    "a new ALB's groups start at once",
+  );
+});
+
+test("rule calls of one listener never overlap: one exclusive value; deletes, then updates, then creates", () => {
+  const phase = { DeleteRules: 0, UpdateRules: 1, CreateRules: 2 } as Record<string, number>;
+  for (const name of cases) {
+    const { actions } = run(name).out;
+    const rules = actions.filter((a) => a.kind in phase);
+    const byListener = new Map<string, Action[]>();
+    for (const a of rules) {
+      const port = (a.params as { port: number }).port;
+      byListener.set(String(port), [...(byListener.get(String(port)) ?? []), a]);
+    }
+    for (const [port, calls] of byListener) {
+      assert.equal(new Set(calls.map((a) => a.exclusive)).size, 1, `${name}: port ${port}`);
+      assert.ok(calls[0].exclusive, `${name}: port ${port} rule calls carry an exclusive value`);
+      for (const a of calls)
+        for (const b of calls)
+          if (phase[b.kind] < phase[a.kind])
+            assert.ok(a.dependsOn.includes(b.key), `${name}: ${a.key} does not wait for ${b.key}`);
+    }
+    const others = actions.filter((a) => !(a.kind in phase) && a.exclusive !== undefined);
+    assert.deepEqual(others, [], `${name}: only rule calls are exclusive`);
+  }
 });
 
 test("450 servers: adds of 200, 200, 50, each after the one before", () => {

@@ -2,9 +2,11 @@
 // order, §C4): create what is missing, update what differs, delete what no Ingress wants, each with the
 // batch APIs (CreateRules, UpdateRulesAttribute, DeleteRules: up to 10 rules a call), so the calls per
 // rule stay near the minimum. A new group or listener is waited for through its create's key. The rule
-// calls of one listener run one after another (deletes, updates, then creates): each makes the listener
+// calls of one listener never run at once (they share an `exclusive` value): each makes the listener
 // Configuring for the length of its job, and a second call meanwhile is refused (IncorrectStatus.Listener)
-// and retried, which costs calls and time.
+// and retried, which costs calls and time. Deletes come before updates and updates before creates (a
+// priority must be free before another rule takes it); within each, whichever batch has its groups first
+// goes first, so the batches follow the server groups as they are made.
 import type { IdOrRef } from "../../../src/reconcile/actions";
 import type { DesiredModel, DesiredRule, RuleAction, ServerGroupTuple } from "../model/types";
 import { batchKey, batches, covers, createToken, depsOfRef, push, rulesPerCall } from "./common";
@@ -84,47 +86,48 @@ export function planRules(
       .map((r) => r.ruleId);
     const base = `rules:${l.protocol}:${l.port}`;
     const listenerId = ids.id;
-    /** The listener's previous rule call: the next one waits for it. */
-    let previous: string[] = [];
+    /** Every rule call of the phases before: the next phase waits for all of them. */
+    const before: string[] = [];
     const removeParts = batches(remove, perCall);
-    removeParts.forEach((ruleIds, i) => {
-      const key = push(
+    const deletes = removeParts.map((ruleIds, i) =>
+      push(
         out,
         batchKey(`${base}:delete`, i, removeParts.length),
         { kind: "DeleteRules", listenerId: listenerId as string, port: l.port, ruleIds },
-        previous,
-      );
-      releaseKeys.push(key);
-      previous = [key];
-    });
+        [],
+        base,
+      ),
+    );
+    releaseKeys.push(...deletes);
+    before.push(...deletes);
     const updateParts = batches(update, perCall);
-    updateParts.forEach((rules, i) => {
-      const key = push(
+    const updates = updateParts.map((rules, i) =>
+      push(
         out,
         batchKey(`${base}:update`, i, updateParts.length),
         { kind: "UpdateRules", listenerId: listenerId as string, port: l.port, rules },
-        [...previous, ...rules.flatMap(depsOfSpec)],
-      );
-      releaseKeys.push(key);
-      previous = [key];
-    });
+        [...before, ...rules.flatMap(depsOfSpec)],
+        base,
+      ),
+    );
+    releaseKeys.push(...updates);
+    before.push(...updates);
     const createParts = batches(create, perCall);
-    createParts.forEach((rules, i) => {
-      previous = [
-        push(
-          out,
-          batchKey(`${base}:create`, i, createParts.length),
-          {
-            kind: "CreateRules",
-            listenerId,
-            port: l.port,
-            rules,
-            clientToken: createToken(desired, `rules/${l.protocol}/${l.port}/${JSON.stringify(rules)}`),
-          },
-          [...previous, ...depsOfRef(listenerId), ...rules.flatMap(depsOfSpec)],
-        ),
-      ];
-    });
+    createParts.forEach((rules, i) =>
+      push(
+        out,
+        batchKey(`${base}:create`, i, createParts.length),
+        {
+          kind: "CreateRules",
+          listenerId,
+          port: l.port,
+          rules,
+          clientToken: createToken(desired, `rules/${l.protocol}/${l.port}/${JSON.stringify(rules)}`),
+        },
+        [...before, ...depsOfRef(listenerId), ...rules.flatMap(depsOfSpec)],
+        base,
+      ),
+    );
   }
   return releaseKeys;
 }

@@ -980,6 +980,13 @@ export class AlibabaAlbProvider implements AlbProvider {
     return servers.map(serverFromWire);
   }
 
+  async listServersOfTaggedGroups(tags: Tag[]): Promise<(AlbServer & { serverGroupId: string })[]> {
+    // ServerGroupId is optional; Tag filters on the groups' tags (alibabacloud SDKs, alb-20200616
+    // ListServerGroupServersRequest), and each server names its group.
+    const servers = await this.#listAll("ListServerGroupServers", { Tag: tagsToWire(tags) }, "Servers");
+    return servers.map((s) => ({ ...serverFromWire(s), serverGroupId: reqStr(s, "ServerGroupId") }));
+  }
+
   async addServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]> {
     return this.#servers("AddServersToServerGroup", serverGroupId, servers);
   }

@@ -475,6 +475,8 @@ export interface AlbProvider {
   /** Conflict (ResourceInUse) while a listener or rule forwards to it. Already gone counts as done. */
   deleteServerGroup(serverGroupId: string): Promise<AlbJobRef>;
   listServerGroupServers(serverGroupId: string): Promise<AlbServer[]>;
+  /** The servers of every server group carrying all of `tags`, in one paged listing (not one call per group). */
+  listServersOfTaggedGroups(tags: Tag[]): Promise<(AlbServer & { serverGroupId: string })[]>;
   /** Batched by ALB_BATCH_LIMITS.serversPerCall. Change weights of present servers with updateServers. */
   addServers(serverGroupId: string, servers: readonly AlbServer[]): Promise<AlbJobRef[]>;
   removeServers(serverGroupId: string, servers: readonly AlbServerKey[]): Promise<AlbJobRef[]>;

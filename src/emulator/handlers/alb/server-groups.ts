@@ -250,12 +250,26 @@ function replaceServers(ctx: HandlerCtx): Doc {
   return { JobId: job(ctx, "ReplaceServersInServerGroup", "servergroup", g.ServerGroupId, "Update") };
 }
 
+/**
+ * The servers of one group (`ServerGroupId`), or of every group carrying the `Tag` filters: ServerGroupId is
+ * optional and Tag matches the groups' tags (alibabacloud SDKs, alb-20200616 ListServerGroupServersRequest).
+ */
 function listServerGroupServers(ctx: HandlerCtx): Doc {
-  const g = getSg(ctx);
+  const tags = ctx.p.tags();
+  const groups = ctx.p.str("ServerGroupId")
+    ? [getSg(ctx)]
+    : ctx.tx
+        .all<SgDoc>(SG)
+        .filter((g) => g.RegionId === ctx.regionId && hasTags(g.Tags, tags))
+        .sort((a, b) => a._createdMs - b._createdMs || (a.ServerGroupId < b.ServerGroupId ? -1 : 1));
   const ids = ctx.p.strList("ServerIds");
   const ips = ctx.p.strList("ServerIps");
-  const all = g._servers.filter((s) => wantedOrAny(ids, s.ServerId) && wantedOrAny(ips, s.ServerIp));
-  return listPage(ctx, "Servers", all, (s) => ({
+  const all = groups.flatMap((g) =>
+    g._servers
+      .filter((s) => wantedOrAny(ids, s.ServerId) && wantedOrAny(ips, s.ServerIp))
+      .map((s) => ({ g, s })),
+  );
+  return listPage(ctx, "Servers", all, ({ g, s }) => ({
     ...view(s),
     ServerGroupId: g.ServerGroupId,
     Status: status(s._readyAtMs, ctx.nowMs, s._pending ?? "Adding", "Available"),
