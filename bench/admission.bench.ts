@@ -8,7 +8,6 @@
 // Small runs: BENCH_ADMISSION_RPS=50 BENCH_ADMISSION_REQUESTS=50 BENCH_ADMISSION_STORE_SERVICES=200
 // BENCH_RESULTS_DIR=/tmp/x.
 import https from "node:https";
-import { join } from "node:path";
 import type { LocalOperator } from "../src/operator/local";
 import {
   apiCreate,
@@ -18,7 +17,6 @@ import {
   latencyRows,
   measureAdmission,
   percentile,
-  registeredWebhooks,
   registerWebhooks,
   round,
   row,
@@ -26,9 +24,8 @@ import {
   runCleanups,
   sleep,
   startAdmissionStack,
-  startNoopWebhooks,
   measureInterleaved,
-  type AdmissionSide,
+  admissionSides,
   webhookP99Row,
   type ApiTarget,
   type BenchRow,
@@ -162,27 +159,13 @@ function expectServices(kubeconfig: string, count: number): void {
 
 /** Our webhooks against two no-op webhooks, at each rate: the rows as before the Service store. */
 async function webhooksAgainstNoop(): Promise<BenchRow[]> {
-  const { dir, cp, target, op } = await startAdmissionStack("bench-adm-");
-
-  // Baseline: two no-op webhooks (one mutating, one validating, as ours) in their own process.
-  const serviceRule = { apiGroups: [""], operations: ["CREATE", "UPDATE"], resources: ["services"] };
-  const noop = await startNoopWebhooks(dir, serviceRule);
-  // The framework's own cost: a Pepr module whose Service bindings do nothing (bench/noop-pepr-webhook.ts).
-  const peprNoop = await startNoopWebhooks(join(dir, "pepr"), serviceRule, {
-    pepr: { kubeconfigPath: cp.kubeconfigPath, group: "", kind: "Service" },
-  });
-  // The operator registered its webhooks (as the chart would); keep them to swap with the no-op ones.
-  const sides: AdmissionSide[] = [
-    { name: "noop", configs: noop.configs, webhookPid: noop.pid },
-    { name: "pepr", configs: peprNoop.configs, webhookPid: peprNoop.pid },
-    // The operator registered its webhooks (as the chart would): kept to swap with the no-op ones.
-    {
-      name: "ours",
-      configs: registeredWebhooks(cp.kubeconfigPath),
-      webhookPid: op.pid,
-      ours: { op, kind: "Service" },
-    },
-  ];
+  const stack = await startAdmissionStack("bench-adm-");
+  const { cp, target } = stack;
+  const sides = await admissionSides(
+    stack,
+    { apiGroups: [""], operations: ["CREATE", "UPDATE"], resources: ["services"] },
+    { group: "", kind: "Service" },
+  );
   // Each rate: the three sides take turns (measureInterleaved), so all see the same apiserver and etcd.
   const agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
   const runsByRate = new Map<number, Map<string, SideRun>>();

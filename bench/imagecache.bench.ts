@@ -7,7 +7,6 @@
 //    the DescribeImageCaches calls made per cache while polling.
 // Small runs: BENCH_IMC_CACHES=20 BENCH_IMC_REQUESTS=50 BENCH_IMC_RECONCILE=10 BENCH_RESULTS_DIR=/tmp/x.
 import https from "node:https";
-import { join } from "node:path";
 import { CLOUD_DEFAULTS, EMULATOR_DEFAULTS } from "../src/config";
 import { DEFAULT_TRANSITIONS } from "../src/emulator/core";
 import { startEmulator } from "../src/emulator";
@@ -19,15 +18,13 @@ import {
   apiTarget,
   latencyRows,
   onCleanup,
-  registeredWebhooks,
   row,
   runBench,
   runCleanups,
   sleep,
   startAdmissionStack,
-  startNoopWebhooks,
   measureInterleaved,
-  type AdmissionSide,
+  admissionSides,
   type ApiTarget,
   type BenchRow,
 } from "./lib";
@@ -105,7 +102,8 @@ async function fillCaches(t: Target): Promise<void> {
 }
 
 async function podAdmission(): Promise<BenchRow[]> {
-  const { dir, cp, op } = await startAdmissionStack("bench-imc-", ["imagecaches.eci.alibabacloud.com.yaml"]);
+  const stack = await startAdmissionStack("bench-imc-", ["imagecaches.eci.alibabacloud.com.yaml"]);
+  const { cp } = stack;
   const t: Target = { ...apiTarget(cp), agent: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
   onCleanup(() => t.agent.destroy());
   await fillCaches(t);
@@ -117,26 +115,13 @@ async function podAdmission(): Promise<BenchRow[]> {
     await sleep(1_000);
   }
 
-  // Failing open within 3 s, as our pod webhook is registered (README "ImageCache"). Two baselines: bare
-  // no-op webhooks (bench/noop-webhook.ts) and a Pepr module whose pod bindings do nothing
-  // (bench/noop-pepr-webhook.ts): the framework's own cost per review, which our hooks run inside.
-  const podRule = { apiGroups: [""], operations: ["CREATE"], resources: ["pods"] };
-  const failOpen = { failurePolicy: "Ignore", timeoutSeconds: 3 } as const;
-  const noop = await startNoopWebhooks(dir, podRule, failOpen);
-  const peprNoop = await startNoopWebhooks(join(dir, "pepr"), podRule, {
-    ...failOpen,
-    pepr: { kubeconfigPath: cp.kubeconfigPath, group: "", kind: "Pod" },
-  });
-  const sides: AdmissionSide[] = [
-    { name: "noop", configs: noop.configs, webhookPid: noop.pid },
-    { name: "pepr", configs: peprNoop.configs, webhookPid: peprNoop.pid },
-    {
-      name: "ours",
-      configs: registeredWebhooks(cp.kubeconfigPath),
-      webhookPid: op.pid,
-      ours: { op, kind: "Pod" },
-    },
-  ];
+  // Failing open within 3 s, as our pod webhook is registered (README "ImageCache").
+  const sides = await admissionSides(
+    stack,
+    { apiGroups: [""], operations: ["CREATE"], resources: ["pods"] },
+    { group: "", kind: "Pod" },
+    { failurePolicy: "Ignore", timeoutSeconds: 3 },
+  );
   // The figure only counts if the webhook did the work: every pod got the cache holding its own image.
   let wrong = 0;
   const runs = await measureInterleaved({

@@ -456,6 +456,35 @@ export interface AdmissionSide {
   ours?: { op: LocalOperator; kind: string };
 }
 
+/**
+ * The three sides of an admission comparison in `stack`: bare no-op webhooks (bench/noop-webhook.ts), a Pepr
+ * module whose bindings of `kind` do nothing (bench/noop-pepr-webhook.ts: the framework's own cost, which our
+ * hooks run inside), and ours, as the operator registered them (as the chart would).
+ */
+export async function admissionSides(
+  stack: AdmissionStack,
+  rule: { apiGroups: string[]; resources: string[]; operations: string[] },
+  peprKind: { group: string; kind: string },
+  opts: { failurePolicy?: "Fail" | "Ignore"; timeoutSeconds?: number } = {},
+): Promise<AdmissionSide[]> {
+  const { dir, cp, op } = stack;
+  const noop = await startNoopWebhooks(dir, rule, opts);
+  const pepr = await startNoopWebhooks(join(dir, "pepr"), rule, {
+    ...opts,
+    pepr: { kubeconfigPath: cp.kubeconfigPath, ...peprKind },
+  });
+  return [
+    { name: "noop", configs: noop.configs, webhookPid: noop.pid },
+    { name: "pepr", configs: pepr.configs, webhookPid: pepr.pid },
+    {
+      name: "ours",
+      configs: registeredWebhooks(cp.kubeconfigPath),
+      webhookPid: op.pid,
+      ours: { op, kind: peprKind.kind },
+    },
+  ];
+}
+
 /** The sum of two spans of one admission histogram. */
 export function inProcessSum(a: InProcessTimes, b: InProcessTimes): InProcessTimes {
   const buckets = new Map(a.buckets);
