@@ -180,7 +180,10 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
   }
 }
 
-const tagOf = (g: AlbServerGroup, key: string) => g.tags.find((t) => t.key === key)?.value;
+const tagOf = (g: Pick<AlbServerGroup, "tags">, key: string) => g.tags.find((t) => t.key === key)?.value;
+/** "<ingress>/<service>" of a group's tags. */
+const ownerOf = (g: Pick<AlbServerGroup, "tags">) =>
+  `${tagOf(g, TAG_INGRESS_NAME) ?? ""}/${tagOf(g, TAG_SERVICE_NAME) ?? ""}`;
 
 async function setUp(acName: string, hold: (req: AlbCreateServerGroupRequest) => boolean) {
   const ingresses = new Store<Ingress>(KINDS.Ingress, {
@@ -276,7 +279,7 @@ async function groupsOf(ac: string): Promise<{ id: string; of: string }[]> {
     .filter((g) => tagOf(g, TAG_ALBCONFIG) === ac && tagOf(g, TAG_CLUSTER) === CLUSTER)
     .map((g) => ({
       id: g.serverGroupId,
-      of: `${tagOf(g, TAG_INGRESS_NAME) ?? ""}/${tagOf(g, TAG_SERVICE_NAME) ?? ""}`,
+      of: ownerOf(g),
     }));
 }
 
@@ -295,8 +298,7 @@ async function untouched(calls: RecordedCall[], ids: string[]) {
 function createsBy(calls: RecordedCall[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of calls.filter((x) => x.method === "createServerGroup")) {
-    const tags = (c.args[0] as AlbCreateServerGroupRequest).tags;
-    const of = `${tags.find((t) => t.key === TAG_INGRESS_NAME)?.value ?? ""}/${tags.find((t) => t.key === TAG_SERVICE_NAME)?.value ?? ""}`;
+    const of = ownerOf(c.args[0] as AlbCreateServerGroupRequest);
     out.set(of, (out.get(of) ?? 0) + 1);
   }
   return out;
@@ -341,6 +343,11 @@ test("a member leaves while its group is created ahead: the reconcile waits for 
     deleted > calls.findIndex((c) => c.method === "<released>"),
     "deleted once made, not while being made",
   );
+  assert.deepEqual(
+    calls.filter((c) => c.method === "addServers" && c.args[0] === made.id),
+    [],
+    "no servers go to a group no longer wanted",
+  );
   assert.equal(results[0].kind, "requeueAfter", "the first reconcile read the group while it was being made");
   assert.equal(createsBy(calls).get("late/coffee-svc"), 1, "one create, never a second group");
   assert.ok(
@@ -371,6 +378,11 @@ test("a member's backend changes while its group is created ahead: the old group
   assert.ok(
     deleted > calls.findIndex((c) => c.method === "<released>"),
     "deleted once made, not while being made",
+  );
+  assert.deepEqual(
+    calls.filter((c) => c.method === "addServers" && c.args[0] === made.id),
+    [],
+    "no servers go to a group no longer wanted",
   );
   assert.equal(results[0].kind, "requeueAfter", "the first reconcile read the group while it was being made");
   assert.ok(
