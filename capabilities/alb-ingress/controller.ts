@@ -277,7 +277,24 @@ export class AlbConfigReconciler {
       );
       result = withCreateIntent(result, intent);
     }
-    if (!deleting && result.remote && result.inputs && ac.metadata?.annotations?.[CREATE_INTENT_ANNOTATION])
+    // Groups created ahead that this plan does not want (their member left, or its backend changed, during
+    // the create) were hidden from it: it waits for them and comes back to delete them (docs/alb-ingress.md
+    // §C5).
+    const planned = new Set(
+      result.plan.actions.flatMap((a) =>
+        a.params.kind === "CreateServerGroup" ? [a.params.spec.serverGroupName] : [],
+      ),
+    );
+    const unwanted = [...hidden].filter((n) => !planned.has(n));
+    // Meanwhile the creates ahead start nothing more (their first servers would go to a group about to be
+    // deleted, and keep it in flight for the next read); this plan does its own groups' adds.
+    if (unwanted.length > 0) this.#forgetAhead(key);
+    else if (
+      !deleting &&
+      result.remote &&
+      result.inputs &&
+      ac.metadata?.annotations?.[CREATE_INTENT_ANNOTATION]
+    )
       this.#setAhead(
         key,
         { albConfig: ac, inputs: result.inputs, remote: result.remote, readAtMs },
@@ -326,14 +343,7 @@ export class AlbConfigReconciler {
       );
       return RequeueAfter(10_000, "ENI backends not found yet");
     }
-    // A group created ahead that this plan did not want (its member left meanwhile) was hidden from it:
-    // look again once it is made, so it is deleted.
-    const planned = new Set(
-      result.plan.actions.flatMap((a) =>
-        a.params.kind === "CreateServerGroup" ? [a.params.spec.serverGroupName] : [],
-      ),
-    );
-    const unwanted = [...hidden].filter((n) => !planned.has(n));
+    // Look again once the unwanted groups are made, so they are deleted.
     if (unwanted.length > 0) {
       await this.#creates.settled((g) => unwanted.includes(g.name));
       return RequeueAfter(0, `server groups created ahead and no longer wanted: ${unwanted.join(", ")}`);
