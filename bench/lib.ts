@@ -581,7 +581,9 @@ export interface AdmissionStack {
 /** Starts an AdmissionStack in a fresh temporary directory; runCleanups tears it down. */
 export async function startAdmissionStack(prefix: string, crds: string[] = []): Promise<AdmissionStack> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  // BENCH_KEEP_TMP=1 keeps it (the processes' logs) for a look afterwards.
+  if (process.env.BENCH_KEEP_TMP) console.log(`bench: keeping ${dir}`);
+  else onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const cp = await startControlPlane({ dir: join(dir, "cp") });
   onCleanup(() => cp.stop());
   for (const crd of crds)
