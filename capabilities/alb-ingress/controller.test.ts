@@ -5,7 +5,7 @@
 // hidden from that reconcile's plan: the reconcile waits for the create and comes back to delete it.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import type { V1EndpointSlice, V1IngressClass, V1Node, V1Service } from "@kubernetes/client-node";
+import type { V1Node, V1Service } from "@kubernetes/client-node";
 import {
   createCloudProvider,
   loadCloudConfig,
@@ -20,14 +20,13 @@ import type { ReconcileResult } from "../../src/controller/result";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import type { ClusterClient } from "../../src/k8s/client";
 import type { EventRecorder } from "../../src/k8s/events";
-import { KINDS, type KindRef } from "../../src/k8s/kinds";
+import type { KindRef } from "../../src/k8s/kinds";
 import { Store } from "../../src/k8s/stores";
 import { EMU_ENV } from "../../test/contract/harness";
 import { recording, type RecordedCall } from "../../test/helpers/recording";
 import type { Ingress } from "./annotations";
-import { AlbConfigReconciler, INGRESSES_BY_SERVICE, servicesOfIngress } from "./controller";
+import { AlbConfigReconciler, albStores } from "./controller";
 import type { AlbConfig } from "./crd";
-import { albConfigRefsOf, INGRESSES_BY_ALBCONFIG_REF } from "./group";
 import { TAG_ALBCONFIG, TAG_CLUSTER, TAG_INGRESS_NAME, TAG_SERVICE_NAME } from "./tracking";
 
 const CLUSTER = "c-ahead";
@@ -186,14 +185,7 @@ const ownerOf = (g: Pick<AlbServerGroup, "tags">) =>
   `${tagOf(g, TAG_INGRESS_NAME) ?? ""}/${tagOf(g, TAG_SERVICE_NAME) ?? ""}`;
 
 async function setUp(acName: string, hold: (req: AlbCreateServerGroupRequest) => boolean) {
-  const ingresses = new Store<Ingress>(KINDS.Ingress, {
-    [INGRESSES_BY_ALBCONFIG_REF]: albConfigRefsOf,
-    [INGRESSES_BY_SERVICE]: servicesOfIngress,
-  });
-  const ingressClasses = new Store<V1IngressClass>(KINDS.IngressClass);
-  const services = new Store<V1Service>(KINDS.Service);
-  const endpointSlices = new Store<V1EndpointSlice>(KINDS.EndpointSlice);
-  const nodes = new Store<V1Node>(KINDS.Node);
+  const { ingresses, ingressClasses, services, endpointSlices, nodes } = albStores();
   ingressClasses.apply("ADDED", {
     metadata: { name: acName, resourceVersion: "1" },
     spec: {
@@ -319,6 +311,28 @@ async function createAheadHeld(env: Awaited<ReturnType<typeof setUp>>, late: Ing
   );
 }
 
+/**
+ * What both cases require of the group made ahead and no longer wanted (`made`): deleted only once made, no
+ * servers added to it, the first reconcile requeued (it read the group while it was being made).
+ */
+function assertUnwantedGroupHandled(
+  calls: RecordedCall[],
+  made: { id: string },
+  results: ReconcileResult[],
+): void {
+  const deleted = calls.findIndex((c) => c.method === "deleteServerGroup" && c.args[0] === made.id);
+  assert.ok(
+    deleted > calls.findIndex((c) => c.method === "<released>"),
+    "deleted once made, not while being made",
+  );
+  assert.deepEqual(
+    calls.filter((c) => c.method === "addServers" && c.args[0] === made.id),
+    [],
+    "no servers go to a group no longer wanted",
+  );
+  assert.equal(results[0].kind, "requeueAfter", "the first reconcile read the group while it was being made");
+}
+
 test("a member leaves while its group is created ahead: the reconcile waits for the create and comes back to delete it", async () => {
   const env = await setUp("left", (req) =>
     req.tags.some((t) => t.key === TAG_INGRESS_NAME && t.value === "late"),
@@ -338,17 +352,7 @@ test("a member leaves while its group is created ahead: the reconcile waits for 
     "no group of the member that left remains: only the listener's default group and web's",
   );
   const calls = env.gated.calls;
-  const deleted = calls.findIndex((c) => c.method === "deleteServerGroup" && c.args[0] === made.id);
-  assert.ok(
-    deleted > calls.findIndex((c) => c.method === "<released>"),
-    "deleted once made, not while being made",
-  );
-  assert.deepEqual(
-    calls.filter((c) => c.method === "addServers" && c.args[0] === made.id),
-    [],
-    "no servers go to a group no longer wanted",
-  );
-  assert.equal(results[0].kind, "requeueAfter", "the first reconcile read the group while it was being made");
+  assertUnwantedGroupHandled(calls, made, results);
   assert.equal(createsBy(calls).get("late/coffee-svc"), 1, "one create, never a second group");
   assert.ok(
     [...createsBy(calls).values()].every((n) => n === 1),
@@ -374,17 +378,7 @@ test("a member's backend changes while its group is created ahead: the old group
     "the group of the old backend is gone, the new backend's is there once",
   );
   const calls = env.gated.calls;
-  const deleted = calls.findIndex((c) => c.method === "deleteServerGroup" && c.args[0] === made.id);
-  assert.ok(
-    deleted > calls.findIndex((c) => c.method === "<released>"),
-    "deleted once made, not while being made",
-  );
-  assert.deepEqual(
-    calls.filter((c) => c.method === "addServers" && c.args[0] === made.id),
-    [],
-    "no servers go to a group no longer wanted",
-  );
-  assert.equal(results[0].kind, "requeueAfter", "the first reconcile read the group while it was being made");
+  assertUnwantedGroupHandled(calls, made, results);
   assert.ok(
     [...createsBy(calls).values()].every((n) => n === 1),
     JSON.stringify([...createsBy(calls)]),

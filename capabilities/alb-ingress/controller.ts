@@ -20,10 +20,17 @@ import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../src/k8s/fi
 import { KINDS, keyOf } from "../../src/k8s/kinds";
 import { setCondition, type Condition } from "../../src/k8s/status";
 import { mapConcurrent } from "../../src/lib/concurrency";
-import type { Store } from "../../src/k8s/stores";
+import { Store } from "../../src/k8s/stores";
 import type { Ingress } from "./annotations";
 import type { AlbConfig } from "./crd";
-import { albMembership, ingressRef, membersOfAlbConfig, type IngressClassLookup } from "./group";
+import {
+  albConfigRefsOf,
+  albMembership,
+  ingressRef,
+  INGRESSES_BY_ALBCONFIG_REF,
+  membersOfAlbConfig,
+  type IngressClassLookup,
+} from "./group";
 import type { DesiredModel } from "./model";
 import { apply } from "./perform";
 import {
@@ -85,6 +92,20 @@ export function servicesOfIngress(ing: Ingress): string[] {
     if (k.includes("/actions.") && typeof v === "string")
       for (const m of v.matchAll(/"ServiceName"\s*:\s*"([^"]+)"/gi)) out.add(`${ns}/${m[1]}`);
   return [...out].sort();
+}
+
+/** The watch-fed stores an AlbConfigReconciler reads, with the indexes it finds members by. */
+export function albStores() {
+  return {
+    ingresses: new Store<Ingress>(KINDS.Ingress, {
+      [INGRESSES_BY_ALBCONFIG_REF]: albConfigRefsOf,
+      [INGRESSES_BY_SERVICE]: servicesOfIngress,
+    }),
+    ingressClasses: new Store<V1IngressClass>(KINDS.IngressClass),
+    services: new Store<V1Service>(KINDS.Service),
+    endpointSlices: new Store<V1EndpointSlice>(KINDS.EndpointSlice),
+    nodes: new Store<V1Node>(KINDS.Node),
+  };
 }
 
 function aborted(signal: AbortSignal): void {

@@ -8,7 +8,6 @@ import { Controller, defaultWorkers } from "../../src/controller/controller";
 import { queueSettingsFromEnv } from "../../src/controller/env-settings";
 import { ClusterClient } from "../../src/k8s/client";
 import { EventRecorder } from "../../src/k8s/events";
-import { KINDS } from "../../src/k8s/kinds";
 import { leadership } from "../../src/k8s/leader";
 import { Store, type WatchPhase } from "../../src/k8s/stores";
 import { describeError } from "../../src/lib/errors";
@@ -19,11 +18,11 @@ import {
   AlbConfigReconciler,
   INGRESSES_BY_SERVICE,
   albConfigFingerprint,
+  albStores,
   ingressFingerprint,
-  servicesOfIngress,
 } from "./controller";
 import type { AlbConfigKind } from "./crd/kind";
-import { albConfigOfIngressClass, albConfigRefsOf, INGRESSES_BY_ALBCONFIG_REF } from "./group";
+import { albConfigOfIngressClass } from "./group";
 
 export interface AlbWiring {
   controller: Controller;
@@ -47,14 +46,7 @@ export function albWiring(): AlbWiring {
   // key before then, and the watch mappings never read it.
   let clusterId: string | undefined;
   const client = new ClusterClient();
-  const ingresses = new Store<Ingress>(KINDS.Ingress, {
-    [INGRESSES_BY_ALBCONFIG_REF]: albConfigRefsOf,
-    [INGRESSES_BY_SERVICE]: servicesOfIngress,
-  });
-  const ingressClasses = new Store<V1IngressClass>(KINDS.IngressClass);
-  const services = new Store<V1Service>(KINDS.Service);
-  const endpointSlices = new Store<V1EndpointSlice>(KINDS.EndpointSlice);
-  const nodes = new Store<V1Node>(KINDS.Node);
+  const { ingresses, ingressClasses, services, endpointSlices, nodes } = albStores();
   const reconciler = new AlbConfigReconciler({
     client,
     events: new EventRecorder(client),
