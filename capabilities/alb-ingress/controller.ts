@@ -94,6 +94,12 @@ export function servicesOfIngress(ing: Ingress): string[] {
   return [...out].sort();
 }
 
+/** Index of the EndpointSlice store: `<namespace>/<service>` of the Service a slice belongs to. */
+const ENDPOINT_SLICES_BY_SERVICE = "service";
+function serviceKeyOfSlice(s: V1EndpointSlice): string {
+  return `${s.metadata?.namespace ?? "default"}/${s.metadata?.labels?.["kubernetes.io/service-name"] ?? ""}`;
+}
+
 /** The watch-fed stores an AlbConfigReconciler reads, with the indexes it finds members by. */
 export function albStores() {
   return {
@@ -103,7 +109,9 @@ export function albStores() {
     }),
     ingressClasses: new Store<V1IngressClass>(KINDS.IngressClass),
     services: new Store<V1Service>(KINDS.Service),
-    endpointSlices: new Store<V1EndpointSlice>(KINDS.EndpointSlice),
+    endpointSlices: new Store<V1EndpointSlice>(KINDS.EndpointSlice, {
+      [ENDPOINT_SLICES_BY_SERVICE]: (s) => [serviceKeyOfSlice(s)],
+    }),
     nodes: new Store<V1Node>(KINDS.Node),
   };
 }
@@ -200,13 +208,9 @@ export class AlbConfigReconciler {
     const serviceKeys = new Set(live.flatMap(servicesOfIngress));
     return {
       services: [...serviceKeys].flatMap((k) => this.#deps.services.get(k) ?? []),
-      endpointSlices: this.#deps.endpointSlices
-        .list()
-        .filter((s) =>
-          serviceKeys.has(
-            `${s.metadata?.namespace ?? "default"}/${s.metadata?.labels?.["kubernetes.io/service-name"] ?? ""}`,
-          ),
-        ),
+      endpointSlices: [...serviceKeys].flatMap((k) =>
+        this.#deps.endpointSlices.byIndex(ENDPOINT_SLICES_BY_SERVICE, k),
+      ),
     };
   }
 
