@@ -6,6 +6,9 @@
 // Usage: node --import tsx bench/noop-pepr-webhook.ts <port> <group> <kind> (started by startNoopWebhooks)
 import https from "node:https";
 import { Capability, PeprModule, a } from "pepr";
+import { pinHttpsListenToLoopback } from "../src/operator/loopback";
+
+pinHttpsListenToLoopback();
 
 // Its settings come from the environment the bench passes (SSL_CERT_PATH, SSL_KEY_PATH, PEPR_API_PATH,
 // PEPR_WATCH_MODE=false, LOG_LEVEL=warn as our admission process has, KUBECONFIG): Pepr reads LOG_LEVEL when its
