@@ -133,6 +133,7 @@ function gatedAlb(alb: AlbProvider, hold: (req: AlbCreateServerGroupRequest) => 
   let release: () => void = () => undefined;
   let gate = new Promise<void>((r) => (release = r));
   let armed = false;
+  const afterNext = new Map<string, () => Promise<void>>();
   const proxy = new Proxy(alb, {
     get(target, prop) {
       const fn: unknown = Reflect.get(target, prop);
@@ -141,6 +142,11 @@ function gatedAlb(alb: AlbProvider, hold: (req: AlbCreateServerGroupRequest) => 
         calls.push({ method: prop, args });
         if (prop === "waitForJobs" && (args[0] as string[]).some((j) => heldJobs.has(j))) await gate;
         const out: unknown = await Reflect.apply(fn, target, args);
+        const hook = afterNext.get(prop);
+        if (hook) {
+          afterNext.delete(prop);
+          await hook();
+        }
         if (prop === "createServerGroup" && hold(args[0] as AlbCreateServerGroupRequest)) {
           const jobId = (out as { jobId?: string }).jobId;
           if (jobId) heldJobs.add(jobId);
@@ -164,6 +170,8 @@ function gatedAlb(alb: AlbProvider, hold: (req: AlbCreateServerGroupRequest) => 
       heldJobs.size > 0 &&
       calls.some((c) => c.method === "waitForJobs" && (c.args[0] as string[]).some((j) => heldJobs.has(j))),
     releaseAfterRulesRead: () => (armed = true),
+    /** Runs `hook` after the next call of `method` answers, before its caller sees the answer. */
+    afterNext: (method: keyof AlbProvider, hook: () => Promise<void>) => afterNext.set(method, hook),
     reset: () => {
       heldJobs.clear();
       gate = new Promise<void>((r) => (release = r));
@@ -184,7 +192,11 @@ const tagOf = (g: Pick<AlbServerGroup, "tags">, key: string) => g.tags.find((t) 
 const ownerOf = (g: Pick<AlbServerGroup, "tags">) =>
   `${tagOf(g, TAG_INGRESS_NAME) ?? ""}/${tagOf(g, TAG_SERVICE_NAME) ?? ""}`;
 
-async function setUp(acName: string, hold: (req: AlbCreateServerGroupRequest) => boolean) {
+async function setUp(
+  acName: string,
+  hold: (req: AlbCreateServerGroupRequest) => boolean,
+  options: { planRounds?: number } = {},
+) {
   const { ingresses, ingressClasses, services, endpointSlices, nodes } = albStores();
   ingressClasses.apply("ADDED", {
     metadata: { name: acName, resourceVersion: "1" },
@@ -217,6 +229,7 @@ async function setUp(acName: string, hold: (req: AlbCreateServerGroupRequest) =>
     services,
     endpointSlices,
     nodes,
+    ...options,
   });
   const ctx: ReconcileContext = {
     signal: new AbortController().signal,
@@ -379,6 +392,50 @@ test("a member's backend changes while its group is created ahead: the old group
   );
   const calls = env.gated.calls;
   assertUnwantedGroupHandled(calls, made, results);
+  assert.ok(
+    [...createsBy(calls).values()].every((n) => n === 1),
+    JSON.stringify([...createsBy(calls)]),
+  );
+  await untouched(calls, env.foreign);
+});
+
+test("a member comes after the reconcile listed its group, and its group is created ahead during the read: not unwanted, the creates ahead go on", async () => {
+  // One plan round: the reconcile applies what it listed, as in a rollout that outruns ALB_DEFAULTS.planRounds.
+  const env = await setUp(
+    "came",
+    (req) => req.tags.some((t) => t.key === TAG_INGRESS_NAME && t.value === "late"),
+    { planRounds: 1 },
+  );
+  const late = ingress(env.ac, "late", "coffee-svc", "/coffee");
+  // The reconcile has listed its members (web only) when it reads the cloud; late comes then, and its
+  // group's create ahead is under way when the read ends.
+  env.gated.afterNext("listLoadBalancers", () => createAheadHeld(env, late, "late/coffee-svc"));
+  env.gated.releaseAfterRulesRead();
+  const first = await env.settle();
+  assert.deepEqual(
+    first.map((r) => r.kind),
+    ["done"],
+    "a group the stores want is not waited for nor requeued as unwanted; late's event queues the next reconcile",
+  );
+  const [made] = (await groupsOf(env.ac)).filter((g) => g.of === "late/coffee-svc");
+  const calls = env.gated.calls;
+  await until("the creates ahead add late's first servers", () =>
+    calls.some((c) => c.method === "addServers" && c.args[0] === made.id),
+  );
+  // The reconcile late's event queued.
+  assert.deepEqual(
+    (await env.settle()).map((r) => r.kind),
+    ["done"],
+  );
+  assert.deepEqual(
+    (await groupsOf(env.ac)).map((g) => g.of).sort(),
+    [`${env.ac}-default-listener-80/-`, "late/coffee-svc", "web/tea-svc"].sort(),
+  );
+  assert.equal(
+    calls.filter((c) => c.method === "addServers" && c.args[0] === made.id).length,
+    1,
+    "late's servers added once, by the creates ahead",
+  );
   assert.ok(
     [...createsBy(calls).values()].every((n) => n === 1),
     JSON.stringify([...createsBy(calls)]),

@@ -38,10 +38,11 @@ import {
   plansCreate,
   newServerGroupActions,
   withCreateIntent,
+  type BuildFrom,
   type CloudInputs,
   type PlanForResult,
 } from "./pipeline";
-import type { RemoteModel } from "./plan";
+import type { Action, RemoteModel } from "./plan";
 import { ALB_REASONS, ALB_SYNCED_CONDITION } from "./reasons";
 import { ServerGroupCreates } from "./server-group-creates";
 import { CREATE_INTENT_ANNOTATION, isOwnedServerGroup, newCreateIntent } from "./tracking";
@@ -61,6 +62,8 @@ export interface AlbControllerDeps {
   services: Store<V1Service>;
   endpointSlices: Store<V1EndpointSlice>;
   nodes: Store<V1Node>;
+  /** How many times a reconcile may plan again when its group changed meanwhile (ALB_DEFAULTS.planRounds). */
+  planRounds?: number;
 }
 
 /** What the AlbConfig reconcile works from; our own writes (status, finalizer, intent) leave it unchanged. */
@@ -177,20 +180,7 @@ export class AlbConfigReconciler {
       Date.now() - c.readAtMs > ALB_DEFAULTS.createdServerGroupMemoryMs
     )
       return;
-    const live = this.members(key).filter((m) => !m.metadata?.deletionTimestamp);
-    const actions = newServerGroupActions(
-      {
-        albConfig: c.albConfig,
-        ingresses: live,
-        ...this.#backendsOf(live),
-        nodes: this.#deps.nodes.list(),
-        clusterId: this.#deps.clusterId,
-        vpcId: this.#deps.vpcId,
-        deleting: false,
-      },
-      c.inputs,
-      c.remote,
-    );
+    const actions = newServerGroupActions(this.#liveFromStores(key, c.albConfig), c.inputs, c.remote);
     // Only groups not asked for yet: joining a running create would hold a slot of the apply below.
     const skipped = new Set(
       actions.flatMap((a) =>
@@ -203,6 +193,20 @@ export class AlbConfigReconciler {
       void apply(this.#deps.cloud.alb, fresh, { signal: c.signal, creates: this.#creates });
   }
 
+  /** What the model is built from for the live members the stores hold now. */
+  #liveFromStores(key: string, albConfig: AlbConfig): BuildFrom {
+    const live = this.members(key).filter((m) => !m.metadata?.deletionTimestamp);
+    return {
+      albConfig,
+      ingresses: live,
+      ...this.#backendsOf(live),
+      nodes: this.#deps.nodes.list(),
+      clusterId: this.#deps.clusterId,
+      vpcId: this.#deps.vpcId,
+      deleting: false,
+    };
+  }
+
   /** The Services the members route to and their EndpointSlices, from the stores. */
   #backendsOf(live: Ingress[]): { services: V1Service[]; endpointSlices: V1EndpointSlice[] } {
     const serviceKeys = new Set(live.flatMap(servicesOfIngress));
@@ -212,6 +216,23 @@ export class AlbConfigReconciler {
         this.#deps.endpointSlices.byIndex(ENDPOINT_SLICES_BY_SERVICE, k),
       ),
     };
+  }
+
+  /** Hidden groups that neither the plan nor a plan from the stores now would create. */
+  #unwanted(key: string, ac: AlbConfig, hidden: Set<string>, result: PlanForResult): string[] {
+    const createdBy = (actions: readonly Action[]) =>
+      new Set(
+        actions.flatMap((a) =>
+          a.params.kind === "CreateServerGroup" ? [a.params.spec.serverGroupName] : [],
+        ),
+      );
+    const planned = createdBy(result.plan.actions);
+    const notPlanned = [...hidden].filter((n) => !planned.has(n));
+    if (notPlanned.length === 0 || !result.inputs || !result.remote) return notPlanned;
+    const wantedNow = createdBy(
+      newServerGroupActions(this.#liveFromStores(key, ac), result.inputs, result.remote),
+    );
+    return notPlanned.filter((n) => !wantedNow.has(n));
   }
 
   /** Names of this AlbConfig's server groups whose create is running in this process. */
@@ -302,15 +323,11 @@ export class AlbConfigReconciler {
       );
       result = withCreateIntent(result, intent);
     }
-    // Groups created ahead that this plan does not want (their member left, or its backend changed, during
-    // the create) were hidden from it: it waits for them and comes back to delete them (docs/alb-ingress.md
-    // §C5).
-    const planned = new Set(
-      result.plan.actions.flatMap((a) =>
-        a.params.kind === "CreateServerGroup" ? [a.params.spec.serverGroupName] : [],
-      ),
-    );
-    const unwanted = [...hidden].filter((n) => !planned.has(n));
+    // Groups created ahead that neither this plan nor the stores now want (their member left, or its backend
+    // changed, during the create) were hidden from it: it waits for them and comes back to delete them
+    // (docs/alb-ingress.md §C5). A group only the stores want is a member that came after this plan's
+    // read: its event has queued the next reconcile, and the creates ahead go on.
+    const unwanted = this.#unwanted(key, ac, hidden, result);
     // Meanwhile the creates ahead start nothing more (their first servers would go to a group about to be
     // deleted, and keep it in flight for the next read); this plan does its own groups' adds.
     if (unwanted.length > 0) this.#forgetAhead(key);
@@ -422,7 +439,11 @@ export class AlbConfigReconciler {
       }
       unfinalized.forEach((m) => finalized.add(ingressRef(m)));
       const now = this.#groupNow(key, ac, deleting);
-      if (deleting || round >= ALB_DEFAULTS.planRounds || now.fingerprint === group.fingerprint)
+      if (
+        deleting ||
+        round >= (this.#deps.planRounds ?? ALB_DEFAULTS.planRounds) ||
+        now.fingerprint === group.fingerprint
+      )
         return { ac, group, result, readAtMs, hidden };
       group = now;
     }

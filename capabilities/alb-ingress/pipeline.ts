@@ -51,7 +51,7 @@ export interface PlanForResult {
 
 const EMPTY: Plan = { actions: [], errors: [], warnings: [] };
 
-type BuildFrom = Pick<
+export type BuildFrom = Pick<
   PlanForInput,
   "albConfig" | "ingresses" | "services" | "nodes" | "endpointSlices" | "clusterId" | "vpcId" | "deleting"
 >;
