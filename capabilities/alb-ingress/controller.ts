@@ -4,7 +4,7 @@
 // AlbConfig and each member before any cloud write and come off last. Rules: docs/alb-ingress.md §C6.
 import type { V1EndpointSlice, V1IngressClass, V1Node, V1Service } from "@kubernetes/client-node";
 import { ALB_DEFAULTS, OPERATOR_DEFAULTS } from "../../src/config";
-import type { CloudProvider } from "../../src/cloud";
+import { inBackground, type CloudProvider } from "../../src/cloud";
 import type { FailureToShow, ReconcileContext } from "../../src/controller/controller";
 import { canonicalJson } from "../../src/controller/fingerprint";
 import {
@@ -36,6 +36,7 @@ import { apply } from "./perform";
 import {
   planFor,
   plansCreate,
+  plansLoadBalancer,
   newServerGroupActions,
   withCreateIntent,
   type BuildFrom,
@@ -189,8 +190,12 @@ export class AlbConfigReconciler {
     );
     const fresh = actions.filter((a) => !skipped.has(a.key) && !a.dependsOn.some((d) => skipped.has(d)));
     // Never throws; a failure is the reconcile's to report: it plans the same actions again.
+    // Background work at the rate limiter: a reconcile's own calls (a new listener's default group, say)
+    // never wait behind a rollout's queue of creates ahead.
     if (fresh.length > 0)
-      void apply(this.#deps.cloud.alb, fresh, { signal: c.signal, creates: this.#creates });
+      void inBackground(() =>
+        apply(this.#deps.cloud.alb, fresh, { signal: c.signal, creates: this.#creates }),
+      );
   }
 
   /** What the model is built from for the live members the stores hold now. */
@@ -442,7 +447,10 @@ export class AlbConfigReconciler {
       if (
         deleting ||
         round >= (this.#deps.planRounds ?? ALB_DEFAULTS.planRounds) ||
-        now.fingerprint === group.fingerprint
+        now.fingerprint === group.fingerprint ||
+        // The ALB gates everything else and takes its own time to provision: it starts now, and the members
+        // that came meanwhile go to the next reconcile (their groups are made ahead).
+        plansLoadBalancer(result.plan)
       )
         return { ac, group, result, readAtMs, hidden };
       group = now;

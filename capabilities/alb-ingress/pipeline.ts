@@ -179,6 +179,11 @@ export function withCreateIntent(
   return { ...result, desired, plan: plan(desired, result.remote, options) };
 }
 
+/** True when the plan creates the ALB. */
+export function plansLoadBalancer(p: Plan): boolean {
+  return p.actions.some((a) => a.kind === "CreateLoadBalancer");
+}
+
 /** True when the plan creates anything that carries a create token. */
 export function plansCreate(p: Plan): boolean {
   return p.actions.some((a) => a.kind.startsWith("Create"));

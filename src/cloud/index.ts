@@ -9,6 +9,7 @@ export * from "./types";
 export * from "./errors";
 export { clientTokenFor } from "./client-token";
 export { Redactor } from "./redact";
+export { inBackground } from "./rate-limiter";
 export {
   loadCloudConfig,
   describeCloudConfig,

@@ -1,6 +1,10 @@
 // Client-side token bucket, one per API (action), so a burst of reconciles cannot trip the cloud's own
 // throttling (which answers Throttling.User and costs a full backoff). Waiters reserve tokens in
 // arrival order: the balance may go negative and each caller sleeps until its own token has accrued.
+// Background calls (work started ahead of a reconcile, see ./priority.ts) take only tokens nobody else
+// has reserved: they queue in their own lane and never put the balance in debt, so a reconcile's call
+// waits behind the reconciles' calls only, however much background work is queued.
+import { AsyncLocalStorage } from "node:async_hooks";
 
 export interface Clock {
   nowMs: () => number;
@@ -15,6 +19,9 @@ export const realClock: Clock = {
 export class TokenBucket {
   private tokens: number;
   private lastRefillMs: number;
+  /** Background callers waiting for a token, first come first served. */
+  private readonly backgroundWaiters: Array<() => void> = [];
+  private drainingBackground = false;
 
   constructor(
     private readonly ratePerSecond: number,
@@ -34,6 +41,35 @@ export class TokenBucket {
     return waitMs;
   }
 
+  /**
+   * Takes one token that no other caller has reserved, waiting as long as needed (behind every call that
+   * reserved before or meanwhile). Returns how long it waited.
+   */
+  async acquireBackground(): Promise<number> {
+    const startMs = this.clock.nowMs();
+    await new Promise<void>((resolve) => {
+      this.backgroundWaiters.push(resolve);
+      void this.drainBackground();
+    });
+    return this.clock.nowMs() - startMs;
+  }
+
+  private async drainBackground(): Promise<void> {
+    if (this.drainingBackground) return;
+    this.drainingBackground = true;
+    try {
+      while (this.backgroundWaiters.length > 0) {
+        this.refill();
+        if (this.tokens >= 1) {
+          this.tokens -= 1;
+          this.backgroundWaiters.shift()!();
+        } else await this.clock.sleep(Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000));
+      }
+    } finally {
+      this.drainingBackground = false;
+    }
+  }
+
   /** Takes one token now (possibly on credit) and says how long the caller must wait for it. */
   reserve(): number {
     this.refill();
@@ -47,4 +83,20 @@ export class TokenBucket {
     this.lastRefillMs = nowMs;
     this.tokens = Math.min(this.burst, this.tokens + (elapsedMs / 1000) * this.ratePerSecond);
   }
+}
+
+const background = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` with its cloud calls as background work: their mutating calls yield to everyone else's at the
+ * rate limiter (TokenBucket.acquireBackground). Reads are not held back: a background create's job poll
+ * ends its wait as soon as the job is done.
+ */
+export function inBackground<T>(fn: () => Promise<T>): Promise<T> {
+  return background.run(true, fn);
+}
+
+/** Whether this call was started inside inBackground. */
+export function isBackground(): boolean {
+  return background.getStore() === true;
 }

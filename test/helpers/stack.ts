@@ -122,7 +122,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
     if (opts.emulator) {
       const { startEmulator } = await import("../../src/emulator");
-      stack.emulator = await startEmulator({ port: 0 });
+      // EMULATOR_REQUEST_LOG=<file>: every cloud call as a JSON line (time, action, status, duration), to study a run.
+      stack.emulator = await startEmulator({ port: 0, requestLogPath: process.env.EMULATOR_REQUEST_LOG });
       stack.cloudEnv = {
         ALIBABA_CLOUD_ENDPOINT: stack.emulator.url,
         ALIBABA_CLOUD_REGION_ID: EMULATOR_DEFAULTS.regionId,

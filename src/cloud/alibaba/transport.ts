@@ -7,7 +7,7 @@ import { RuntimeOptions } from "@darabonba/typescript";
 import { API_VERSIONS } from "../../config";
 import type { ApiFamily } from "../config";
 import { CloudError, type CloudErrorKind } from "../errors";
-import type { TokenBucket } from "../rate-limiter";
+import { isBackground, type TokenBucket } from "../rate-limiter";
 import type { Redactor } from "../redact";
 import { withRetry, type RetryDeps, type RetryPolicy } from "../retry";
 import { toCloudError } from "./error-map";
@@ -26,6 +26,11 @@ export type CloudEvent =
   | { type: "retry"; action: string; attempt: number; delayMs: number; kind: CloudErrorKind; code: string }
   | { type: "rateLimited"; family: ApiFamily; waitMs: number }
   | { type: "alreadyDone"; action: string; kind: CloudErrorKind; code: string };
+
+/** Actions that only read (the APIs' naming): never held back as background work. */
+function isRead(action: string): boolean {
+  return /^(List|Get|Describe)/.test(action);
+}
 
 export interface CallOptions<T> {
   /**
@@ -111,7 +116,10 @@ export class Transport {
     let sawAmbiguous = false;
     return withRetry<T, CloudError>(
       async () => {
-        const waitMs = await this.deps.bucketFor(family, action).acquire();
+        const bucket = this.deps.bucketFor(family, action);
+        const waitMs = await (isBackground() && !isRead(action)
+          ? bucket.acquireBackground()
+          : bucket.acquire());
         if (waitMs > 0) this.deps.onEvent?.({ type: "rateLimited", family, waitMs });
         const startedMs = performance.now();
         try {
