@@ -195,8 +195,12 @@ const ownerOf = (g: Pick<AlbServerGroup, "tags">) =>
 async function setUp(
   acName: string,
   hold: (req: AlbCreateServerGroupRequest) => boolean,
-  options: { planRounds?: number } = {},
+  options: {
+    planRounds?: number;
+    beforeFirstReconcile?: (gated: ReturnType<typeof gatedAlb>, ingresses: Store<Ingress>) => void;
+  } = {},
 ) {
+  const { beforeFirstReconcile, ...reconcilerOptions } = options;
   const { ingresses, ingressClasses, services, endpointSlices, nodes } = albStores();
   ingressClasses.apply("ADDED", {
     metadata: { name: acName, resourceVersion: "1" },
@@ -229,7 +233,7 @@ async function setUp(
     services,
     endpointSlices,
     nodes,
-    ...options,
+    ...reconcilerOptions,
   });
   const ctx: ReconcileContext = {
     signal: new AbortController().signal,
@@ -269,6 +273,7 @@ async function setUp(
     if (jobId) await cloud.alb.waitForJobs([jobId]);
     foreign.push(serverGroupId);
   }
+  beforeFirstReconcile?.(gated, ingresses);
   // The first reconcile: the ALB, its listener and rule, the web member's group; the creates ahead of the
   // next reconcile start from what it read.
   assert.deepEqual(
@@ -436,6 +441,38 @@ test("a member comes after the reconcile listed its group, and its group is crea
     1,
     "late's servers added once, by the creates ahead",
   );
+  assert.ok(
+    [...createsBy(calls).values()].every((n) => n === 1),
+    JSON.stringify([...createsBy(calls)]),
+  );
+  await untouched(calls, env.foreign);
+});
+
+test("a reconcile that creates the ALB applies at once: members that come during its read go to the next reconcile", async () => {
+  const env = await setUp("first", () => false, {
+    beforeFirstReconcile: (gated, ingresses) =>
+      gated.afterNext("listLoadBalancers", () => {
+        ingresses.apply("ADDED", ingress("first", "during", "coffee-svc", "/coffee"));
+        return Promise.resolve();
+      }),
+  });
+  const calls = env.gated.calls;
+  assert.deepEqual(
+    calls.filter((c) => c.method === "listLoadBalancers").length,
+    1,
+    "one read: the group changed during it, but the plan creates the ALB, so no second round",
+  );
+  assert.equal(calls.filter((c) => c.method === "createLoadBalancer").length, 1);
+  assert.deepEqual(
+    (await env.settle()).map((r) => r.kind),
+    ["done"],
+  );
+  assert.deepEqual(
+    (await groupsOf(env.ac)).map((g) => g.of).sort(),
+    [`${env.ac}-default-listener-80/-`, "during/coffee-svc", "web/tea-svc"].sort(),
+    "the next reconcile takes the member that came during the read",
+  );
+  assert.equal(calls.filter((c) => c.method === "createLoadBalancer").length, 1, "one ALB");
   assert.ok(
     [...createsBy(calls).values()].every((n) => n === 1),
     JSON.stringify([...createsBy(calls)]),

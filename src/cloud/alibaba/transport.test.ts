@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { Transport, type CloudEvent } from "./transport";
 import { CloudError } from "../errors";
-import { TokenBucket, type Clock } from "../rate-limiter";
+import { inBackground, TokenBucket, type Clock } from "../rate-limiter";
 import { Redactor } from "../redact";
 
 const instantClock: Clock = { nowMs: () => 0, sleep: async () => undefined };
@@ -144,4 +144,37 @@ test("recover() finding nothing lets the retry go ahead; it is not consulted for
   assert.equal(out, "rsp-new");
   assert.equal(calls, 3);
   assert.equal(recovers, 1, "only after the 503, not after the throttle");
+});
+
+test("inside inBackground, mutating calls take the bucket's background lane; reads and other calls do not", async () => {
+  const lanes: string[] = [];
+  class RecordingBucket extends TokenBucket {
+    override acquire(): Promise<number> {
+      lanes.push("foreground");
+      return super.acquire();
+    }
+    override acquireBackground(): Promise<number> {
+      lanes.push("background");
+      return super.acquireBackground();
+    }
+  }
+  const unused = new OpenApi(
+    new $OpenApiUtil.Config({ endpoint: "127.0.0.1:1", protocol: "http", regionId: "cn-hangzhou" }),
+  );
+  const t = new Transport({
+    regionId: "cn-hangzhou",
+    redactor: new Redactor(),
+    bucketFor: () => new RecordingBucket(1000, 1000, instantClock),
+    retryPolicy: { maxRetries: 0, baseMs: 1, capMs: 1 },
+    retryDeps: { sleep: async () => undefined, random: () => 0 },
+    rpcClients: { slb: unused, alb: unused, eci: unused, ecs: unused, vpc: unused, cas: unused },
+  });
+  const call = (action: string) => t.invoke("alb", action, () => Promise.resolve(action));
+  await inBackground(async () => {
+    await call("CreateServerGroup");
+    await call("ListAsynJobs");
+    await Promise.all([call("AddServersToServerGroup"), call("GetLoadBalancerAttribute")]);
+  });
+  await call("CreateServerGroup");
+  assert.deepEqual(lanes, ["background", "foreground", "background", "foreground", "foreground"]);
 });
