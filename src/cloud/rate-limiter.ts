@@ -1,7 +1,7 @@
 // Client-side token bucket, one per API (action), so a burst of reconciles cannot trip the cloud's own
 // throttling (which answers Throttling.User and costs a full backoff). Waiters reserve tokens in
 // arrival order: the balance may go negative and each caller sleeps until its own token has accrued.
-// Background calls (work started ahead of a reconcile, see ./priority.ts) take only tokens nobody else
+// Background calls (work started ahead of a reconcile, inside `inBackground` below) take only tokens nobody else
 // has reserved: they queue in their own lane and never put the balance in debt, so a reconcile's call
 // waits behind the reconciles' calls only, however much background work is queued.
 import { AsyncLocalStorage } from "node:async_hooks";

@@ -9,7 +9,10 @@ import { Redactor } from "../redact";
 
 const instantClock: Clock = { nowMs: () => 0, sleep: async () => undefined };
 
-function makeTransport(events: CloudEvent[] = []): { t: Transport; sleeps: number[] } {
+function makeTransport(
+  events: CloudEvent[] = [],
+  bucketFor: () => TokenBucket = () => new TokenBucket(1000, 1000, instantClock),
+): { t: Transport; sleeps: number[] } {
   const sleeps: number[] = [];
   // The RPC clients are never called here: these tests drive `invoke` with closures.
   const unused = new OpenApi(
@@ -18,7 +21,7 @@ function makeTransport(events: CloudEvent[] = []): { t: Transport; sleeps: numbe
   const t = new Transport({
     regionId: "cn-hangzhou",
     redactor: new Redactor(),
-    bucketFor: () => new TokenBucket(1000, 1000, instantClock),
+    bucketFor,
     retryPolicy: { maxRetries: 3, baseMs: 10, capMs: 100 },
     retryDeps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 },
     rpcClients: { slb: unused, alb: unused, eci: unused, ecs: unused, vpc: unused, cas: unused },
@@ -158,17 +161,7 @@ test("inside inBackground, mutating calls take the bucket's background lane; rea
       return super.acquireBackground();
     }
   }
-  const unused = new OpenApi(
-    new $OpenApiUtil.Config({ endpoint: "127.0.0.1:1", protocol: "http", regionId: "cn-hangzhou" }),
-  );
-  const t = new Transport({
-    regionId: "cn-hangzhou",
-    redactor: new Redactor(),
-    bucketFor: () => new RecordingBucket(1000, 1000, instantClock),
-    retryPolicy: { maxRetries: 0, baseMs: 1, capMs: 1 },
-    retryDeps: { sleep: async () => undefined, random: () => 0 },
-    rpcClients: { slb: unused, alb: unused, eci: unused, ecs: unused, vpc: unused, cas: unused },
-  });
+  const { t } = makeTransport([], () => new RecordingBucket(1000, 1000, instantClock));
   const call = (action: string) => t.invoke("alb", action, () => Promise.resolve(action));
   await inBackground(async () => {
     await call("CreateServerGroup");
